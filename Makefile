@@ -1,0 +1,55 @@
+# Kessai: `make run` builds everything and starts the demo; `make test` runs
+# every test, the browser end-to-end tests included.
+
+GO      ?= go
+ADDR    ?= :8080
+DATA    ?= kessai-data
+WASM    := embed/web/app.wasm
+GOFILES := $(shell find . -name '*.go' -not -path './e2e/*')
+WASMSRC := $(shell find wasm widget api -name '*.go' -not -name '*_test.go')
+
+.PHONY: all build run test unit e2e wasm bench vet chromium clean
+
+all: build
+
+build: bin/kessai
+
+wasm: $(WASM).br
+
+# The checkout app: a client-only main, compiled to WebAssembly.
+$(WASM): $(WASMSRC) go.mod go.sum
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm
+
+# Pre-compressed once per build; the server sends these as they are.
+$(WASM).br: $(WASM) embed/precompress/main.go
+	$(GO) run ./embed/precompress $(WASM)
+
+bin/kessai: $(WASM).br $(GOFILES) $(wildcard embed/static/*) $(wildcard examples/pages/*) go.mod go.sum
+	$(GO) build -trimpath -o $@ ./cmd/kessai
+
+run: build
+	./bin/kessai serve --addr $(ADDR) --data $(DATA)
+
+test: vet unit e2e
+
+vet: $(WASM).br
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/ ./widget/ ./api/
+
+unit: $(WASM).br
+	$(GO) test ./api/... ./widget/... ./server/... ./examples/... ./cmd/...
+
+# Browser tests: Debian's Chromium, installed here when it is missing.
+e2e: build chromium
+	KESSAI_BIN=$(CURDIR)/bin/kessai $(GO) test -count=1 -timeout 15m ./e2e/...
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Chromium (Debian package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+bench: $(WASM).br
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

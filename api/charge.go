@@ -1,0 +1,93 @@
+package api
+
+import "encoding/json"
+
+// Charge is the charge object (api.md §6.3.1), returned by POST /charges and
+// GET /stores/{storeId}/charges/{chargeId}.
+type Charge struct {
+	ID                       string       `json:"id"`
+	StoreID                  string       `json:"store_id"`
+	TransactionTokenID       string       `json:"transaction_token_id"`
+	TransactionTokenType     TokenType    `json:"transaction_token_type"`
+	SubscriptionID           *string      `json:"subscription_id"`
+	MerchantTransactionID    *string      `json:"merchant_transaction_id"`
+	RequestedAmount          int64        `json:"requested_amount"`
+	RequestedCurrency        string       `json:"requested_currency"`
+	RequestedAmountFormatted json.Number  `json:"requested_amount_formatted"`
+	ChargedAmount            *int64       `json:"charged_amount"`
+	ChargedCurrency          *string      `json:"charged_currency"`
+	ChargedAmountFormatted   *json.Number `json:"charged_amount_formatted"`
+	FeeAmount                *int64       `json:"fee_amount"`
+	FeeCurrency              *string      `json:"fee_currency"`
+	FeeAmountFormatted       *json.Number `json:"fee_amount_formatted"`
+	OnlyDirectCurrency       bool         `json:"only_direct_currency"`
+	CaptureAt                *string      `json:"capture_at"`
+	Descriptor               *string      `json:"descriptor"`
+	DescriptorPhoneNumber    *string      `json:"descriptor_phone_number"`
+	Status                   ChargeStatus `json:"status"`
+	// Error is set when Status is failed or error.
+	Error     *PaymentError  `json:"error"`
+	Metadata  Metadata       `json:"metadata"`
+	Mode      Mode           `json:"mode"`
+	CreatedOn string         `json:"created_on"`
+	Redirect  ChargeRedirect `json:"redirect"`
+	ThreeDS   *ChargeThreeDS `json:"three_ds,omitempty"`
+}
+
+// ChargeRedirect is the redirect object of a charge: {} or
+// {"endpoint": URL, "redirect_id": UUID}.
+type ChargeRedirect struct {
+	Endpoint   string `json:"endpoint,omitempty"`
+	RedirectID string `json:"redirect_id,omitempty"`
+}
+
+// ChargeThreeDS is the 3-D Secure block of a charge (api.md §7.11).
+type ChargeThreeDS struct {
+	Mode             string  `json:"mode,omitempty"`
+	RedirectEndpoint *string `json:"redirect_endpoint"`
+	RedirectID       *string `json:"redirect_id"`
+}
+
+// ChargeCreateRequest is the body of POST /charges (api.md §6.3.2).
+type ChargeCreateRequest struct {
+	TransactionTokenID string `json:"transaction_token_id"`
+	// Amount in minor units; a numeric string is accepted when decoding.
+	Amount Amount `json:"amount"`
+	// Currency is ISO-4217, case-insensitive.
+	Currency string `json:"currency"`
+	// Capture defaults to true; false = authorization only.
+	Capture               *FlexBool        `json:"capture,omitempty"`
+	CaptureAt             string           `json:"capture_at,omitempty"`
+	MerchantTransactionID string           `json:"merchant_transaction_id,omitempty"`
+	Metadata              Metadata         `json:"metadata,omitempty"`
+	Redirect              *RedirectRequest `json:"redirect,omitempty"`
+	Descriptor            string           `json:"descriptor,omitempty"`
+	OnlyDirectCurrency    *FlexBool        `json:"only_direct_currency,omitempty"`
+	ThreeDS               *ThreeDSRequest  `json:"three_ds,omitempty"`
+}
+
+// RedirectRequest is redirect of POST /charges.
+type RedirectRequest struct {
+	Endpoint string `json:"endpoint"`
+}
+
+// ThreeDSRequest is three_ds of POST /charges.
+type ThreeDSRequest struct {
+	Mode             string `json:"mode,omitempty"`
+	RedirectEndpoint string `json:"redirect_endpoint,omitempty"`
+}
+
+// AppTokenClaims are the claims of an app-token JWT (HS256), as issued by
+// the server (api.md §1.7, compat.md). The widget may decode the JWT payload
+// (without verifying) to learn store_id for /stores/{storeId}/... URLs.
+type AppTokenClaims struct {
+	Subject    string   `json:"sub"` // always "app_token"
+	IssuedAt   int64    `json:"iat"`
+	MerchantID string   `json:"merchant_id"`
+	StoreID    *string  `json:"store_id"`
+	Domains    []string `json:"domains"`
+	Mode       Mode     `json:"mode"`
+	CreatorID  string   `json:"creator_id"`
+	Version    int      `json:"version"`
+	JTI        string   `json:"jti"`
+}

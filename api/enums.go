@@ -1,0 +1,128 @@
+package api
+
+// Mode is the processing mode of an app token and of every resource created
+// through it (api.md §1.4).
+type Mode string
+
+// Modes.
+const (
+	ModeTest Mode = "test"
+	ModeLive Mode = "live"
+)
+
+// PaymentType is the payment method of a transaction token or brand
+// (api.md §6.2.1, §10.1).
+type PaymentType string
+
+// Payment types.
+const (
+	PaymentTypeCard         PaymentType = "card"
+	PaymentTypePaidy        PaymentType = "paidy"
+	PaymentTypeOnline       PaymentType = "online"
+	PaymentTypeKonbini      PaymentType = "konbini"
+	PaymentTypeBankTransfer PaymentType = "bank_transfer"
+	PaymentTypeQRMerchant   PaymentType = "qr_merchant"
+)
+
+// TokenType is the type of a transaction token (api.md §7.1).
+type TokenType string
+
+// Transaction-token types.
+const (
+	TokenTypeOneTime      TokenType = "one_time"
+	TokenTypeSubscription TokenType = "subscription"
+	TokenTypeRecurring    TokenType = "recurring"
+)
+
+// UsageLimit bounds how often a recurring token may be charged (api.md §7.1.4).
+type UsageLimit string
+
+// Usage limits.
+const (
+	UsageLimitDaily    UsageLimit = "daily"
+	UsageLimitWeekly   UsageLimit = "weekly"
+	UsageLimitMonthly  UsageLimit = "monthly"
+	UsageLimitAnnually UsageLimit = "annually"
+)
+
+// RecurringTokenPrivilege is the store's permission to create recurring
+// tokens (checkout_info.recurring_token_privilege).
+type RecurringTokenPrivilege string
+
+// Recurring-token privileges.
+const (
+	RecurringNone     RecurringTokenPrivilege = "none"
+	RecurringBounded  RecurringTokenPrivilege = "bounded"
+	RecurringInfinite RecurringTokenPrivilege = "infinite"
+)
+
+// ChargeStatus is the status of a charge (api.md §7.2.1).
+type ChargeStatus string
+
+// Charge statuses.
+const (
+	ChargePending    ChargeStatus = "pending"
+	ChargeAwaiting   ChargeStatus = "awaiting"
+	ChargeSuccessful ChargeStatus = "successful"
+	ChargeFailed     ChargeStatus = "failed"
+	ChargeError      ChargeStatus = "error"
+	ChargeAuthorized ChargeStatus = "authorized"
+	ChargeCanceled   ChargeStatus = "canceled"
+)
+
+// Final reports whether s is a final charge state for polling purposes
+// (api.md §5.2: canceled, error, failed, successful).
+func (s ChargeStatus) Final() bool {
+	switch s {
+	case ChargeCanceled, ChargeError, ChargeFailed, ChargeSuccessful:
+		return true
+	}
+	return false
+}
+
+// CVVAuthorizeStatus is the state of a token's CVV authorization (api.md §7.1.5).
+type CVVAuthorizeStatus string
+
+// CVV-authorization statuses.
+const (
+	CVVAuthPending  CVVAuthorizeStatus = "pending"
+	CVVAuthCurrent  CVVAuthorizeStatus = "current"
+	CVVAuthFailed   CVVAuthorizeStatus = "failed"
+	CVVAuthInactive CVVAuthorizeStatus = "inactive"
+)
+
+// ThreeDSStatus is the state of a 3-D Secure step (api.md §7.11).
+type ThreeDSStatus string
+
+// 3-D Secure statuses.
+const (
+	ThreeDSPending    ThreeDSStatus = "pending"
+	ThreeDSAwaiting   ThreeDSStatus = "awaiting"
+	ThreeDSSuccessful ThreeDSStatus = "successful"
+	ThreeDSFailed     ThreeDSStatus = "failed"
+	ThreeDSError      ThreeDSStatus = "error"
+)
+
+// Card brands (data.card.brand, supported_brands[].brand for cards).
+const (
+	BrandVisa            = "visa"
+	BrandMastercard      = "mastercard"
+	BrandJCB             = "jcb"
+	BrandAmericanExpress = "american_express"
+	BrandDinersClub      = "diners_club"
+	BrandDiscover        = "discover"
+	BrandUnionPay        = "unionpay"
+	BrandMaestro         = "maestro"
+	BrandUnknown         = "unknown"
+)
+
+// Idempotency-Status header values (api.md §5.1).
+const (
+	IdempotencyDisabled       = "disabled"
+	IdempotencyStored         = "successfully_stored"
+	IdempotencyRetrieved      = "retrieved_idempotent_response"
+	IdempotencyError          = "error"
+	IdempotencyConflictingKey = "conflicting_key"
+	HeaderIdempotencyKey      = "Idempotency-Key"
+	HeaderIdempotencyStatus   = "Idempotency-Status"
+)

@@ -1,0 +1,178 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// ErrorStatus is the value of ErrorBody.Status: always "error".
+const ErrorStatus = "error"
+
+// ErrorBody is the JSON body of every error response (api.md §2.2):
+//
+//	{"status":"error","code":"VALIDATION_ERROR","errors":[{"field":"data.card_number","reason":"INVALID_CARD_NUMBER"}]}
+type ErrorBody struct {
+	Status string       `json:"status"`
+	Code   string       `json:"code"`
+	Errors []FieldError `json:"errors"`
+}
+
+// FieldError is one nested error detail. Field is a lower_snake_case dotted
+// path (e.g. "data.card_number") and may be empty; Reason is an UPPER_SNAKE
+// reason (Reason* constants) or an English sentence giving a bound.
+type FieldError struct {
+	Field  string `json:"field,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// Error is an API request error: HTTP status, error code and details. It
+// implements error; the server renders it as an ErrorBody, and clients can
+// rebuild it from a response with ErrorBody.Err.
+type Error struct {
+	Status int
+	Code   string
+	Errors []FieldError
+}
+
+// NewError returns an *Error with the given HTTP status, code and details.
+func NewError(status int, code string, errs ...FieldError) *Error {
+	return &Error{Status: status, Code: code, Errors: errs}
+}
+
+// ValidationError returns a 400 VALIDATION_ERROR with the given details.
+func ValidationError(errs ...FieldError) *Error {
+	return NewError(http.StatusBadRequest, CodeValidationError, errs...)
+}
+
+// Error implements error, e.g. "401 INVALID_DOMAIN" or
+// "400 VALIDATION_ERROR [data.card_number: INVALID_CARD_NUMBER]".
+func (e *Error) Error() string {
+	s := fmt.Sprintf("%d %s", e.Status, e.Code)
+	if len(e.Errors) > 0 {
+		parts := make([]string, len(e.Errors))
+		for i, fe := range e.Errors {
+			if fe.Field != "" {
+				parts[i] = fe.Field + ": " + fe.Reason
+			} else {
+				parts[i] = fe.Reason
+			}
+		}
+		s += " [" + strings.Join(parts, ", ") + "]"
+	}
+	return s
+}
+
+// Body returns the JSON body for e; Errors is never nil.
+func (e *Error) Body() ErrorBody {
+	errs := e.Errors
+	if errs == nil {
+		errs = []FieldError{}
+	}
+	return ErrorBody{Status: ErrorStatus, Code: e.Code, Errors: errs}
+}
+
+// Err converts a decoded error body received with HTTP status httpStatus
+// back into an *Error.
+func (b ErrorBody) Err(httpStatus int) *Error {
+	return &Error{Status: httpStatus, Code: b.Code, Errors: b.Errors}
+}
+
+// Error codes (api.md §12.1, plus sandbox NOT_FOUND / NOT_ALLOWED / INTERNAL_ERROR).
+const (
+	// 400
+	CodeValidationError               = "VALIDATION_ERROR"
+	CodeAlreadyCaptured               = "ALREADY_CAPTURED"
+	CodeAuthNotSupported              = "AUTH_NOT_SUPPORTED"
+	CodeCardBrandNotSupported         = "CARD_BRAND_NOT_SUPPORTED"
+	CodeCardCountryNotSupported       = "CARD_COUNTRY_NOT_SUPPORTED"
+	CodeCardProcessingDisabled        = "CARD_PROCESSING_DISABLED"
+	CodeChargeTooQuick                = "CHARGE_TOO_QUICK"
+	CodeChargeAmountTooLow            = "CHARGE_AMOUNT_TOO_LOW"
+	CodeChargeAmountTooHigh           = "CHARGE_AMOUNT_TOO_HIGH"
+	CodeConvenienceProcessingDisabled = "CONVENIENCE_PROCESSING_DISABLED"
+	CodeCVVRequired                   = "CVV_REQUIRED"
+	CodeCVVAuthorizationNotCompleted  = "CVV_AUTHORIZATION_NOT_COMPLETED"
+	CodeForbiddenIP                   = "FORBIDDEN_IP"
+	CodeInvalidTokenType              = "INVALID_TOKEN_TYPE"
+	CodeLastNameRequired              = "LAST_NAME_REQUIRED"
+	CodeLiveModeNotEnabled            = "LIVE_MODE_NOT_ENABLED_WHEN_UNVERIFIED"
+	CodeNoDirectCurrencyGateway       = "NO_DIRECT_CURRENCY_GATEWAY"
+	CodeNoGatewaysAvailable           = "NO_GATEWAYS_AVAILABLE"
+	CodeNoTestCardInLiveMode          = "NO_TEST_CARD_IN_LIVE_MODE"
+	CodeNonSubscriptionPayment        = "NON_SUBSCRIPTION_PAYMENT"
+	CodeNotOneTimeToken               = "NOT_ONE_TIME_TOKEN"
+	CodeNotSubscriptionToken          = "NOT_SUBSCRIPTION_TOKEN"
+	CodeQRProcessingDisabled          = "QR_PROCESSING_DISABLED"
+	CodeRecurringTokenDisabled        = "RECURRING_TOKEN_DISABLED"
+	CodeRecurringUsageLimitRequired   = "RECURRING_USAGE_LIMIT_REQUIRED"
+	CodeRecurringUsageRequiresCVV     = "RECURRING_USAGE_REQUIRES_CVV"
+	CodeResourceLimitReached          = "RESOURCE_LIMIT_REACHED"
+	CodeTransactionAlreadyProcessed   = "TRANSACTION_ALREADY_PROCESSED"
+	CodeTransactionTokenExpired       = "TRANSACTION_TOKEN_EXPIRED"
+	CodeUsageLimitNotApplicable       = "USAGE_LIMIT_NOT_APPLICABLE"
+	// 401
+	CodeAuthHeaderMissing               = "AUTH_HEADER_MISSING"
+	CodeInvalidAppToken                 = "INVALID_APP_TOKEN"
+	CodeInvalidCredentials              = "INVALID_CREDENTIALS"
+	CodeInvalidDomain                   = "INVALID_DOMAIN"
+	CodeDirectCardTokenCreationDisabled = "DIRECT_CARD_TOKEN_CREATION_DISABLED"
+	// 403
+	CodeCardLocked         = "CARD_LOCKED"
+	CodeInvalidPermissions = "INVALID_PERMISSIONS"
+	CodeOutdatedAppToken   = "OUTDATED_APP_TOKEN"
+	// 404 / 405 (sandbox)
+	CodeNotFound   = "NOT_FOUND"
+	CodeNotAllowed = "NOT_ALLOWED"
+	// 409
+	CodeIdempotencyKeyConflict = "IDEMPOTENCY_KEY_CONFLICT"
+	CodeNonUniqueActiveToken   = "NON_UNIQUE_ACTIVE_TOKEN"
+	// 429
+	CodeServiceRestricted = "SERVICE_RESTRICTED"
+	// 500
+	CodeInternalError               = "INTERNAL_ERROR"
+	CodeDBError                     = "DB_ERROR"
+	CodeUnableToGetIdempotentResult = "UNABLE_TO_GET_IDEMPOTENT_RESULT"
+	CodeUnknownError                = "UNKNOWN_ERROR"
+)
+
+// Validation reasons for FieldError.Reason (api.md §2.2).
+const (
+	ReasonRequiredValue           = "REQUIRED_VALUE"
+	ReasonInvalidFormat           = "INVALID_FORMAT"
+	ReasonInvalidFormatEmail      = "INVALID_FORMAT_EMAIL"
+	ReasonInvalidFormatCurrency   = "INVALID_FORMAT_CURRENCY"
+	ReasonInvalidFormatUUID       = "INVALID_FORMAT_UUID"
+	ReasonInvalidFormatDate       = "INVALID_FORMAT_DATE"
+	ReasonInvalidFormatURL        = "INVALID_FORMAT_URL"
+	ReasonInvalidFormatCountry    = "INVALID_FORMAT_COUNTRY"
+	ReasonInvalidPhoneNumber      = "INVALID_PHONE_NUMBER"
+	ReasonOnlyJapanesePhoneNumber = "ONLY_JAPANESE_PHONE_NUMBER_ALLOWED"
+	ReasonInvalidCardNumber       = "INVALID_CARD_NUMBER"
+	ReasonInvalidCardExpiration   = "INVALID_CARD_EXPIRATION"
+	ReasonInvalidCVV              = "INVALID_CVV"
+	ReasonInvalidAmount           = "INVALID_AMOUNT"
+	ReasonNestedJSONNotAllowed    = "NESTED_JSON_NOT_ALLOWED"
+	ReasonMustBeFutureTime        = "MUST_BE_FUTURE_TIME"
+	ReasonForbiddenParameter      = "FORBIDDEN_PARAMETER"
+	ReasonProcessingModeMismatch  = "PROCESSING_MODE_MISMATCH"
+	ReasonUnsupportedPaymentType  = "UNSUPPORTED_PAYMENT_TYPE"
+	ReasonBodyTooLarge            = "Request body must not exceed 256KB"
+)
+
+// PaymentError is the error object of a charge that ended failed or error
+// (api.md §6.3.1, §12.2). Detail and Details carry the same text (Appendix A9).
+type PaymentError struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Detail  string `json:"detail"`
+	Details string `json:"details"`
+}
+
+// Payment error codes used by the sandbox (api.md §12.2).
+const (
+	PaymentErrorGeneral      = 309 // test charges fail with 309
+	PaymentErrorCancelFailed = 312
+	PaymentErrorRefundFailed = 329
+	TestChargeFailedMessage  = "Test charge failed purposely"
+)

@@ -1,0 +1,158 @@
+package api
+
+// TransactionToken is the transaction-token object (api.md §6.2.1),
+// returned by POST /tokens and GET /stores/{storeId}/tokens/{id}.
+type TransactionToken struct {
+	ID          string      `json:"id"`
+	StoreID     string      `json:"store_id"`
+	Email       string      `json:"email"`
+	IPAddress   *string     `json:"ip_address,omitempty"`
+	PaymentType PaymentType `json:"payment_type"`
+	Active      bool        `json:"active"`
+	Mode        Mode        `json:"mode"`
+	Type        TokenType   `json:"type"`
+	// UsageLimit is set for recurring tokens only (null = unlimited).
+	UsageLimit *UsageLimit `json:"usage_limit"`
+	// Confirmed is always null.
+	Confirmed  *bool     `json:"confirmed"`
+	Metadata   Metadata  `json:"metadata"`
+	CreatedOn  string    `json:"created_on"`
+	UpdatedOn  string    `json:"updated_on"`
+	LastUsedOn *string   `json:"last_used_on"`
+	Data       TokenData `json:"data"`
+}
+
+// TokenData is the payment-type specific part of a transaction token. For
+// card tokens Card, Billing, CVVAuthorize, CVVAuthorizeCheck and ThreeDS are
+// always present.
+type TokenData struct {
+	Card              *TokenCard              `json:"card,omitempty"`
+	Billing           *TokenBilling           `json:"billing,omitempty"`
+	CVVAuthorize      *TokenCVVAuthorize      `json:"cvv_authorize,omitempty"`
+	CVVAuthorizeCheck *TokenCVVAuthorizeCheck `json:"cvv_authorize_check,omitempty"`
+	ThreeDS           *TokenThreeDS           `json:"three_ds,omitempty"`
+}
+
+// TokenCard is data.card of a card token. The full card number and the CVV
+// are never returned.
+type TokenCard struct {
+	Cardholder string  `json:"cardholder"`
+	ExpMonth   int     `json:"exp_month"`
+	ExpYear    int     `json:"exp_year"`
+	CardBIN    string  `json:"card_bin"`
+	LastFour   string  `json:"last_four"`
+	Brand      string  `json:"brand"`
+	CardType   string  `json:"card_type"` // credit, debit, prepaid
+	Country    string  `json:"country"`   // ISO 3166-1 alpha-2 of the issuer
+	Category   *string `json:"category"`
+	Issuer     *string `json:"issuer"`
+	SubBrand   string  `json:"sub_brand"`
+}
+
+// TokenBilling is data.billing of a card token.
+type TokenBilling struct {
+	Line1       *string           `json:"line1"`
+	Line2       *string           `json:"line2"`
+	State       *string           `json:"state"`
+	City        *string           `json:"city"`
+	Country     *string           `json:"country"`
+	Zip         *string           `json:"zip"`
+	PhoneNumber *TokenPhoneNumber `json:"phone_number"`
+}
+
+// TokenPhoneNumber is a phone number in a response; CountryCode is a number.
+type TokenPhoneNumber struct {
+	CountryCode *int    `json:"country_code"`
+	LocalNumber *string `json:"local_number"`
+}
+
+// TokenCVVAuthorize is data.cvv_authorize (api.md §7.1.5).
+type TokenCVVAuthorize struct {
+	Enabled       bool                `json:"enabled"`
+	Status        *CVVAuthorizeStatus `json:"status"`
+	ChargeID      *string             `json:"charge_id"`
+	CredentialsID *string             `json:"credentials_id"`
+	Currency      *string             `json:"currency"`
+}
+
+// TokenCVVAuthorizeCheck is data.cvv_authorize_check.
+type TokenCVVAuthorizeCheck struct {
+	Status   *string `json:"status"`
+	ChargeID *string `json:"charge_id"`
+	Date     *string `json:"date"`
+}
+
+// TokenThreeDS is data.three_ds of a card token.
+type TokenThreeDS struct {
+	Enabled          bool           `json:"enabled"`
+	Status           *ThreeDSStatus `json:"status"`
+	RedirectEndpoint *string        `json:"redirect_endpoint"`
+	RedirectID       *string        `json:"redirect_id"`
+}
+
+// TokenCreateRequest is the body of POST /tokens (api.md §6.2.2).
+type TokenCreateRequest struct {
+	PaymentType PaymentType `json:"payment_type"`
+	Type        TokenType   `json:"type"`
+	UsageLimit  *UsageLimit `json:"usage_limit,omitempty"`
+	Email       string      `json:"email,omitempty"`
+	IPAddress   string      `json:"ip_address,omitempty"`
+	Metadata    Metadata    `json:"metadata,omitempty"`
+	// CVVAuthorize at the top level is accepted as an alias of
+	// Data.CVVAuthorize (the seed table omits "data.").
+	CVVAuthorize *CVVAuthorizeRequest `json:"cvv_authorize,omitempty"`
+	Data         TokenCreateData      `json:"data"`
+}
+
+// TokenCreateData is the data object of POST /tokens. The card fields apply
+// to payment_type card; the remaining fields belong to other payment types
+// and are listed so one request type serves every method.
+type TokenCreateData struct {
+	// card
+	Cardholder   string               `json:"cardholder,omitempty"`
+	CardNumber   string               `json:"card_number,omitempty"`
+	ExpMonth     FlexString           `json:"exp_month,omitempty"`
+	ExpYear      FlexString           `json:"exp_year,omitempty"`
+	CVV          FlexString           `json:"cvv,omitempty"`
+	Line1        string               `json:"line1,omitempty"`
+	Line2        string               `json:"line2,omitempty"`
+	State        string               `json:"state,omitempty"`
+	City         string               `json:"city,omitempty"`
+	Country      string               `json:"country,omitempty"`
+	Zip          string               `json:"zip,omitempty"`
+	PhoneNumber  *PhoneNumberRequest  `json:"phone_number,omitempty"`
+	CVVAuthorize *CVVAuthorizeRequest `json:"cvv_authorize,omitempty"`
+	ThreeDS      *ThreeDSTokenRequest `json:"three_ds,omitempty"`
+
+	// konbini
+	CustomerName        string `json:"customer_name,omitempty"`
+	ConvenienceStore    string `json:"convenience_store,omitempty"`
+	ExpirationPeriod    string `json:"expiration_period,omitempty"`
+	ExpirationTimeShift string `json:"expiration_time_shift,omitempty"`
+	// online and bank_transfer
+	Brand          string `json:"brand,omitempty"`
+	CallMethod     string `json:"call_method,omitempty"`
+	UserIdentifier string `json:"user_identifier,omitempty"`
+	OSType         string `json:"os_type,omitempty"`
+	// paidy (widget only)
+	PaidyToken string `json:"paidy_token,omitempty"`
+}
+
+// PhoneNumberRequest is a phone number in a request; both parts are strings
+// (numbers are accepted too).
+type PhoneNumberRequest struct {
+	CountryCode FlexString `json:"country_code,omitempty"`
+	LocalNumber FlexString `json:"local_number,omitempty"`
+}
+
+// CVVAuthorizeRequest is data.cvv_authorize of POST /tokens.
+type CVVAuthorizeRequest struct {
+	Enabled  FlexBool `json:"enabled"`
+	Currency string   `json:"currency,omitempty"`
+}
+
+// ThreeDSTokenRequest is data.three_ds of POST /tokens.
+type ThreeDSTokenRequest struct {
+	Enabled          *FlexBool `json:"enabled,omitempty"`
+	RedirectEndpoint string    `json:"redirect_endpoint,omitempty"`
+}

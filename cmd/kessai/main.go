@@ -1,0 +1,278 @@
+// Command kessai is the Kessai server: the UnivaPay-compatible checkout
+// widget and sandbox REST API in one binary.
+//
+//	kessai serve [--addr :8080] [--data ./kessai-data] [--public-url http://localhost:8080]
+//	kessai apptoken create --domain D [--domain D2 ...] [--mode test|live] [--store ID] [--data DIR]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"kessai/examples"
+	"kessai/server"
+	"kessai/server/web"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "kessai:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Kessai: a self-hostable UnivaPay-compatible checkout widget and sandbox API.
+
+Usage:
+  kessai serve [flags]             serve the widget, the API and the example merchant pages
+  kessai apptoken create [flags]   create an app token and print it as JSON
+
+Run "kessai serve -h" or "kessai apptoken create -h" for the flags.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command")
+	}
+	switch {
+	case args[0] == "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case args[0] == "apptoken" && len(args) > 1 && args[1] == "create":
+		return createAppToken(ctx, args[2:], stdout, stderr)
+	case args[0] == "help" || args[0] == "-h" || args[0] == "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", strings.Join(args, " "))
+}
+
+// env returns the environment variable name's value, or def.
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", env("KESSAI_ADDR", ":8080"), "listen address (env KESSAI_ADDR)")
+	data := fs.String("data", env("KESSAI_DATA", "kessai-data"), "data directory; created if missing (env KESSAI_DATA)")
+	public := fs.String("public-url", env("KESSAI_PUBLIC_URL", ""), "URL the widget and API are reached at; default http://localhost:PORT (env KESSAI_PUBLIC_URL)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	publicURL := *public
+	if publicURL == "" {
+		publicURL = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+	}
+
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	app, err := NewApp(ctx, Config{DataDir: *data, PublicURL: publicURL, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+
+	fmt.Fprintf(stdout, "Kessai is serving the widget and the sandbox API at %s\n", publicURL)
+	fmt.Fprintf(stdout, "Example merchant pages (another origin, as a real shop would be):\n")
+	for _, p := range app.ExamplePages() {
+		fmt.Fprintf(stdout, "  %s\n", p)
+	}
+	if app.DemoCreated != nil {
+		b, _ := json.Marshal(app.DemoCreated)
+		fmt.Fprintf(stdout, "Created the demo store and its test-mode app token (the secret is shown only this once):\n  %s\n", b)
+	}
+
+	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutdown)
+	}
+}
+
+func createAppToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("apptoken create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var domains multiFlag
+	fs.Var(&domains, "domain", "domain allowed to embed the widget (host, host:port or *); repeatable")
+	mode := fs.String("mode", "test", "test or live")
+	store := fs.String("store", "", "store id (default: the demo store)")
+	data := fs.String("data", env("KESSAI_DATA", "kessai-data"), "data directory (env KESSAI_DATA)")
+	public := fs.String("public-url", env("KESSAI_PUBLIC_URL", "http://localhost:8080"), "public URL of the server (env KESSAI_PUBLIC_URL)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if len(domains) == 0 {
+		return errors.New("apptoken create: at least one --domain is required")
+	}
+	if *mode != "test" && *mode != "live" {
+		return fmt.Errorf("apptoken create: --mode must be test or live, not %q", *mode)
+	}
+	srv, err := server.Open(server.Config{DataDir: *data, PublicURL: *public})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	tok, err := srv.CreateAppToken(ctx, server.AppTokenInput{StoreID: *store, Mode: *mode, Domains: domains})
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(tok)
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// Config configures an App.
+type Config struct {
+	DataDir   string
+	PublicURL string
+	Logger    *slog.Logger
+	// ProcessingDelay overrides the sandbox's pending time (tests).
+	ProcessingDelay time.Duration
+}
+
+// App is the whole server: API, widget and example merchant site, routed by
+// path, with the example site sent to its own origin.
+type App struct {
+	api      *server.Server
+	web      *web.Handler
+	examples *examples.Site
+	public   *url.URL
+	mux      *http.ServeMux
+	// DemoCreated is the demo app token when this start created it.
+	DemoCreated *server.AppTokenCreated
+}
+
+// NewApp opens the store and builds the handlers. On the first start with
+// an empty data directory it creates the demo merchant, store and app token.
+func NewApp(ctx context.Context, cfg Config) (*App, error) {
+	pub, err := url.Parse(cfg.PublicURL)
+	if err != nil || pub.Scheme == "" || pub.Host == "" {
+		return nil, fmt.Errorf("invalid public URL %q", cfg.PublicURL)
+	}
+	api, err := server.Open(server.Config{DataDir: cfg.DataDir, PublicURL: cfg.PublicURL, Logger: cfg.Logger, ProcessingDelay: cfg.ProcessingDelay})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{api: api, public: pub, mux: http.NewServeMux()}
+	demo, created, err := api.EnsureDemo(ctx)
+	if err != nil {
+		api.Close()
+		return nil, err
+	}
+	if created {
+		a.DemoCreated = &demo
+	}
+	a.examples, err = examples.New(ctx, examples.Config{
+		DataDir: cfg.DataDir, APIURL: cfg.PublicURL, WidgetURL: cfg.PublicURL,
+		// The demo token is only seen on the start that creates it; the
+		// example back end keeps its copy in the data directory, as a
+		// merchant keeps its secret in its own configuration.
+		Demo: demoCredentials(a.DemoCreated),
+		NewToken: func(ctx context.Context) (examples.Credentials, error) {
+			t, err := api.CreateAppToken(ctx, server.AppTokenInput{Mode: "test", Domains: []string{"localhost", "127.0.0.1"}})
+			return examples.Credentials{JWT: t.JWT, Secret: t.Secret, StoreID: t.StoreID}, err
+		},
+	})
+	if err != nil {
+		api.Close()
+		return nil, err
+	}
+	a.web, err = web.New(api, cfg.Logger)
+	if err != nil {
+		api.Close()
+		return nil, err
+	}
+	for _, p := range web.Paths() {
+		a.mux.Handle(p, a.web)
+	}
+	a.mux.Handle("/examples/", a.examplesOnOwnOrigin(a.examples))
+	a.mux.Handle("/", api.Handler())
+	return a, nil
+}
+
+func demoCredentials(t *server.AppTokenCreated) *examples.Credentials {
+	if t == nil {
+		return nil
+	}
+	return &examples.Credentials{JWT: t.JWT, Secret: t.Secret, StoreID: t.StoreID}
+}
+
+// ServeHTTP implements http.Handler.
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+// Close closes the store.
+func (a *App) Close() error { return a.api.Close() }
+
+// ExamplePages returns the URLs of the example merchant pages.
+func (a *App) ExamplePages() []string {
+	base := a.examplesBase()
+	var out []string
+	for _, p := range examples.Pages {
+		out = append(out, base+"/examples/"+p)
+	}
+	return out
+}
+
+// examplesBase is the example site's origin: the public URL's with
+// localhost and 127.0.0.1 swapped, so that the merchant pages and the widget
+// are different origins (the real cross-origin path).
+func (a *App) examplesBase() string {
+	host := a.public.Hostname()
+	alt := "127.0.0.1"
+	if host == "127.0.0.1" {
+		alt = "localhost"
+	}
+	if p := a.public.Port(); p != "" {
+		alt = net.JoinHostPort(alt, p)
+	}
+	return a.public.Scheme + "://" + alt
+}
+
+// examplesOnOwnOrigin redirects example pages requested on the widget's own
+// origin to the example origin.
+func (a *App) examplesOnOwnOrigin(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Host, a.public.Host) {
+			http.Redirect(w, r, a.examplesBase()+r.URL.RequestURI(), http.StatusFound)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}

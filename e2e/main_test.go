@@ -1,0 +1,323 @@
+// Package e2e drives the real kessai binary with Debian's Chromium, as a
+// buyer and a merchant's developer would: merchant pages on one origin, the
+// widget iframe on another, typing into the cross-origin iframe through its
+// own target (tech.md §5.3).
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+
+	"kessai/api"
+)
+
+// env is what every test shares: one kessai server, one browser.
+var env struct {
+	widget   string // widget + API origin, http://localhost:PORT
+	shop     string // example merchant origin, http://127.0.0.1:PORT
+	jwt      string
+	secret   string
+	storeID  string
+	browser  context.Context
+	pages    string // origin of the test's own merchant pages (registered domain)
+	stranger string // origin of a merchant page on an unregistered domain
+}
+
+func TestMain(m *testing.M) {
+	code, err := setup(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+func setup(m *testing.M) (int, error) {
+	bin := os.Getenv("KESSAI_BIN")
+	if bin == "" {
+		bin, _ = filepath.Abs("../bin/kessai")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return 0, fmt.Errorf("no kessai binary at %s: run `make test` (it builds first): %w", bin, err)
+	}
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		return 0, fmt.Errorf("chromium is not installed: run `make test`, which installs Debian's chromium: %w", err)
+	}
+
+	port, err := freePort()
+	if err != nil {
+		return 0, err
+	}
+	data, err := os.MkdirTemp("", "kessai-e2e-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(data)
+	env.widget = fmt.Sprintf("http://localhost:%d", port)
+	env.shop = fmt.Sprintf("http://127.0.0.1:%d", port)
+
+	cmd := exec.Command(bin, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--data", data, "--public-url", env.widget)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return 0, err
+	}
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	if err := readDemo(out); err != nil {
+		return 0, err
+	}
+	if err := waitHTTP(env.widget + "/heartbeat"); err != nil {
+		return 0, err
+	}
+
+	pages, err := servePages("127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer pages.Close()
+	env.pages = "http://" + pages.Addr
+	stranger, err := servePages("127.0.0.2:0")
+	if err != nil {
+		return 0, err
+	}
+	defer stranger.Close()
+	env.stranger = "http://" + stranger.Addr
+
+	profile, err := os.MkdirTemp("", "kessai-chromium-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(profile)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1000, 800),
+		chromedp.UserDataDir(profile),
+	)
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+	if err := chromedp.Do(bctx); err != nil {
+		return 0, fmt.Errorf("start chromium: %w", err)
+	}
+	env.browser = bctx
+	return m.Run(), nil
+}
+
+// readDemo reads the demo app token that the first start prints.
+func readDemo(r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if !strings.HasPrefix(line, "{") {
+			continue
+		}
+		var tok struct {
+			JWT     string `json:"jwt"`
+			Secret  string `json:"secret"`
+			StoreID string `json:"store_id"`
+		}
+		if err := json.Unmarshal([]byte(line), &tok); err != nil {
+			return fmt.Errorf("demo token line: %w", err)
+		}
+		env.jwt, env.secret, env.storeID = tok.JWT, tok.Secret, tok.StoreID
+		go io.Copy(io.Discard, r)
+		return nil
+	}
+	return fmt.Errorf("kessai serve printed no demo app token: %v", sc.Err())
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+func waitHTTP(url string) error {
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("server did not answer %s", url)
+}
+
+// recorder keeps every univapay:* event of every page of the tab in
+// sessionStorage, so that events survive the form submission that follows
+// a payment.
+const recorder = `(function(){
+  var names = ["opened","closed","success","error","token-created","charge-created","subscription-created","validation-error"];
+  names.forEach(function(n){
+    window.addEventListener("univapay:" + n, function(e){
+      var all = JSON.parse(sessionStorage.getItem("__ev") || "[]");
+      all.push({type: e.type, detail: e.detail});
+      sessionStorage.setItem("__ev", JSON.stringify(all));
+    });
+  });
+})();`
+
+// newTab opens a tab that records univapay events.
+func newTab(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(env.browser)
+	t.Cleanup(cancel)
+	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel2)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open tab: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: recorder}); err != nil {
+		t.Fatalf("add recorder: %v", err)
+	}
+	return ctx
+}
+
+type event struct {
+	Type   string          `json:"type"`
+	Detail json.RawMessage `json:"detail"`
+}
+
+// events returns the univapay events recorded in the tab so far.
+func events(t *testing.T, ctx context.Context) []event {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`sessionStorage.getItem("__ev") || "[]"`))
+	if err != nil {
+		t.Fatalf("read events: %v", err)
+	}
+	var evs []event
+	if err := json.Unmarshal([]byte(s), &evs); err != nil {
+		t.Fatalf("events: %v", err)
+	}
+	return evs
+}
+
+// waitEvent waits until an event of the type was recorded.
+func waitEvent(t *testing.T, ctx context.Context, typ string) {
+	t.Helper()
+	js := fmt.Sprintf(`JSON.parse(sessionStorage.getItem("__ev") || "[]").some(function(e){ return e.type === %q })`, typ)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("no %s event: %v (events: %s)", typ, err, eventTypes(events(t, ctx)))
+	}
+}
+
+func eventTypes(evs []event) string {
+	var names []string
+	for _, e := range evs {
+		names = append(names, strings.TrimPrefix(e.Type, "univapay:"))
+	}
+	return strings.Join(names, ",")
+}
+
+// widgetFrame attaches to the widget iframe of the tab (the nth one, in
+// creation order) and waits until the checkout app is ready.
+func widgetFrame(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	tab := chromedp.FromContext(ctx).Target.TargetID
+	var id string
+	deadline := time.Now().Add(20 * time.Second)
+	for id == "" && time.Now().Before(deadline) {
+		infos, err := chromedp.Targets(ctx)
+		if err != nil {
+			t.Fatalf("targets: %v", err)
+		}
+		for _, in := range infos {
+			if in.Type == "iframe" && in.ParentID == tab && strings.HasPrefix(in.URL, env.widget+"/checkout") {
+				id = string(in.TargetID)
+			}
+		}
+		if id == "" {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if id == "" {
+		t.Fatal("no widget iframe target")
+	}
+	fctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(target.ID(id)))
+	t.Cleanup(cancel)
+	if _, err := chromedp.Run(fctx, chromedp.Poll[bool](`document.documentElement.dataset.ready === "1"`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("widget not ready: %v", err)
+	}
+	return fctx
+}
+
+// fillCard types a card as a buyer would.
+func fillCard(t *testing.T, fctx context.Context, number string) {
+	t.Helper()
+	fields := []struct{ name, value string }{
+		{"data.cardNumber", number},
+		{"data.exp", "12/99"},
+		{"data.cvv", "123"},
+		{"data.cardholder", "TARO YAMADA"},
+		{"email", "taro@example.com"},
+	}
+	for _, f := range fields {
+		sel := chromedp.CSS(fmt.Sprintf(`input[name=%q]`, f.name))
+		if err := chromedp.Do(fctx, chromedp.WaitVisible(sel), chromedp.SendKeys(sel, f.value)); err != nil {
+			t.Fatalf("type %s: %v", f.name, err)
+		}
+	}
+}
+
+// apiCharge reads a charge as the merchant's back end does, with the secret.
+func apiCharge(t *testing.T, id string) api.Charge {
+	t.Helper()
+	req, _ := http.NewRequest("GET", env.widget+"/stores/"+env.storeID+"/charges/"+id+"?polling=true", nil)
+	req.Header.Set("Authorization", "Bearer "+env.secret+"."+env.jwt)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET charge: %v", err)
+	}
+	defer resp.Body.Close()
+	var ch api.Charge
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("GET charge %s: %d %s", id, resp.StatusCode, b)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&ch); err != nil {
+		t.Fatalf("decode charge: %v", err)
+	}
+	return ch
+}
+
+// screenshot saves a PNG of the tab under e2e/screenshots for a person to
+// look at.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	os.MkdirAll("screenshots", 0o755)
+	os.WriteFile(filepath.Join("screenshots", name+".png"), png, 0o644)
+}

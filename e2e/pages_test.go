@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"html/template"
+	"net"
+	"net/http"
+	"strings"
+)
+
+// The test's own merchant pages, for what the example shop does not show.
+var testPages = template.Must(template.New("").Parse(`
+{{define "late"}}<!doctype html><html><head><meta charset="utf-8"><title>late span</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="shop-form" action="/done"><div id="slot"></div></form>
+<script>
+setTimeout(function () {
+  var s = document.createElement("span");
+  s.setAttribute("data-app-id", "{{.JWT}}");
+  s.setAttribute("data-checkout", "payment");
+  s.setAttribute("data-amount", "1000");
+  s.setAttribute("data-currency", "jpy");
+  s.setAttribute("data-text", "Late button");
+  document.getElementById("slot").appendChild(s);
+}, 1000);
+</script></body></html>{{end}}
+{{define "plain"}}<!doctype html><html><head><meta charset="utf-8"><title>plain</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="shop-form" action="/done">
+<span data-app-id="{{.JWT}}" data-checkout="payment" data-amount="1000" data-currency="jpy"></span>
+</form></body></html>{{end}}
+`))
+
+type pageServer struct {
+	Addr string
+	srv  *http.Server
+}
+
+func (p *pageServer) Close() error { return p.srv.Close() }
+
+// servePages serves testPages on addr: /late.html and /plain.html.
+func servePages(addr string) (*pageServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/"), ".html")
+		if testPages.Lookup(name) == nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		testPages.ExecuteTemplate(w, name, map[string]string{"Widget": env.widget, "JWT": env.jwt})
+	})
+	p := &pageServer{Addr: ln.Addr().String(), srv: &http.Server{Handler: h}}
+	go p.srv.Serve(ln)
+	return p, nil
+}

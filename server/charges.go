@@ -1,0 +1,351 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"kessai/api"
+	"kessai/server/domain"
+)
+
+// pollWait is how long GET ...?polling=true waits for a status change
+// (api.md §5.2).
+const pollWait = 3 * time.Second
+
+// maxAmounts are the sandbox maximum charge amounts (api.md §13 item 16).
+var maxAmounts = map[string]int64{"JPY": 9_999_999, "USD": 99_999_999}
+
+func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, error) {
+	var req api.ChargeCreateRequest
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	ctx := r.Context()
+	var errs []api.FieldError
+	add := func(field, reason string) { errs = append(errs, api.FieldError{Field: field, Reason: reason}) }
+	tokenID := strings.TrimSpace(req.TransactionTokenID)
+	if tokenID == "" {
+		add("transaction_token_id", api.ReasonRequiredValue)
+	} else if _, err := uuid.Parse(tokenID); err != nil {
+		add("transaction_token_id", api.ReasonInvalidFormatUUID)
+	}
+	if req.Amount <= 0 {
+		add("amount", api.ReasonInvalidAmount)
+	}
+	currency := strings.ToUpper(strings.TrimSpace(req.Currency))
+	if currency == "" {
+		add("currency", api.ReasonRequiredValue)
+	} else if !currencyRe.MatchString(currency) {
+		add("currency", api.ReasonInvalidFormatCurrency)
+	}
+	var captureAt *time.Time
+	if req.CaptureAt != "" {
+		t, err := api.ParseTime(req.CaptureAt)
+		switch {
+		case err != nil:
+			add("capture_at", api.ReasonInvalidFormatDate)
+		case !t.After(s.now()):
+			add("capture_at", api.ReasonMustBeFutureTime)
+		default:
+			t = t.UTC()
+			captureAt = &t
+		}
+	}
+	var redirect *string
+	if req.Redirect != nil && req.Redirect.Endpoint != "" {
+		if u, err := url.Parse(req.Redirect.Endpoint); err != nil || u.Scheme == "" || u.Host == "" {
+			add("redirect.endpoint", api.ReasonInvalidFormatURL)
+		} else {
+			redirect = &req.Redirect.Endpoint
+		}
+	}
+	flatMetadata(req.Metadata, &errs)
+	if len(errs) > 0 {
+		return 0, nil, api.ValidationError(errs...)
+	}
+	if max, ok := maxAmounts[currency]; ok && int64(req.Amount) > max {
+		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeChargeAmountTooHigh)
+	}
+
+	tok, err := s.loadToken(r, tokenID, p)
+	if err != nil {
+		return 0, nil, err
+	}
+	switch {
+	case tok.Type == api.TokenTypeSubscription:
+		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeNonSubscriptionPayment)
+	case tok.Mode != p.app.Mode:
+		return 0, nil, api.ValidationError(api.FieldError{Field: "transaction_token_id", Reason: api.ReasonProcessingModeMismatch})
+	case !tok.Active && tok.LastUsedAt != nil && tok.Type != api.TokenTypeRecurring:
+		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
+	case s.tokenExpired(tok):
+		if tok.Active {
+			tok.Active = false
+			tok.UpdatedAt = s.now().UTC()
+			if err := s.store.UpdateToken(ctx, tok); err != nil {
+				return 0, nil, err
+			}
+		}
+		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeTransactionTokenExpired)
+	case !tok.Active:
+		if tok.Type == api.TokenTypeRecurring {
+			return 0, nil, api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
+		}
+		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
+	}
+	capture := req.Capture.Bool(true)
+	if tok.Card != nil && !capture && !brandSupportsAuth(tok.Card.Brand) {
+		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeAuthNotSupported)
+	}
+	if err := s.settleCVVAuth(r, tok); err != nil {
+		return 0, nil, err
+	}
+	if tok.CVVAuth.Enabled && (tok.CVVAuth.Status == nil || *tok.CVVAuth.Status != api.CVVAuthCurrent) {
+		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeCVVAuthorizationNotCompleted)
+	}
+
+	now := s.now().UTC()
+	processAt := now.Add(s.delay)
+	c := &domain.Charge{
+		ID:                    newID(),
+		StoreID:               tok.StoreID,
+		MerchantID:            tok.MerchantID,
+		TokenID:               tok.ID,
+		TokenType:             tok.Type,
+		Amount:                int64(req.Amount),
+		Currency:              currency,
+		Capture:               capture,
+		CaptureAt:             captureAt,
+		OnlyDirectCurrency:    req.OnlyDirectCurrency.Bool(false),
+		MerchantTransactionID: optString(req.MerchantTransactionID),
+		Descriptor:            optString(req.Descriptor),
+		Status:                api.ChargePending,
+		Metadata:              req.Metadata,
+		Mode:                  tok.Mode,
+		RedirectEndpoint:      redirect,
+		ProcessAt:             &processAt,
+		CreatedAt:             now,
+		UpdatedAt:             now,
+	}
+	if c.Metadata == nil {
+		c.Metadata = api.Metadata{}
+	}
+	if redirect != nil {
+		c.RedirectID = ptr(newID())
+	}
+	if tok.Card != nil {
+		c.LastFour = tok.Card.LastFour
+	}
+	consume := tok.Type != api.TokenTypeRecurring
+	if err := s.store.CreateCharge(ctx, c, tok.ID, consume); err != nil {
+		if errors.Is(err, domain.ErrTokenInactive) {
+			return 0, nil, api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
+		}
+		return 0, nil, err
+	}
+	s.schedule(processAt)
+	return http.StatusCreated, chargeView(c), nil
+}
+
+func (s *Server) handleGetCharge(r *http.Request, p *principal) (int, any, error) {
+	if err := storeScoped(p, r.PathValue("storeId")); err != nil {
+		return 0, nil, err
+	}
+	polling := false
+	switch r.URL.Query().Get("polling") {
+	case "", "false":
+	case "true":
+		polling = true
+	default:
+		return 0, nil, api.ValidationError(api.FieldError{Field: "polling", Reason: api.ReasonInvalidFormat})
+	}
+	id := r.PathValue("chargeId")
+	if _, err := uuid.Parse(id); err != nil {
+		return 0, nil, errNotFound
+	}
+	ctx := r.Context()
+	load := func() (*domain.Charge, error) {
+		c, err := s.store.GetCharge(ctx, id)
+		if errors.Is(err, domain.ErrNotFound) || (err == nil && c.StoreID != p.app.StoreID) {
+			return nil, errNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		if c.Status == api.ChargePending && c.ProcessAt != nil && !s.now().Before(*c.ProcessAt) {
+			return s.settle(ctx, id)
+		}
+		return c, nil
+	}
+	c, err := load()
+	if err != nil {
+		return 0, nil, err
+	}
+	if !polling || c.Status.Final() {
+		return http.StatusOK, chargeView(c), nil
+	}
+	initial := c.Status
+	deadline := time.NewTimer(pollWait)
+	defer deadline.Stop()
+	for {
+		changed := s.changes()
+		if c, err = load(); err != nil {
+			return 0, nil, err
+		}
+		if c.Status != initial {
+			return http.StatusOK, chargeView(c), nil
+		}
+		var due <-chan time.Time
+		if c.Status == api.ChargePending && c.ProcessAt != nil {
+			t := time.NewTimer(max(c.ProcessAt.Sub(s.now()), time.Millisecond))
+			defer t.Stop()
+			due = t.C
+		}
+		select {
+		case <-changed:
+		case <-due:
+		case <-deadline.C:
+			return http.StatusOK, chargeView(c), nil
+		case <-ctx.Done():
+			return 0, nil, ctx.Err()
+		}
+	}
+}
+
+// chargeView renders a charge as the API object (api.md §6.3.1).
+func chargeView(c *domain.Charge) *api.Charge {
+	v := &api.Charge{
+		ID:                       c.ID,
+		StoreID:                  c.StoreID,
+		TransactionTokenID:       c.TokenID,
+		TransactionTokenType:     c.TokenType,
+		MerchantTransactionID:    c.MerchantTransactionID,
+		RequestedAmount:          c.Amount,
+		RequestedCurrency:        c.Currency,
+		RequestedAmountFormatted: api.FormatAmount(c.Amount, c.Currency),
+		ChargedAmount:            c.ChargedAmount,
+		ChargedCurrency:          c.ChargedCurrency,
+		OnlyDirectCurrency:       c.OnlyDirectCurrency,
+		Descriptor:               c.Descriptor,
+		Status:                   c.Status,
+		Error:                    c.Error,
+		Metadata:                 c.Metadata,
+		Mode:                     c.Mode,
+		CreatedOn:                api.FormatTime(c.CreatedAt),
+	}
+	if v.Metadata == nil {
+		v.Metadata = api.Metadata{}
+	}
+	if c.ChargedAmount != nil && c.ChargedCurrency != nil {
+		v.ChargedAmountFormatted = ptr(api.FormatAmount(*c.ChargedAmount, *c.ChargedCurrency))
+	}
+	if c.CaptureAt != nil {
+		v.CaptureAt = ptr(api.FormatTime(*c.CaptureAt))
+	}
+	if c.RedirectEndpoint != nil {
+		v.Redirect.Endpoint = *c.RedirectEndpoint
+		if c.RedirectID != nil {
+			v.Redirect.RedirectID = *c.RedirectID
+		}
+	}
+	return v
+}
+
+// changes returns a channel closed at the next charge change.
+func (s *Server) changes() <-chan struct{} {
+	s.changeMu.Lock()
+	defer s.changeMu.Unlock()
+	return s.changed
+}
+
+func (s *Server) notifyChange() {
+	s.changeMu.Lock()
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.changeMu.Unlock()
+}
+
+// settle finalises a pending charge whose processing time has come (the
+// sandbox outcome of api.md §11.2) and returns its current state. It is
+// idempotent: a charge that is no longer pending or not yet due is returned
+// unchanged.
+func (s *Server) settle(ctx context.Context, id string) (*domain.Charge, error) {
+	s.settleMu.Lock()
+	defer s.settleMu.Unlock()
+	c, err := s.store.GetCharge(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	if c.Status != api.ChargePending || c.ProcessAt == nil || now.Before(*c.ProcessAt) {
+		return c, nil
+	}
+	c.ProcessAt = nil
+	c.UpdatedAt = now
+	switch {
+	case chargeFails(c.LastFour):
+		c.Status = api.ChargeFailed
+		c.Error = &api.PaymentError{Code: api.PaymentErrorGeneral, Message: api.TestChargeFailedMessage,
+			Detail: api.TestChargeFailedMessage, Details: api.TestChargeFailedMessage}
+	case !c.Capture:
+		c.Status = api.ChargeAuthorized
+	default:
+		c.Status = api.ChargeSuccessful
+		c.ChargedAmount = ptr(c.Amount)
+		c.ChargedCurrency = ptr(c.Currency)
+	}
+	if err := s.store.UpdateCharge(ctx, c); err != nil {
+		return nil, err
+	}
+	s.log.Debug("charge settled", "charge_id", c.ID, "status", c.Status)
+	s.notifyChange()
+	return c, nil
+}
+
+// schedule wakes the engine when a charge becomes due.
+func (s *Server) schedule(at time.Time) {
+	time.AfterFunc(max(at.Sub(s.now()), 0), func() {
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+	})
+}
+
+// engineLoop settles due charges: at start (charges left pending by a
+// previous run), when kicked by schedule, and every second as a safety net.
+func (s *Server) engineLoop(ctx context.Context) {
+	defer s.wg.Done()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		s.settleDue(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-s.kick:
+		}
+	}
+}
+
+func (s *Server) settleDue(ctx context.Context) {
+	due, err := s.store.ListDueCharges(ctx, s.now())
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("list due charges", "err", err)
+		}
+		return
+	}
+	for _, c := range due {
+		if _, err := s.settle(ctx, c.ID); err != nil && ctx.Err() == nil {
+			s.log.Error("settle charge", "charge_id", c.ID, "err", err)
+		}
+	}
+}

@@ -1,0 +1,179 @@
+// Package server implements Kessai's REST API (a sandbox re-implementation
+// of the UnivaPay API, see docs/architecture.md and api.md): authentication
+// with app tokens (JWT, secrets, the widget domain check), the HTTP handlers
+// (Go 1.22 ServeMux patterns), and the sandbox engine that settles charges.
+//
+// Persistence goes through the Store interface (package server/domain);
+// Open uses the SQLite implementation of package server/sqlite.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"kessai/server/domain"
+	"kessai/server/sqlite"
+)
+
+// Store is the persistence interface the server depends on; see
+// domain.Store. server/sqlite implements it.
+type Store = domain.Store
+
+// DefaultProcessingDelay is how long a sandbox card charge stays pending
+// before the engine settles it (api.md §11.7).
+const DefaultProcessingDelay = 300 * time.Millisecond
+
+// Config configures a Server.
+type Config struct {
+	// DataDir is the directory of the SQLite file (kessai.db); created if
+	// missing.
+	DataDir string
+	// PublicURL is the server's public base URL, e.g.
+	// "http://localhost:8080". Its origin is the widget origin
+	// (api.md §1.5 WIDGET_ORIGIN).
+	PublicURL string
+	// ProcessingDelay is how long card charges stay pending in the
+	// sandbox; 0 means DefaultProcessingDelay.
+	ProcessingDelay time.Duration
+	// Logger receives server logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Server is the Kessai API server. Create it with Open and release it with
+// Close.
+type Server struct {
+	store        Store
+	log          *slog.Logger
+	widgetOrigin string // normalised origin of Config.PublicURL, "" if none
+	delay        time.Duration
+	jwtKey       []byte
+	now          func() time.Time
+	handler      http.Handler
+
+	settleMu sync.Mutex // serialises charge settlement
+
+	changeMu sync.Mutex
+	changed  chan struct{} // closed and replaced whenever a charge changes
+
+	kick   chan struct{}
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	setupMu sync.Mutex // serialises CreateAppToken/EnsureDemo
+	idemMu  sync.Mutex // serialises idempotent requests
+}
+
+// Open opens the SQLite store in cfg.DataDir, runs migrations, loads (or
+// creates) the JWT signing key and starts the sandbox engine.
+func Open(cfg Config) (*Server, error) {
+	st, err := sqlite.Open(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s, err := New(cfg, st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// New creates a Server on an already opened Store (which the Server then
+// owns and closes in Close).
+func New(cfg Config, st Store) (*Server, error) {
+	s := &Server{
+		store:   st,
+		log:     cfg.Logger,
+		delay:   cfg.ProcessingDelay,
+		now:     time.Now,
+		changed: make(chan struct{}),
+		kick:    make(chan struct{}, 1),
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.delay <= 0 {
+		s.delay = DefaultProcessingDelay
+	}
+	if cfg.PublicURL != "" {
+		o, err := originOf(cfg.PublicURL)
+		if err != nil {
+			return nil, fmt.Errorf("server: invalid PublicURL %q: %w", cfg.PublicURL, err)
+		}
+		s.widgetOrigin = o
+	}
+	key, err := s.loadKey(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	s.jwtKey = key
+	s.handler = s.routes()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.wg.Add(1)
+	go s.engineLoop(ctx)
+	return s, nil
+}
+
+const settingJWTKey = "jwt_signing_key"
+
+func (s *Server) loadKey(ctx context.Context) ([]byte, error) {
+	key, err := s.store.GetSetting(ctx, settingJWTKey)
+	if err == nil && len(key) >= 32 {
+		return key, nil
+	}
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return nil, fmt.Errorf("server: load signing key: %w", err)
+	}
+	key = make([]byte, 32)
+	rand.Read(key)
+	if err := s.store.PutSetting(ctx, settingJWTKey, key); err != nil {
+		return nil, fmt.Errorf("server: store signing key: %w", err)
+	}
+	return key, nil
+}
+
+// Close stops the sandbox engine and closes the store.
+func (s *Server) Close() error {
+	s.cancel()
+	s.wg.Wait()
+	return s.store.Close()
+}
+
+// Handler returns the REST API handler (all routes, CORS included).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// originOf returns the normalised origin "scheme://host[:port]" of a URL,
+// lower-cased, without a default port.
+func originOf(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return "", errors.New("not an absolute URL")
+	}
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	o := scheme + "://" + host
+	if port != "" {
+		o += ":" + port
+	}
+	return o, nil
+}

@@ -1,0 +1,144 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"kessai/api"
+)
+
+const testPublicURL = "http://localhost:8080"
+
+type testEnv struct {
+	t    *testing.T
+	s    *Server
+	dir  string
+	demo AppTokenCreated
+}
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func openTest(t *testing.T, dir string) *Server {
+	t.Helper()
+	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger()})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+func newEnv(t *testing.T) *testEnv {
+	t.Helper()
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	t.Cleanup(func() { s.Close() })
+	demo, created, err := s.EnsureDemo(context.Background())
+	if err != nil || !created {
+		t.Fatalf("EnsureDemo: created=%v err=%v", created, err)
+	}
+	return &testEnv{t: t, s: s, dir: dir, demo: demo}
+}
+
+func (e *testEnv) secretAuth() string { return "Bearer " + e.demo.Secret + "." + e.demo.JWT }
+func (e *testEnv) publicAuth() string { return "Bearer " + e.demo.JWT }
+
+type resp struct {
+	code   int
+	header http.Header
+	body   []byte
+}
+
+func (r resp) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+func (r resp) errBody(t *testing.T) api.ErrorBody {
+	t.Helper()
+	var b api.ErrorBody
+	r.json(t, &b)
+	return b
+}
+
+// do sends a request; hdr holds extra headers as "Name", "value" pairs.
+func (e *testEnv) do(method, path, auth, body string, hdr ...string) resp {
+	e.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.s.Handler().ServeHTTP(rec, req)
+	return resp{code: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+}
+
+func cardTokenBody(number, typ string) string {
+	return `{"payment_type":"card","type":"` + typ + `","email":"taro@example.com",
+	 "metadata":{"order_id":12345678901234567890,"note":"x"},
+	 "data":{"cardholder":"TARO YAMADA","card_number":"` + number + `","exp_month":"12","exp_year":"2099","cvv":"123",
+	 "line1":"123 abc st","city":"Portland","country":"us","zip":"12345","phone_number":{"country_code":"1","local_number":"8029854583"}}}`
+}
+
+func (e *testEnv) createToken(number, typ string) api.TransactionToken {
+	e.t.Helper()
+	r := e.do("POST", "/tokens", e.secretAuth(), cardTokenBody(number, typ))
+	if r.code != http.StatusCreated {
+		e.t.Fatalf("POST /tokens: %d %s", r.code, r.body)
+	}
+	var tok api.TransactionToken
+	r.json(e.t, &tok)
+	return tok
+}
+
+func (e *testEnv) createCharge(tokenID, extra string) api.Charge {
+	e.t.Helper()
+	r := e.do("POST", "/charges", e.secretAuth(), `{"transaction_token_id":"`+tokenID+`","amount":1000,"currency":"jpy"`+extra+`}`)
+	if r.code != http.StatusCreated {
+		e.t.Fatalf("POST /charges: %d %s", r.code, r.body)
+	}
+	var c api.Charge
+	r.json(e.t, &c)
+	return c
+}
+
+func (e *testEnv) pollCharge(id string) api.Charge {
+	e.t.Helper()
+	r := e.do("GET", "/stores/"+e.demo.StoreID+"/charges/"+id+"?polling=true", e.secretAuth(), "")
+	if r.code != http.StatusOK {
+		e.t.Fatalf("GET charge: %d %s", r.code, r.body)
+	}
+	var c api.Charge
+	r.json(e.t, &c)
+	return c
+}
+
+func wantError(t *testing.T, r resp, status int, code string, errs ...api.FieldError) {
+	t.Helper()
+	if r.code != status {
+		t.Fatalf("status = %d, want %d; body %s", r.code, status, r.body)
+	}
+	want := api.NewError(status, code, errs...).Body()
+	wantJSON, _ := json.Marshal(want)
+	if string(r.body) != string(wantJSON) {
+		t.Fatalf("body = %s\nwant   %s", r.body, wantJSON)
+	}
+}

@@ -1,0 +1,367 @@
+package server
+
+import (
+	"net/http"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"kessai/api"
+	"kessai/server/domain"
+)
+
+// oneTimeTokenTTL is how long one_time and subscription tokens stay usable
+// (api.md §7.1.2).
+const oneTimeTokenTTL = 5 * time.Minute
+
+var (
+	emailRe    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	currencyRe = regexp.MustCompile(`^[A-Za-z]{3}$`)
+	countryRe  = regexp.MustCompile(`^[A-Za-z]{2}$`)
+)
+
+func validEmail(s string) bool {
+	if !emailRe.MatchString(s) {
+		return false
+	}
+	_, err := mail.ParseAddress(s)
+	return err == nil
+}
+
+// flatMetadata validates that metadata values are not nested.
+func flatMetadata(m api.Metadata, errs *[]api.FieldError) {
+	keys := m.NestedKeys()
+	slices.Sort(keys)
+	for _, k := range keys {
+		*errs = append(*errs, api.FieldError{Field: "metadata." + k, Reason: api.ReasonNestedJSONNotAllowed})
+	}
+}
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+func optString(s string) *string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, error) {
+	var req api.TokenCreateRequest
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	ctx := r.Context()
+	shop, err := s.store.GetShop(ctx, p.app.StoreID)
+	if err != nil {
+		return 0, nil, err
+	}
+	tok, err := s.buildToken(&req, p, shop)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := s.store.CreateToken(ctx, tok); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, s.tokenView(tok), nil
+}
+
+// buildToken validates a POST /tokens request (api.md §6.2.2) and returns
+// the token to store. The card number and CVV are used here only and never
+// kept.
+func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *domain.Shop) (*domain.TxToken, error) {
+	var errs []api.FieldError
+	add := func(field, reason string) { errs = append(errs, api.FieldError{Field: field, Reason: reason}) }
+
+	switch req.PaymentType {
+	case "":
+		add("payment_type", api.ReasonRequiredValue)
+	case api.PaymentTypeCard:
+	case api.PaymentTypeKonbini, api.PaymentTypeOnline, api.PaymentTypeBankTransfer, api.PaymentTypePaidy:
+		add("payment_type", api.ReasonUnsupportedPaymentType)
+	default:
+		add("payment_type", api.ReasonInvalidFormat)
+	}
+	switch req.Type {
+	case "":
+		add("type", api.ReasonRequiredValue)
+	case api.TokenTypeOneTime, api.TokenTypeRecurring, api.TokenTypeSubscription:
+	default:
+		add("type", api.ReasonInvalidFormat)
+	}
+	if req.UsageLimit != nil {
+		switch *req.UsageLimit {
+		case api.UsageLimitDaily, api.UsageLimitWeekly, api.UsageLimitMonthly, api.UsageLimitAnnually:
+		default:
+			add("usage_limit", api.ReasonInvalidFormat)
+		}
+	}
+	email := strings.TrimSpace(req.Email)
+	if email == "" {
+		add("email", api.ReasonRequiredValue)
+	} else if !validEmail(email) {
+		add("email", api.ReasonInvalidFormatEmail)
+	}
+	flatMetadata(req.Metadata, &errs)
+
+	d := req.Data
+	cardholder := strings.TrimSpace(d.Cardholder)
+	if cardholder == "" {
+		add("data.cardholder", api.ReasonRequiredValue)
+	}
+	number := normaliseCardNumber(d.CardNumber)
+	switch {
+	case number == "":
+		add("data.card_number", api.ReasonRequiredValue)
+	case !allDigits(number) || len(number) < 12 || len(number) > 19 || !luhnValid(number):
+		add("data.card_number", api.ReasonInvalidCardNumber)
+	}
+	now := s.now().UTC()
+	month, year := 0, 0
+	ms, ys := strings.TrimSpace(string(d.ExpMonth)), strings.TrimSpace(string(d.ExpYear))
+	if ms == "" {
+		add("data.exp_month", api.ReasonRequiredValue)
+	} else if m, err := strconv.Atoi(ms); err != nil || !allDigits(ms) || m < 1 || m > 12 {
+		add("data.exp_month", api.ReasonInvalidCardExpiration)
+	} else {
+		month = m
+	}
+	if ys == "" {
+		add("data.exp_year", api.ReasonRequiredValue)
+	} else if y, err := strconv.Atoi(ys); err != nil || !allDigits(ys) || (len(ys) != 2 && len(ys) != 4) {
+		add("data.exp_year", api.ReasonInvalidCardExpiration)
+	} else {
+		if len(ys) == 2 {
+			y += 2000
+		}
+		year = y
+	}
+	if month != 0 && year != 0 {
+		switch {
+		case year < now.Year():
+			add("data.exp_year", api.ReasonInvalidCardExpiration)
+		case year == now.Year() && month < int(now.Month()):
+			add("data.exp_month", api.ReasonInvalidCardExpiration)
+		}
+	}
+	cvv := strings.TrimSpace(string(d.CVV))
+	if cvv != "" && (!allDigits(cvv) || len(cvv) < 3 || len(cvv) > 4) {
+		add("data.cvv", api.ReasonInvalidCVV)
+	}
+	if d.Country != "" && !countryRe.MatchString(d.Country) {
+		add("data.country", api.ReasonInvalidFormatCountry)
+	}
+	var phoneCC *int
+	if d.PhoneNumber != nil && d.PhoneNumber.CountryCode != "" {
+		cc, err := strconv.Atoi(strings.TrimPrefix(string(d.PhoneNumber.CountryCode), "+"))
+		if err != nil || cc <= 0 {
+			add("data.phone_number.country_code", api.ReasonInvalidPhoneNumber)
+		} else {
+			phoneCC = &cc
+		}
+	}
+	cvvAuth := req.CVVAuthorize
+	if d.CVVAuthorize != nil {
+		cvvAuth = d.CVVAuthorize
+	}
+	if cvvAuth != nil && cvvAuth.Currency != "" && !currencyRe.MatchString(cvvAuth.Currency) {
+		add("data.cvv_authorize.currency", api.ReasonInvalidFormatCurrency)
+	}
+	threeDS := d.ThreeDS != nil && d.ThreeDS.Enabled.Bool(false)
+	if threeDS && req.Type != api.TokenTypeRecurring {
+		add("data.three_ds.enabled", api.ReasonForbiddenParameter)
+	}
+	if len(errs) > 0 {
+		return nil, api.ValidationError(errs...)
+	}
+
+	// Business rules after field validation.
+	if req.UsageLimit != nil && req.Type != api.TokenTypeRecurring {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeUsageLimitNotApplicable)
+	}
+	if req.Type == api.TokenTypeRecurring {
+		switch shop.Config.RecurringTokenPrivilege {
+		case api.RecurringInfinite:
+		case api.RecurringBounded:
+			if req.UsageLimit == nil {
+				return nil, api.NewError(http.StatusBadRequest, api.CodeRecurringUsageLimitRequired)
+			}
+		default:
+			return nil, api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
+		}
+	}
+	if req.Type == api.TokenTypeSubscription && !shop.Config.SubscriptionsEnabled {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeInvalidTokenType)
+	}
+	if !shop.Config.CardEnabled {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeCardProcessingDisabled)
+	}
+	brand := cardBrand(number)
+	if !slices.Contains(shop.Config.CardBrands, brand) {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeCardBrandNotSupported)
+	}
+	if p.app.Mode == api.ModeLive && testCards[number] {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeNoTestCardInLiveMode)
+	}
+	if cvv == "" && !shop.Config.AllowEmptyCVV {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeCVVRequired,
+			api.FieldError{Field: "data.cvv", Reason: api.ReasonRequiredValue})
+	}
+
+	tok := &domain.TxToken{
+		ID:          newID(),
+		StoreID:     p.app.StoreID,
+		MerchantID:  p.app.MerchantID,
+		AppTokenID:  p.app.ID,
+		Email:       email,
+		IPAddress:   optString(req.IPAddress),
+		PaymentType: api.PaymentTypeCard,
+		Type:        req.Type,
+		UsageLimit:  req.UsageLimit,
+		Active:      true,
+		Mode:        p.app.Mode,
+		Metadata:    req.Metadata,
+		Card: &domain.Card{
+			Cardholder: cardholder,
+			ExpMonth:   month,
+			ExpYear:    year,
+			BIN:        number[:6],
+			LastFour:   number[len(number)-4:],
+			Brand:      brand,
+			Country:    cardCountry(number[:6]),
+		},
+		Billing: &domain.Billing{
+			Line1: optString(d.Line1), Line2: optString(d.Line2), State: optString(d.State),
+			City: optString(d.City), Zip: optString(d.Zip), PhoneCountryCode: phoneCC,
+		},
+		ThreeDS:   threeDS,
+		CreatedAt: now,
+		UpdatedAt: now,
+	}
+	if tok.Metadata == nil {
+		tok.Metadata = api.Metadata{}
+	}
+	if c := optString(d.Country); c != nil {
+		up := strings.ToUpper(*c)
+		tok.Billing.Country = &up
+	}
+	if d.PhoneNumber != nil {
+		tok.Billing.PhoneLocalNumber = optString(string(d.PhoneNumber.LocalNumber))
+	}
+	if threeDS && d.ThreeDS.RedirectEndpoint != "" {
+		tok.ThreeDSRedirectEndpoint = &d.ThreeDS.RedirectEndpoint
+	}
+	if cvvAuth != nil && bool(cvvAuth.Enabled) && req.Type != api.TokenTypeOneTime {
+		cur := strings.ToUpper(cvvAuth.Currency)
+		if cur == "" {
+			cur = "JPY"
+		}
+		at := now.Add(s.delay)
+		tok.CVVAuth = domain.CVVAuth{Enabled: true, Status: ptr(api.CVVAuthPending), Currency: &cur, ProcessAt: &at}
+	}
+	return tok, nil
+}
+
+func (s *Server) handleGetToken(r *http.Request, p *principal) (int, any, error) {
+	if err := storeScoped(p, r.PathValue("storeId")); err != nil {
+		return 0, nil, err
+	}
+	tok, err := s.loadToken(r, r.PathValue("id"), p)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := s.settleCVVAuth(r, tok); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, s.tokenView(tok), nil
+}
+
+// loadToken returns a token of the caller's store, 404 otherwise.
+func (s *Server) loadToken(r *http.Request, id string, p *principal) (*domain.TxToken, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errNotFound
+	}
+	tok, err := s.store.GetToken(r.Context(), id)
+	if err != nil {
+		if err == domain.ErrNotFound {
+			return nil, errNotFound
+		}
+		return nil, err
+	}
+	if tok.StoreID != p.app.StoreID {
+		return nil, errNotFound
+	}
+	return tok, nil
+}
+
+// settleCVVAuth finishes a pending sandbox CVV authorization once its
+// processing time has passed: failed for cards ending 1111, else current.
+func (s *Server) settleCVVAuth(r *http.Request, tok *domain.TxToken) error {
+	ca := &tok.CVVAuth
+	if !ca.Enabled || ca.Status == nil || *ca.Status != api.CVVAuthPending || ca.ProcessAt == nil || s.now().Before(*ca.ProcessAt) {
+		return nil
+	}
+	st := api.CVVAuthCurrent
+	if tok.Card != nil && chargeFails(tok.Card.LastFour) {
+		st = api.CVVAuthFailed
+	}
+	ca.Status = &st
+	ca.ProcessAt = nil
+	tok.UpdatedAt = s.now().UTC()
+	return s.store.UpdateToken(r.Context(), tok)
+}
+
+// tokenExpired reports whether a one_time/subscription token is past its
+// 5-minute validity.
+func (s *Server) tokenExpired(tok *domain.TxToken) bool {
+	return tok.Type != api.TokenTypeRecurring && s.now().Sub(tok.CreatedAt) > oneTimeTokenTTL
+}
+
+// tokenView renders a token as the API object (api.md §6.2.1).
+func (s *Server) tokenView(t *domain.TxToken) *api.TransactionToken {
+	v := &api.TransactionToken{
+		ID:          t.ID,
+		StoreID:     t.StoreID,
+		Email:       t.Email,
+		IPAddress:   t.IPAddress,
+		PaymentType: t.PaymentType,
+		Active:      t.Active && !s.tokenExpired(t),
+		Mode:        t.Mode,
+		Type:        t.Type,
+		UsageLimit:  t.UsageLimit,
+		Metadata:    t.Metadata,
+		CreatedOn:   api.FormatTime(t.CreatedAt),
+		UpdatedOn:   api.FormatTime(t.UpdatedAt),
+	}
+	if v.Metadata == nil {
+		v.Metadata = api.Metadata{}
+	}
+	if t.LastUsedAt != nil {
+		v.LastUsedOn = ptr(api.FormatTime(*t.LastUsedAt))
+	}
+	if c := t.Card; c != nil {
+		v.Data.Card = &api.TokenCard{
+			Cardholder: c.Cardholder, ExpMonth: c.ExpMonth, ExpYear: c.ExpYear,
+			CardBIN: c.BIN, LastFour: c.LastFour, Brand: c.Brand, CardType: "credit",
+			Country: c.Country, SubBrand: "none",
+		}
+		b := t.Billing
+		if b == nil {
+			b = &domain.Billing{}
+		}
+		v.Data.Billing = &api.TokenBilling{
+			Line1: b.Line1, Line2: b.Line2, State: b.State, City: b.City, Country: b.Country, Zip: b.Zip,
+			PhoneNumber: &api.TokenPhoneNumber{CountryCode: b.PhoneCountryCode, LocalNumber: b.PhoneLocalNumber},
+		}
+		v.Data.CVVAuthorize = &api.TokenCVVAuthorize{Enabled: t.CVVAuth.Enabled, Status: t.CVVAuth.Status, Currency: t.CVVAuth.Currency}
+		v.Data.CVVAuthorizeCheck = &api.TokenCVVAuthorizeCheck{}
+		v.Data.ThreeDS = &api.TokenThreeDS{Enabled: t.ThreeDS, RedirectEndpoint: t.ThreeDSRedirectEndpoint}
+	}
+	return v
+}

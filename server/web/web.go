@@ -1,0 +1,353 @@
+// Package web serves the browser side of the widget: the loader
+// /client/checkout.js, the iframe document /checkout (a go-app page whose
+// Content-Security-Policy frame-ancestors lists the app token's domains) and
+// the checkout app's wasm, pre-compressed and content-hashed.
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"text/template"
+
+	"github.com/andybalholm/brotli"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"kessai/embed"
+	"kessai/widget"
+)
+
+// DomainSource tells which domains may embed the widget for an app token
+// (server.Server implements it).
+type DomainSource interface {
+	AppTokenDomains(ctx context.Context, jwt string) ([]string, error)
+}
+
+// Handler serves the widget's browser side.
+type Handler struct {
+	domains DomainSource
+	log     *slog.Logger
+	mux     *http.ServeMux
+	loader  asset
+	wasm    *asset // nil until `make wasm` has run
+	static  map[string]asset
+	goapp   *app.Handler
+}
+
+// asset is a file kept in memory with its compressed forms.
+type asset struct {
+	body, br, gz []byte
+	ctype        string
+	etag         string
+	cache        string
+}
+
+// New builds the handler from the embedded assets.
+func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	h := &Handler{domains: domains, log: log, mux: http.NewServeMux(), static: map[string]asset{}}
+
+	js, err := renderLoader()
+	if err != nil {
+		return nil, err
+	}
+	h.loader = newAsset(js, "text/javascript; charset=utf-8", "public, max-age=300")
+
+	for _, name := range []string{"checkout.css", "icon.svg", "icon.png"} {
+		b, err := fs.ReadFile(embed.Static, "static/"+name)
+		if err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+		h.static["/web/"+name] = newAsset(b, contentType(name), "public, max-age=3600")
+	}
+
+	version := "dev"
+	if raw, err := fs.ReadFile(embed.Web, "web/app.wasm"); err == nil {
+		a := asset{body: raw, ctype: "application/wasm", cache: "public, max-age=31536000, immutable"}
+		a.br, _ = fs.ReadFile(embed.Web, "web/app.wasm.br")
+		a.gz, _ = fs.ReadFile(embed.Web, "web/app.wasm.gz")
+		sum := sha256.Sum256(raw)
+		version = hex.EncodeToString(sum[:8])
+		a.etag = `"` + version + `"`
+		h.wasm = &a
+	} else {
+		log.Warn("the checkout app is not built: run `make wasm` (or `make run`)")
+	}
+
+	h.goapp = &app.Handler{
+		Name:        "UnivaPay Checkout",
+		Title:       "UnivaPay Checkout",
+		Lang:        "ja",
+		Version:     version,
+		Resources:   resolver{version: version},
+		Icon:        app.Icon{Default: "/web/icon.png", SVG: "/web/icon.svg"},
+		Styles:      []string{"/web/checkout.css"},
+		LoadingLabel: " ",
+		// Tell the loader at once that this document was allowed to render; a
+		// frame blocked by frame-ancestors never runs it. The message carries
+		// nothing, so "*" leaks nothing.
+		RawHeaders: []string{`<script>parent.postMessage('{"type":"` + string(widget.MsgHello) + `"}',"*")</script>`},
+		// go-app registers a service worker unconditionally. The widget must
+		// not keep a cache-first worker on its origin: this one removes itself.
+		ServiceWorkerTemplate: `self.addEventListener("install",function(){self.skipWaiting()});` +
+			`self.addEventListener("activate",function(){self.registration.unregister()});`,
+	}
+	// The server side only pre-renders an empty shell; the checkout
+	// component lives in the wasm (a client-only main).
+	app.Route("/checkout", func() app.Composer { return &shell{} })
+
+	h.mux.HandleFunc("GET /client/checkout.js", h.serveLoader)
+	h.mux.HandleFunc("GET /checkout", h.serveCheckout)
+	for _, p := range []string{"/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
+		h.mux.Handle("GET "+p, h.goapp)
+	}
+	h.mux.HandleFunc("GET /web/", h.serveWeb)
+	return h, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// Paths lists the path patterns this handler answers, for the binary's
+// router.
+func Paths() []string {
+	return []string{"/client/", "/checkout", "/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/app.css", "/web/"}
+}
+
+func (h *Handler) serveLoader(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	serveAsset(w, r, h.loader)
+}
+
+// serveCheckout serves the iframe document. Only the app token's domains
+// may frame it (the browser enforces frame-ancestors; tech.md §6).
+func (h *Handler) serveCheckout(w http.ResponseWriter, r *http.Request) {
+	if h.wasm == nil {
+		http.Error(w, "The checkout app is not built. Run `make wasm`.", http.StatusServiceUnavailable)
+		return
+	}
+	ancestors := "'none'"
+	domains, err := h.domains.AppTokenDomains(r.Context(), r.URL.Query().Get("appId"))
+	if err != nil {
+		// An unusable app token: let the frame render so that it can say
+		// so (it can do nothing else: the API refuses the token).
+		ancestors = "*"
+	} else if len(domains) > 0 {
+		ancestors = FrameAncestors(domains)
+	}
+	w.Header().Set("Content-Security-Policy", "frame-ancestors "+ancestors)
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	h.goapp.ServeHTTP(w, r)
+}
+
+// FrameAncestors turns app-token domains (bare hosts, optionally with a
+// port, or "*") into a CSP frame-ancestors source list.
+func FrameAncestors(domains []string) string {
+	var srcs []string
+	for _, d := range domains {
+		d = strings.ToLower(strings.TrimSpace(d))
+		switch {
+		case d == "":
+			continue
+		case d == "*":
+			return "*"
+		case strings.ContainsAny(d, " ;,'\"/"):
+			continue // not a host; never let it into the header
+		}
+		if !strings.Contains(d, ":") || strings.HasPrefix(d, "[") && strings.HasSuffix(d, "]") {
+			d += ":*"
+		}
+		srcs = append(srcs, "http://"+d, "https://"+d)
+	}
+	if len(srcs) == 0 {
+		return "'none'"
+	}
+	return strings.Join(srcs, " ")
+}
+
+func (h *Handler) serveWeb(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if a, ok := h.static[p]; ok {
+		serveAsset(w, r, a)
+		return
+	}
+	if h.wasm != nil && strings.HasPrefix(p, "/web/app.") && strings.HasSuffix(p, ".wasm") {
+		serveAsset(w, r, *h.wasm)
+		return
+	}
+	http.NotFound(w, r)
+}
+
+// serveAsset writes a in the best encoding the client accepts.
+func serveAsset(w http.ResponseWriter, r *http.Request, a asset) {
+	hd := w.Header()
+	hd.Set("Content-Type", a.ctype)
+	hd.Set("Cache-Control", a.cache)
+	hd.Set("Vary", "Accept-Encoding")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("ETag", a.etag)
+	if match := r.Header.Get("If-None-Match"); match != "" && match == a.etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := a.body
+	accept := r.Header.Get("Accept-Encoding")
+	switch {
+	case len(a.br) > 0 && acceptsEncoding(accept, "br"):
+		hd.Set("Content-Encoding", "br")
+		body = a.br
+	case len(a.gz) > 0 && acceptsEncoding(accept, "gzip"):
+		hd.Set("Content-Encoding", "gzip")
+		body = a.gz
+	}
+	hd.Set("Content-Length", fmt.Sprint(len(body)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	w.Write(body)
+}
+
+func acceptsEncoding(header, enc string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), enc) {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		}
+	}
+	return false
+}
+
+func newAsset(b []byte, ctype, cache string) asset {
+	sum := sha256.Sum256(b)
+	a := asset{body: b, ctype: ctype, cache: cache, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+	var buf bytes.Buffer
+	bw := brotli.NewWriterLevel(&buf, brotli.BestCompression)
+	bw.Write(b)
+	bw.Close()
+	a.br = append([]byte(nil), buf.Bytes()...)
+	buf.Reset()
+	gw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	gw.Write(b)
+	gw.Close()
+	a.gz = append([]byte(nil), buf.Bytes()...)
+	return a
+}
+
+func contentType(name string) string {
+	switch path.Ext(name) {
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	case ".png":
+		return "image/png"
+	}
+	return "application/octet-stream"
+}
+
+// resolver points go-app's /web/app.wasm at the content-hashed URL, so that
+// the wasm can be cached for a year and a new build is fetched at once.
+type resolver struct{ version string }
+
+func (r resolver) Resolve(p string) string {
+	if p == "/web/app.wasm" {
+		return "/web/app." + r.version + ".wasm"
+	}
+	return p
+}
+
+// shell is what the server pre-renders for /checkout before the wasm takes
+// over: an empty container (go-app replaces, not hydrates, it).
+type shell struct{ app.Compo }
+
+func (s *shell) Render() app.UI { return app.Div().ID("kessai").Class("kessai") }
+
+// renderLoader renders client/checkout.js from its template with the
+// message contract and the parameter names it needs.
+func renderLoader() ([]byte, error) {
+	src, err := fs.ReadFile(embed.Static, "static/checkout.js.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	tmpl, err := template.New("checkout.js").Parse(string(src))
+	if err != nil {
+		return nil, fmt.Errorf("web: loader template: %w", err)
+	}
+	data, err := loaderData()
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, data); err != nil {
+		return nil, fmt.Errorf("web: loader template: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// loaderData is what the loader template needs, all derived from package
+// widget: the message names and the few parameter names the loader must
+// read before the iframe exists (the app id, inline, the launch button's).
+func loaderData() (map[string]string, error) {
+	param := func(name string) (widget.Param, error) {
+		for _, p := range widget.Params() {
+			if p.Name == name {
+				return p, nil
+			}
+		}
+		return widget.Param{}, fmt.Errorf("web: parameter %q not in widget.Params()", name)
+	}
+	names := map[string]string{}
+	var textAttrs []string
+	for key, name := range map[string]string{
+		"appId": "appId", "inline": "inline", "style": "style", "hoverStyle": "hoverStyle", "class": "class", "size": "size", "text": "text",
+	} {
+		p, err := param(name)
+		if err != nil {
+			return nil, err
+		}
+		if p.HTML() != "" {
+			names[key+"Attr"] = p.HTML()
+		}
+		if p.JS() != "" {
+			names[key+"Name"] = p.JS()
+		}
+		if key == "text" {
+			textAttrs = p.Attrs()
+			names["defaultText"] = p.Default
+		}
+	}
+	params := map[string]any{}
+	for k, v := range names {
+		params[k] = v
+	}
+	params["textAttrs"] = textAttrs
+
+	contract, err := json.Marshal(widget.Contract())
+	if err != nil {
+		return nil, err
+	}
+	paramsJSON, err := json.Marshal(params)
+	if err != nil {
+		return nil, err
+	}
+	blocked, err := json.Marshal(map[string]string{
+		"ja": widget.Locale("ja").APIError("INVALID_DOMAIN"),
+		"en": widget.Locale("en").APIError("INVALID_DOMAIN"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"Contract": string(contract), "Params": string(paramsJSON), "BlockedMessage": string(blocked)}, nil
+}

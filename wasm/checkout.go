@@ -1,0 +1,434 @@
+package main
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"kessai/api"
+	"kessai/widget"
+)
+
+// screen is what the checkout shows (widget.md §4.2).
+type screen int
+
+const (
+	screenWaiting    screen = iota // before the loader's init message
+	screenLoading                  // fetching checkout_info
+	screenForm                     // card input
+	screenProcessing               // token, charge, polling
+	screenSuccess
+	screenFailure // a payment failed; the buyer may try again
+	screenFatal   // bad configuration or the API refused the app token
+)
+
+// cardFields are the card form's inputs in display order: the field name of
+// widget events and errors, the input's name (merchant tests type into these),
+// its autocomplete token and inputmode.
+var cardFields = []struct{ field, name, autocomplete, inputmode string }{
+	{"cardNumber", "data.cardNumber", "cc-number", "numeric"},
+	{"exp", "data.exp", "cc-exp", "numeric"},
+	{"cvv", "data.cvv", "cc-csc", "numeric"},
+	{"cardholder", "data.cardholder", "cc-name", "text"},
+	{"email", "email", "email", "email"},
+}
+
+// checkout is the widget iframe's only component.
+type checkout struct {
+	app.Compo
+
+	parentOrigin string // the merchant origin, from the init message's event.origin
+	init         widget.Init
+	opts         widget.Options
+	loc          widget.Locale
+	info         api.CheckoutInfo
+	client       *fetchClient
+
+	screen  screen
+	open    bool // popup shown
+	busy    bool
+	in      widget.CardInput
+	touched map[string]bool
+	errs    widget.FieldErrors // errors shown next to the fields
+	// reported is the last univapay:validation-error detail sent, as JSON.
+	reported string
+	outcome  *widget.Outcome
+	fatal    *widget.Outcome
+	announce string // text of the persistent live region
+	height   int    // last height reported to an inline loader
+}
+
+func (c *checkout) OnMount(ctx app.Context) {
+	c.touched = map[string]bool{}
+	c.reported = "{}"
+	c.loc = widget.ResolveLocale("auto", navigatorLanguages())
+
+	win := app.Window()
+	win.Call("addEventListener", "message", app.FuncOf(func(this app.Value, args []app.Value) any {
+		e := args[0]
+		if !e.Get("source").Equal(win.Get("parent")) || e.Get("data").Type() != app.TypeString {
+			return nil
+		}
+		origin, data := e.Get("origin").String(), e.Get("data").String()
+		ctx.Dispatch(func(ctx app.Context) { c.onMessage(ctx, origin, data) })
+		return nil
+	}))
+	win.Call("addEventListener", "keydown", app.FuncOf(func(this app.Value, args []app.Value) any {
+		if args[0].Get("key").String() == "Escape" {
+			ctx.Dispatch(func(ctx app.Context) { c.close(ctx) })
+		}
+		return nil
+	}))
+	if ro := win.Get("ResizeObserver"); ro.Truthy() {
+		obs := ro.New(app.FuncOf(func(this app.Value, args []app.Value) any {
+			c.reportHeight()
+			return nil
+		}))
+		obs.Call("observe", ctx.JSSrc())
+	}
+	// The only message sent before the parent's origin is known; it carries
+	// nothing but its type.
+	if s, err := widget.Encode(struct {
+		Type widget.MessageType `json:"type"`
+	}{widget.MsgReady}); err == nil {
+		win.Get("parent").Call("postMessage", s, "*")
+	}
+}
+
+// post sends a message to the loader, to the merchant origin only.
+func (c *checkout) post(msg any) {
+	s, err := widget.Encode(msg)
+	if err != nil {
+		app.Log(err)
+		return
+	}
+	app.Window().Get("parent").Call("postMessage", s, c.parentOrigin)
+}
+
+func (c *checkout) onMessage(ctx app.Context, origin, data string) {
+	t, ok := widget.PeekType(data)
+	if !ok {
+		return
+	}
+	if c.parentOrigin == "" {
+		if t != widget.MsgInit {
+			return
+		}
+		var m widget.Init
+		if err := json.Unmarshal([]byte(data), &m); err != nil {
+			return
+		}
+		c.parentOrigin = origin
+		c.start(ctx, m)
+		return
+	}
+	if origin != c.parentOrigin {
+		return
+	}
+	switch t {
+	case widget.MsgOpen:
+		c.show(ctx)
+	case widget.MsgSubmit:
+		c.pay(ctx, true)
+	case widget.MsgClose:
+		c.close(ctx)
+	}
+}
+
+// start parses and validates the merchant's options and loads checkout_info.
+func (c *checkout) start(ctx app.Context, m widget.Init) {
+	c.init = m
+	src := widget.SourceHTML
+	if m.Source == "js" {
+		src = widget.SourceJS
+	}
+	opts, problems := widget.ParseOptions(src, m.Options)
+	problems = append(problems, opts.Validate()...)
+	c.opts = opts
+	c.loc = widget.ResolveLocale(opts.Locale, navigatorLanguages())
+	app.Window().Get("document").Get("documentElement").Set("lang", c.loc.HTMLLang())
+	for _, w := range problems.Warnings() {
+		app.Window().Get("console").Call("warn", "UnivapayCheckout: "+w.Param+": "+w.Reason)
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		for _, e := range errs {
+			app.Window().Get("console").Call("error", "UnivapayCheckout: "+e.Param+": "+e.Reason)
+		}
+		c.setFatal(ctx, widget.ConfigError(c.loc, errs))
+		return
+	}
+	loc := app.Window().Get("location")
+	c.client = &fetchClient{base: loc.Get("origin").String(), jwt: opts.AppID, origin: c.parentOrigin}
+	c.in.Email = opts.Email
+	c.screen = screenLoading
+	if c.inline() {
+		c.post(widget.NewEvent(widget.EventOpened, nil))
+	}
+	ctx.Async(func() {
+		info, err := c.client.CheckoutInfo(ctx)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				c.setFatal(ctx, widget.APIFailure(c.loc, widget.StageCheckoutInfo, err))
+				return
+			}
+			c.info = info
+			c.screen = screenForm
+			markReady()
+		})
+	})
+}
+
+// setFatal shows an error the buyer cannot fix. Inline frames report it at
+// once; popups when they are opened.
+func (c *checkout) setFatal(ctx app.Context, o widget.Outcome) {
+	c.fatal, c.screen = &o, screenFatal
+	c.announce = o.Message
+	if c.inline() {
+		c.post(widget.NewEvent(widget.EventError, o.Detail))
+	} else if c.open {
+		c.post(widget.NewEvent(widget.EventError, o.Detail))
+	}
+	markReady()
+}
+
+func (c *checkout) inline() bool { return c.init.Mode == widget.ModeInline }
+
+func (c *checkout) show(ctx app.Context) {
+	if c.inline() || c.open {
+		return
+	}
+	c.open = true
+	c.post(widget.NewEvent(widget.EventOpened, nil))
+	if c.fatal != nil {
+		c.post(widget.NewEvent(widget.EventError, c.fatal.Detail))
+	}
+	ctx.Defer(func(app.Context) { focus("cardNumber") })
+}
+
+// close closes the popup: the buyer pressed close, Esc or done, autoClose
+// fired, or the merchant called checkout.close().
+func (c *checkout) close(ctx app.Context) {
+	if c.inline() || !c.open {
+		return
+	}
+	c.open = false
+	ok := c.outcome != nil && c.outcome.OK
+	c.post(widget.NewEvent(widget.EventClosed, nil))
+	c.post(widget.Closed{Type: widget.MsgClosed, Submit: ok && c.opts.AutoSubmit, RemoveButton: ok && c.opts.RemoveCheckoutButtonAfterCharge})
+	if ok {
+		// The next open starts a new payment.
+		c.outcome, c.in, c.errs, c.touched, c.announce = nil, widget.CardInput{Email: c.opts.Email}, nil, map[string]bool{}, ""
+		c.screen = screenForm
+	}
+}
+
+// validate checks the fields the buyer has touched (all of them on submit)
+// and reports the set of errors when it changed (widget.md §5.3).
+func (c *checkout) validate(all bool) widget.FieldErrors {
+	errs := widget.ValidateCard(c.in, time.Now(), c.rules())
+	shown := widget.FieldErrors{}
+	for f, code := range errs {
+		if all || c.touched[f] {
+			shown[f] = code
+		}
+	}
+	c.errs = shown
+	if b, err := json.Marshal(shown); err == nil && string(b) != c.reported {
+		c.reported = string(b)
+		c.post(widget.NewEvent(widget.EventValidationError, shown))
+	}
+	return shown
+}
+
+// rules are what checkout_info allows for cards.
+func (c *checkout) rules() widget.CardRules {
+	r := widget.CardRules{RequireCVV: true}
+	forbidden := map[string]bool{}
+	for _, b := range c.info.CardConfiguration.ForbiddenCardBrands {
+		forbidden[b] = true
+	}
+	for _, b := range c.info.SupportedBrands {
+		if b.PaymentType == "card" && !forbidden[b.Brand] {
+			r.AllowedBrands = append(r.AllowedBrands, b.Brand)
+		}
+	}
+	return r
+}
+
+// pay runs the payment from the widget's own button or from
+// UnivapayCheckout.submit(iframe) (fromSubmit), which expects one result.
+func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
+	result := func(o widget.Outcome) {
+		if fromSubmit {
+			if o.OK {
+				c.post(widget.Result{Type: widget.MsgResult, OK: true, Value: o.SubmitValue(c.init.ConnectorID)})
+			} else {
+				c.post(widget.Result{Type: widget.MsgResult, Error: o.SubmitError(c.loc)})
+			}
+		}
+	}
+	switch {
+	case c.fatal != nil:
+		c.post(widget.NewEvent(widget.EventError, c.fatal.Detail))
+		result(*c.fatal)
+		return
+	case c.screen != screenForm && c.screen != screenFailure || c.busy:
+		if fromSubmit {
+			o := widget.Outcome{Code: "NOT_READY", Message: c.loc.T("error.notReady")}
+			result(o)
+		}
+		return
+	}
+	if errs := c.validate(true); len(errs) > 0 {
+		c.announce = c.loc.T("error.validation")
+		result(widget.Outcome{Code: widget.CodeValidation, Message: c.announce, Fields: errs, Retry: true})
+		ctx.Defer(func(app.Context) { focusFirstInvalid(errs) })
+		return
+	}
+	c.busy, c.screen, c.announce = true, screenProcessing, c.loc.T("status.processing")
+	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: c.post, Rules: c.rules()}
+	in := c.in
+	ctx.Async(func() {
+		o := p.Run(ctx, in)
+		ctx.Dispatch(func(ctx app.Context) {
+			c.busy, c.outcome, c.announce = false, &o, o.Message
+			switch {
+			case o.OK:
+				c.screen = screenSuccess
+				c.announce = c.loc.T("success.title")
+				if c.opts.AutoClose && !c.inline() {
+					ctx.After(1500*time.Millisecond, func(ctx app.Context) { c.close(ctx) })
+				}
+			case len(o.Fields) > 0:
+				c.screen, c.errs = screenForm, o.Fields
+				ctx.Defer(func(app.Context) { focusFirstInvalid(o.Fields) })
+			case o.Retry:
+				c.screen = screenFailure
+			default:
+				c.fatal, c.screen = &o, screenFatal
+			}
+			result(o)
+		})
+	})
+}
+
+// retry goes back from a failed payment to the filled-in form.
+func (c *checkout) retry(ctx app.Context, e app.Event) {
+	c.screen, c.outcome, c.announce = screenForm, nil, ""
+	c.in.CVV = ""
+	ctx.Defer(func(app.Context) { focus("cvv") })
+}
+
+func (c *checkout) onInput(field string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		v := ctx.JSSrc().Get("value").String()
+		switch field {
+		case "cardNumber":
+			c.in.CardNumber = v
+		case "exp":
+			c.in.Exp = v
+		case "cvv":
+			c.in.CVV = v
+		case "cardholder":
+			c.in.Cardholder = v
+		case "email":
+			c.in.Email = v
+		}
+		if _, shown := c.errs[field]; shown {
+			c.validate(false) // clear the error as soon as it is fixed
+		}
+	}
+}
+
+func (c *checkout) onBlur(field string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if strings.TrimSpace(ctx.JSSrc().Get("value").String()) == "" && !c.touched[field] {
+			return
+		}
+		c.touched[field] = true
+		c.validate(false)
+	}
+}
+
+func (c *checkout) onSubmit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	c.pay(ctx, false)
+}
+
+func (c *checkout) onDone(ctx app.Context, e app.Event) { c.close(ctx) }
+
+func (c *checkout) onCloseClick(ctx app.Context, e app.Event) { c.close(ctx) }
+
+func (c *checkout) onBackdrop(ctx app.Context, e app.Event) {
+	if e.Get("target").Equal(e.Get("currentTarget")) && !c.busy {
+		c.close(ctx)
+	}
+}
+
+// reportHeight tells an inline loader how tall the frame must be.
+func (c *checkout) reportHeight() {
+	if !c.inline() || c.parentOrigin == "" {
+		return
+	}
+	root := app.Window().GetElementByID("kessai")
+	if !root.Truthy() {
+		return
+	}
+	h := int(root.Call("getBoundingClientRect").Get("height").Float() + 0.999)
+	if h == c.height || h == 0 {
+		return
+	}
+	c.height = h
+	r := widget.Resize{Type: widget.MsgResize}
+	r.Data.Height = h
+	c.post(r)
+}
+
+func navigatorLanguages() []string {
+	nav := app.Window().Get("navigator")
+	langs := nav.Get("languages")
+	var out []string
+	if langs.Truthy() {
+		for i := 0; i < langs.Length(); i++ {
+			out = append(out, langs.Index(i).String())
+		}
+	}
+	if len(out) == 0 && nav.Get("language").Truthy() {
+		out = append(out, nav.Get("language").String())
+	}
+	return out
+}
+
+// markReady flags the document for tests and tools: the widget has left its
+// loading state.
+func markReady() {
+	app.Window().Get("document").Get("documentElement").Get("dataset").Set("ready", "1")
+}
+
+func focus(id string) {
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Call("focus")
+	}
+}
+
+func focusFirstInvalid(errs widget.FieldErrors) {
+	for _, f := range cardFields {
+		if _, ok := errs[f.field]; ok {
+			focus(f.field)
+			return
+		}
+	}
+}
+
+// sortedKeys is used to render deterministic lists.
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

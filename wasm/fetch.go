@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"kessai/api"
+	"kessai/widget"
+)
+
+// fetchClient is widget.Client over the browser's fetch. It never uses
+// net/http's client, which would double the size of the wasm.
+type fetchClient struct {
+	base   string // API base URL (the widget origin)
+	jwt    string // the app token, sent as Bearer {jwt} (no secret, ever)
+	origin string // the merchant origin, forwarded as ?origin= for the domain check
+}
+
+var _ widget.Client = (*fetchClient)(nil)
+
+func (c *fetchClient) CheckoutInfo(ctx context.Context) (api.CheckoutInfo, error) {
+	var info api.CheckoutInfo
+	_, err := c.do(ctx, "GET", "/checkout_info", nil, "", &info)
+	return info, err
+}
+
+func (c *fetchClient) CreateToken(ctx context.Context, req api.TokenCreateRequest) (widget.Object[api.TransactionToken], error) {
+	var o widget.Object[api.TransactionToken]
+	raw, err := c.do(ctx, "POST", "/tokens", req, newIdempotencyKey(), &o.Value)
+	o.Raw = raw
+	return o, err
+}
+
+func (c *fetchClient) CreateCharge(ctx context.Context, req api.ChargeCreateRequest) (widget.Object[api.Charge], error) {
+	var o widget.Object[api.Charge]
+	raw, err := c.do(ctx, "POST", "/charges", req, newIdempotencyKey(), &o.Value)
+	o.Raw = raw
+	return o, err
+}
+
+func (c *fetchClient) GetCharge(ctx context.Context, storeID, chargeID string, polling bool) (widget.Object[api.Charge], error) {
+	var o widget.Object[api.Charge]
+	path := "/stores/" + url.PathEscape(storeID) + "/charges/" + url.PathEscape(chargeID)
+	if polling {
+		path += "?polling=true"
+	}
+	raw, err := c.do(ctx, "GET", path, nil, "", &o.Value)
+	o.Raw = raw
+	return o, err
+}
+
+// do sends one request and decodes a 2xx body into out. Error bodies become
+// *api.Error; a failed fetch is a plain error.
+func (c *fetchClient) do(ctx context.Context, method, path string, body any, idemKey string, out any) (json.RawMessage, error) {
+	u := c.base + path
+	sep := "?"
+	if containsQuery(path) {
+		sep = "&"
+	}
+	u += sep + "origin=" + url.QueryEscape(c.origin)
+
+	headers := map[string]any{"Authorization": "Bearer " + c.jwt, "Accept": "application/json"}
+	init := map[string]any{"method": method, "credentials": "omit", "headers": headers}
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		headers["Content-Type"] = "application/json"
+		init["body"] = string(b)
+	}
+	if idemKey != "" {
+		headers["Idempotency-Key"] = idemKey
+	}
+
+	resp, err := await(ctx, app.Window().Call("fetch", u, init))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	status := resp.Get("status").Int()
+	text, err := await(ctx, resp.Call("text"))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: read body: %w", method, path, err)
+	}
+	raw := json.RawMessage(text.String())
+	if status < 200 || status > 299 {
+		e := &api.Error{Status: status}
+		var eb api.ErrorBody
+		if json.Unmarshal(raw, &eb) == nil && eb.Code != "" {
+			e.Code, e.Errors = eb.Code, eb.Errors
+		} else {
+			e.Code = fmt.Sprintf("HTTP_%d", status)
+		}
+		return raw, e
+	}
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return raw, fmt.Errorf("%s %s: decode: %w", method, path, err)
+		}
+	}
+	return raw, nil
+}
+
+func containsQuery(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if p[i] == '?' {
+			return true
+		}
+	}
+	return false
+}
+
+// await waits for a JS Promise. It must run outside JS callbacks (in a
+// goroutine started with ctx.Async), since it blocks.
+func await(ctx context.Context, promise app.Value) (app.Value, error) {
+	type result struct {
+		v   app.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	var onOK, onErr app.Func
+	onOK = app.FuncOf(func(this app.Value, args []app.Value) any {
+		ch <- result{v: args[0]}
+		return nil
+	})
+	onErr = app.FuncOf(func(this app.Value, args []app.Value) any {
+		msg := "request failed"
+		if len(args) > 0 && args[0].Truthy() {
+			msg = args[0].Call("toString").String()
+		}
+		ch <- result{err: errors.New(msg)}
+		return nil
+	})
+	defer onOK.Release()
+	defer onErr.Release()
+	promise.Call("then", onOK, onErr)
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// newIdempotencyKey returns a random UUID from the browser's crypto.
+func newIdempotencyKey() string {
+	c := app.Window().Get("crypto")
+	if c.Truthy() && c.Get("randomUUID").Truthy() {
+		return c.Call("randomUUID").String()
+	}
+	return ""
+}

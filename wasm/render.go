@@ -1,0 +1,186 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"kessai/widget"
+)
+
+func (c *checkout) Render() app.UI {
+	body := c.renderBody()
+	root := app.Div().ID("kessai").Class("kessai", "kessai-"+string(c.mode())).Style("--kessai-main", c.color("main_color")).
+		Style("--kessai-main-text", c.color("main_text")).Style("--kessai-bg", c.color("main_background")).
+		Style("--kessai-header-bg", c.color("secondary_background")).Style("--kessai-title", c.color("primary_text")).
+		Style("--kessai-text", c.color("base_text"))
+	if c.inline() {
+		return root.Body(body...)
+	}
+	return root.Body(
+		app.If(c.open, func() app.UI {
+			return app.Div().Class("kessai-backdrop").OnClick(c.onBackdrop).Body(
+				app.Div().Class("kessai-dialog").Role("dialog").Aria("modal", "true").Aria("labelledby", "kessai-title").Body(
+					append([]app.UI{c.renderHeader()}, body...)...,
+				),
+			)
+		}),
+	)
+}
+
+func (c *checkout) mode() widget.Mode {
+	if c.init.Mode == "" {
+		return widget.ModePopup
+	}
+	return c.init.Mode
+}
+
+// color is a theme colour of checkout_info, or "" to keep the stylesheet's.
+func (c *checkout) color(name string) string {
+	col := c.info.Theme.Colors
+	switch name {
+	case "main_color":
+		return col.MainColor
+	case "main_text":
+		return col.MainText
+	case "main_background":
+		return col.MainBackground
+	case "secondary_background":
+		return col.SecondaryBackground
+	case "primary_text":
+		return col.PrimaryText
+	case "base_text":
+		return col.BaseText
+	}
+	return ""
+}
+
+func (c *checkout) renderHeader() app.UI {
+	header := c.opts.Header
+	if header == "" {
+		header = c.loc.T("header.default")
+	}
+	title := c.opts.Title
+	if title == "" {
+		title = c.info.Name
+	}
+	return app.Div().Class("kessai-header").Body(
+		app.Button().Type("button").Class("kessai-close").Aria("label", c.loc.T("action.close")).
+			Disabled(c.busy).OnClick(c.onCloseClick).Text("×"),
+		app.H1().ID("kessai-title").Class("kessai-service").Text(header),
+		app.If(title != "", func() app.UI { return app.P().Class("kessai-store").Text(title) }),
+		app.If(c.opts.Description != "", func() app.UI { return app.P().Class("kessai-description").Text(c.opts.Description) }),
+		app.If(c.opts.Checkout == widget.CheckoutPayment && c.opts.Amount > 0, func() app.UI {
+			return app.P().Class("kessai-amount").Text(widget.FormatAmount(c.loc, c.opts.Amount, c.opts.Currency))
+		}),
+		app.If(c.info.Mode == "test", func() app.UI { return app.Span().Class("kessai-test-badge").Text(c.loc.T("test.badge")) }),
+	)
+}
+
+func (c *checkout) renderBody() []app.UI {
+	live := app.Div().ID("kessai-status").Class("kessai-sr").Role("status").Aria("live", "polite").Text(c.announce)
+	var main app.UI
+	switch c.screen {
+	case screenWaiting, screenLoading:
+		main = app.Div().Class("kessai-loading").Aria("busy", "true").Body(app.Span().Class("kessai-spinner"), app.Span().Class("kessai-sr").Text(c.loc.T("status.loading")))
+	case screenFatal:
+		main = app.Div().Class("kessai-result", "kessai-result-error").Body(
+			app.P().Class("kessai-result-title").Role("alert").Text(c.fatal.Message),
+			app.If(c.fatal.Code != "", func() app.UI { return app.P().Class("kessai-code").Text(c.fatal.Code) }),
+			app.If(!c.inline(), func() app.UI {
+				return app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("action.close"))
+			}),
+		)
+	case screenSuccess:
+		main = app.Div().Class("kessai-result", "kessai-result-ok").Body(
+			app.Div().Class("kessai-check").Aria("hidden", "true").Text("✓"),
+			app.P().Class("kessai-result-title").Text(c.loc.T("success.title")),
+			app.If(!c.inline(), func() app.UI {
+				return app.Button().Type("button").Class("kessai-submit").ID("kessai-done").OnClick(c.onDone).Text(c.loc.T("action.done"))
+			}),
+		)
+	case screenFailure:
+		if c.inline() {
+			main = c.renderForm(c.outcome.Message)
+			break
+		}
+		main = app.Div().Class("kessai-result", "kessai-result-error").Body(
+			app.P().Class("kessai-result-title").Role("alert").Text(c.outcome.Message),
+			app.If(c.outcome.Code != "", func() app.UI { return app.P().Class("kessai-code").Text(c.loc.T("error.code", c.outcome.Code)) }),
+			app.Button().Type("button").Class("kessai-submit").ID("kessai-retry").OnClick(c.retry).Text(c.loc.T("action.retry")),
+			app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("action.close")),
+		)
+	default:
+		main = c.renderForm("")
+	}
+	return []app.UI{live, main}
+}
+
+// renderForm renders the card form with the DOM contract merchants style
+// through the inline style parameters (widget.md §1.3): form-group,
+// control-label, input-group, form-control, field-error.
+func (c *checkout) renderForm(alert string) app.UI {
+	values := map[string]string{
+		"cardNumber": c.in.CardNumber, "exp": c.in.Exp, "cvv": c.in.CVV,
+		"cardholder": c.in.Cardholder, "email": c.in.Email,
+	}
+	groups := make([]app.UI, 0, len(cardFields)+3)
+	if alert != "" {
+		groups = append(groups, app.P().Class("kessai-alert").Role("alert").Text(alert))
+	}
+	for _, f := range cardFields {
+		f := f
+		errCode, invalid := c.errs[f.field]
+		errID := f.field + "-error"
+		input := app.Input().ID(f.field).Name(f.name).Class("form-control", "input-sm").
+			Type(inputType(f.field)).Attr("autocomplete", f.autocomplete).Attr("inputmode", f.inputmode).
+			Placeholder(c.loc.T("placeholder."+f.field)).Value(values[f.field]).
+			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(true).
+			Disabled(c.busy).OnInput(c.onInput(f.field)).OnBlur(c.onBlur(f.field))
+		if f.field == "cardholder" {
+			input = input.Attr("autocapitalize", "characters").Attr("spellcheck", "false")
+		}
+		groupClass := "form-group form-group-sm kessai-field-" + f.field
+		if invalid {
+			groupClass += " has-error"
+		}
+		groups = append(groups, app.Div().Class(groupClass).Body(
+			app.Label().Class("control-label").For(f.field).Text(c.loc.T("field."+f.field)),
+			app.Span().Class("input-group").Body(input),
+			app.Div().Class("field-error").ID(errID).Text(c.fieldError(f.field, errCode, invalid)),
+		))
+	}
+	if !c.opts.HidePrivacyLink {
+		groups = append(groups, app.P().Class("kessai-privacy").Body(
+			app.A().Href("https://www.univapay.com/privacy/").Target("_blank").Rel("noopener").Text(c.loc.T("privacy.link")),
+		))
+	}
+	if !c.inline() || c.init.PayButton {
+		label := c.opts.SubmitButtonText
+		if label == "" {
+			label = c.loc.T("submit.default")
+		}
+		if c.busy {
+			label = c.loc.T("status.processing")
+		}
+		groups = append(groups, app.Button().Type("submit").ID("kessai-pay").Class("kessai-submit").Disabled(c.busy).Aria("busy", fmt.Sprint(c.busy)).Text(label))
+	}
+	return app.Form().Class("kessai-form").Attr("novalidate", true).Aria("busy", fmt.Sprint(c.busy)).OnSubmit(c.onSubmit).Body(groups...)
+}
+
+func (c *checkout) fieldError(field, code string, invalid bool) string {
+	if !invalid {
+		return ""
+	}
+	return c.loc.FieldError(field, code)
+}
+
+func inputType(field string) string {
+	switch field {
+	case "email":
+		return "email"
+	case "cvv":
+		return "password"
+	}
+	return "text"
+}

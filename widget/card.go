@@ -1,0 +1,395 @@
+package widget
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// CardInput is what the buyer typed into the card form (widget.md §5.1).
+type CardInput struct {
+	Cardholder string
+	CardNumber string
+	Exp        string // "MM/YY", "MM/YYYY", "MMYY", ...
+	CVV        string
+	Email      string
+}
+
+// CardRules narrow what the card form accepts (from options and
+// checkout_info).
+type CardRules struct {
+	// RequireCVV makes the security code mandatory (showCvv=true or the
+	// contract requires it). A CVV that was typed is always checked.
+	RequireCVV bool
+	// AllowedBrands lists the accepted brands (empty = every brand,
+	// including numbers of no known brand, which the server decides on).
+	AllowedBrands []string
+	// RequireFullName requires a space-separated family name in the
+	// cardholder (supported_brands[].requires_full_name, API
+	// LAST_NAME_REQUIRED) → error code last_name_required.
+	RequireFullName bool
+}
+
+// FieldErrors maps form field names (FieldCardNumber, ...) to error codes
+// (ErrCode...), as in the univapay:validation-error detail (§5.3).
+type FieldErrors map[string]string
+
+// Form field names of §5.1.
+const (
+	FieldCardNumber = "cardNumber"
+	FieldExp        = "exp"
+	FieldCVV        = "cvv"
+	FieldCardholder = "cardholder"
+	FieldEmail      = "email"
+)
+
+// Field error codes of §5.1.
+const (
+	ErrCodeRequired          = "required"
+	ErrCodeInvalidCardNumber = "invalid_card_number"
+	ErrCodeUnsupportedBrand  = "unsupported_brand"
+	ErrCodeInvalidExpiry     = "invalid_expiry"
+	ErrCodeExpired           = "expired"
+	ErrCodeInvalidCVV        = "invalid_cvv"
+	ErrCodeInvalidCardholder = "invalid_cardholder"
+	ErrCodeLastNameRequired  = "last_name_required"
+	ErrCodeInvalidEmail      = "invalid_email"
+)
+
+// Card brands as the API names them.
+const (
+	BrandVisa            = "visa"
+	BrandMastercard      = "mastercard"
+	BrandAmericanExpress = "american_express"
+	BrandJCB             = "jcb"
+	BrandDinersClub      = "diners_club"
+	BrandDiscover        = "discover"
+	BrandUnionPay        = "unionpay"
+	BrandMaestro         = "maestro"
+)
+
+// NormalizeDigits folds what Japanese IMEs type into ASCII: full-width
+// characters U+FF01–U+FF5E (digits ４２４２, letters, ／, －) to their ASCII
+// forms, the ideographic space U+3000 to a space, and the dash look-alikes
+// (ー ‐ ‑ ‒ – — ― − ﹣) to "-".
+func NormalizeDigits(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFF01 - 0x21
+		case r == 0x3000:
+			r = ' '
+		case r == 'ー' || r == '‐' || r == '‑' || r == '‒' || r == '–' || r == '—' || r == '―' || r == '−' || r == '﹣' || r == 'ｰ':
+			r = '-'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// CardNumberDigits normalises a typed card number and removes spaces and
+// hyphens ("４２４２ 4242-4242 4242" → "4242424242424242"). Other
+// characters are kept, so the result may still be invalid.
+func CardNumberDigits(s string) string {
+	s = NormalizeDigits(s)
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\t' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// Luhn reports whether a digit string passes the Luhn check.
+func Luhn(digits string) bool {
+	if len(digits) < 2 || !allDigits(digits) {
+		return false
+	}
+	sum := 0
+	double := false
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// DetectBrand returns the brand of a (possibly partial) card number by IIN
+// (widget.md §3.2): visa, mastercard, american_express, jcb, diners_club,
+// discover, unionpay, maestro, or "" when unknown.
+func DetectBrand(number string) string {
+	n := CardNumberDigits(number)
+	if n == "" || !allDigits(n) {
+		return ""
+	}
+	pre := func(k int) int {
+		if len(n) < k {
+			return -1
+		}
+		v, _ := strconv.Atoi(n[:k])
+		return v
+	}
+	in := func(k, lo, hi int) bool { v := pre(k); return v >= lo && v <= hi }
+	switch {
+	case n[0] == '4':
+		return BrandVisa
+	case in(2, 51, 55), in(4, 2221, 2720):
+		return BrandMastercard
+	case in(2, 34, 34), in(2, 37, 37):
+		return BrandAmericanExpress
+	case in(4, 3528, 3589):
+		return BrandJCB
+	case in(3, 300, 305), in(2, 36, 36), in(2, 38, 39):
+		return BrandDinersClub
+	case in(4, 6011, 6011), in(3, 644, 649), in(2, 65, 65):
+		return BrandDiscover
+	case in(2, 62, 62):
+		return BrandUnionPay
+	case in(2, 50, 50), in(2, 56, 58), n[0] == '6' && len(n) >= 2:
+		return BrandMaestro
+	}
+	return ""
+}
+
+// cardLengths returns the valid number lengths of a brand.
+func cardLengthOK(brand string, n int) bool {
+	switch brand {
+	case BrandVisa:
+		return n == 13 || n == 16 || n == 19
+	case BrandMastercard:
+		return n == 16
+	case BrandAmericanExpress:
+		return n == 15
+	case BrandJCB, BrandDiscover, BrandUnionPay:
+		return n >= 16 && n <= 19
+	case BrandDinersClub:
+		return n >= 14 && n <= 19
+	}
+	return n >= 12 && n <= 19
+}
+
+// CVVLength returns the security-code length of a brand: 4 for American
+// Express, else 3.
+func CVVLength(brand string) int {
+	if brand == BrandAmericanExpress {
+		return 4
+	}
+	return 3
+}
+
+// ParseExpiry parses a typed expiry: "12/99", "12/2099", "1299", "122099",
+// "1/25", "12 / 25", "12-25" (full-width accepted). A 2-digit year is 20YY.
+// ok is false for anything else or a month outside 1–12.
+func ParseExpiry(s string) (month, year int, ok bool) {
+	s = strings.TrimSpace(NormalizeDigits(s))
+	var mm, yy string
+	if i := strings.IndexAny(s, "/-. "); i >= 0 {
+		mm = strings.TrimSpace(s[:i])
+		yy = strings.TrimSpace(strings.TrimLeft(s[i:], "/-. "))
+		if strings.ContainsAny(yy, "/-. ") {
+			return 0, 0, false
+		}
+	} else {
+		switch len(s) {
+		case 4, 6:
+			mm, yy = s[:2], s[2:]
+		case 3, 5: // "125" = 1/25, "12025" = 1/2025
+			mm, yy = s[:1], s[1:]
+		default:
+			return 0, 0, false
+		}
+	}
+	if !allDigits(mm) || !allDigits(yy) || len(mm) > 2 || (len(yy) != 2 && len(yy) != 4) {
+		return 0, 0, false
+	}
+	month, _ = strconv.Atoi(mm)
+	year, _ = strconv.Atoi(yy)
+	if len(yy) == 2 {
+		year += 2000
+	}
+	if month < 1 || month > 12 {
+		return 0, 0, false
+	}
+	return month, year, true
+}
+
+// ValidCardholder reports whether a cardholder name is 1–45 printable Latin
+// letters, spaces, ".", "'" and "-" (lower case accepted; the form shows it
+// upper-cased).
+func ValidCardholder(s string) bool {
+	s = strings.TrimSpace(NormalizeDigits(s))
+	if s == "" || utf8.RuneCountInString(s) > 45 {
+		return false
+	}
+	letter := false
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			letter = true
+		case r == ' ' || r == '.' || r == '\'' || r == '-':
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// NormalizeCardholder trims, folds full-width input, collapses runs of
+// spaces and upper-cases the name (as sent to the API).
+func NormalizeCardholder(s string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(NormalizeDigits(s)), " "))
+}
+
+// ValidEmail reports whether s looks like local@domain.tld (≤ 254 chars,
+// local part ≤ 64, no spaces, a dot in the domain with a ≥ 2-letter TLD).
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>()[],;:\"\\") {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || len(local) > 64 || strings.Contains(domain, "@") {
+		return false
+	}
+	if strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return false
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return false
+		}
+		for _, r := range l {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r >= utf8.RuneSelf) {
+				return false
+			}
+		}
+	}
+	tld := labels[len(labels)-1]
+	return len(tld) >= 2 && !allDigits(tld)
+}
+
+// ValidateCard checks the card form (widget.md §5.1) and returns the errors
+// per field; an empty (non-nil) map means valid. now decides expiry: the
+// current month is valid, the previous month expired.
+func ValidateCard(in CardInput, now time.Time, rules CardRules) FieldErrors {
+	errs := FieldErrors{}
+
+	num := CardNumberDigits(in.CardNumber)
+	brand := ""
+	switch {
+	case num == "":
+		errs[FieldCardNumber] = ErrCodeRequired
+	case !allDigits(num):
+		errs[FieldCardNumber] = ErrCodeInvalidCardNumber
+	default:
+		brand = DetectBrand(num)
+		switch {
+		case !cardLengthOK(brand, len(num)) || !Luhn(num):
+			errs[FieldCardNumber] = ErrCodeInvalidCardNumber
+		case len(rules.AllowedBrands) > 0 && !contains(rules.AllowedBrands, brand):
+			errs[FieldCardNumber] = ErrCodeUnsupportedBrand
+		}
+	}
+
+	if strings.TrimSpace(in.Exp) == "" {
+		errs[FieldExp] = ErrCodeRequired
+	} else if m, y, ok := ParseExpiry(in.Exp); !ok {
+		errs[FieldExp] = ErrCodeInvalidExpiry
+	} else if cy, cm := now.Year(), int(now.Month()); y < cy || (y == cy && m < cm) {
+		errs[FieldExp] = ErrCodeExpired
+	}
+
+	cvv := strings.TrimSpace(NormalizeDigits(in.CVV))
+	switch {
+	case cvv == "":
+		if rules.RequireCVV {
+			errs[FieldCVV] = ErrCodeRequired
+		}
+	case !allDigits(cvv):
+		errs[FieldCVV] = ErrCodeInvalidCVV
+	case brand != "" && len(cvv) != CVVLength(brand):
+		errs[FieldCVV] = ErrCodeInvalidCVV
+	case brand == "" && (len(cvv) < 3 || len(cvv) > 4):
+		errs[FieldCVV] = ErrCodeInvalidCVV
+	}
+
+	name := strings.TrimSpace(in.Cardholder)
+	switch {
+	case name == "":
+		errs[FieldCardholder] = ErrCodeRequired
+	case !ValidCardholder(name):
+		errs[FieldCardholder] = ErrCodeInvalidCardholder
+	case rules.RequireFullName && !strings.Contains(NormalizeCardholder(name), " "):
+		errs[FieldCardholder] = ErrCodeLastNameRequired
+	}
+
+	email := strings.TrimSpace(NormalizeDigits(in.Email))
+	switch {
+	case email == "":
+		errs[FieldEmail] = ErrCodeRequired
+	case !ValidEmail(email):
+		errs[FieldEmail] = ErrCodeInvalidEmail
+	}
+	return errs
+}
+
+// FormatCardNumber groups a (partial) card number for display: 4-6-5 for
+// American Express, 4-6-4 for 14-digit Diners Club, otherwise groups of 4.
+// Non-digits are dropped.
+func FormatCardNumber(number string) string {
+	n := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, NormalizeDigits(number))
+	var groups []int
+	switch brand := DetectBrand(n); {
+	case brand == BrandAmericanExpress:
+		groups = []int{4, 6, 5}
+	case brand == BrandDinersClub && len(n) <= 14:
+		groups = []int{4, 6, 4}
+	default:
+		groups = []int{4, 4, 4, 4, 3}
+	}
+	var parts []string
+	for _, g := range groups {
+		if n == "" {
+			break
+		}
+		if g > len(n) {
+			g = len(n)
+		}
+		parts = append(parts, n[:g])
+		n = n[g:]
+	}
+	if n != "" {
+		parts = append(parts, n)
+	}
+	return strings.Join(parts, " ")
+}

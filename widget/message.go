@@ -1,0 +1,214 @@
+package widget
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// This file is the message contract between the loader on the merchant page
+// (client/checkout.js) and the checkout app in the widget iframe. It is the
+// only definition: the loader is rendered from a template that takes its
+// message names from LoaderContract, so the two sides cannot drift apart.
+//
+// Every message is a JSON string (merchant pages JSON.parse every message they
+// receive) of the shape {"type": <MessageType>, ...fields of that type}.
+//
+// The loader accepts messages only from the widget origin and from the iframe
+// it created; the iframe learns the merchant origin from event.origin of the
+// parent's first message (init) and uses exactly that origin as targetOrigin
+// for everything it sends afterwards. Only MsgHello, which carries nothing, is
+// posted with targetOrigin "*" before the iframe knows its parent.
+
+// MessageType names one kind of message.
+type MessageType string
+
+// Messages from the loader (parent page) to the iframe.
+const (
+	// MsgInit hands the iframe the merchant's raw options; answered by the
+	// iframe from then on. Payload: Init.
+	MsgInit MessageType = "init"
+	// MsgOpen asks a popup iframe to show its form (checkout.open()).
+	MsgOpen MessageType = "open"
+	// MsgSubmit asks an inline iframe to validate and pay
+	// (UnivapayCheckout.submit(iframe)); answered by one MsgResult.
+	MsgSubmit MessageType = "submit"
+	// MsgClose asks the iframe to close (checkout.close()).
+	MsgClose MessageType = "close"
+)
+
+// Messages from the iframe to the loader.
+const (
+	// MsgHello is posted by a tiny inline script of the iframe document before
+	// the wasm starts. It tells the loader that the frame was allowed to render
+	// (a frame blocked by Content-Security-Policy frame-ancestors never says
+	// hello).
+	MsgHello MessageType = "hello"
+	// MsgReady is posted when the Go app has started and listens for MsgInit.
+	MsgReady MessageType = "ready"
+	// MsgEvent asks the loader to call the merchant's callback option (if
+	// any) and then dispatch a univapay:* CustomEvent on window. Payload: Event.
+	MsgEvent MessageType = "event"
+	// MsgInputs asks the loader to put hidden inputs into the merchant form,
+	// replacing inputs of the same name. Payload: Inputs.
+	MsgInputs MessageType = "inputs"
+	// MsgResize reports the height the inline iframe needs, in the shape
+	// merchant pages already parse: {"type":"resize","data":{"height":N}}.
+	MsgResize MessageType = "resize"
+	// MsgClosed tells the loader that the iframe closed its popup (the buyer
+	// pressed close or done, or autoClose fired). Payload: Closed.
+	MsgClosed MessageType = "closed"
+	// MsgResult settles the Promise of the pending UnivapayCheckout.submit().
+	// Payload: Result.
+	MsgResult MessageType = "result"
+)
+
+// Mode is how the loader shows the iframe.
+type Mode string
+
+// Modes of an iframe.
+const (
+	ModePopup  Mode = "popup"
+	ModeInline Mode = "inline"
+)
+
+// Init is the payload of MsgInit.
+type Init struct {
+	Type MessageType `json:"type"`
+	// Source says whether Options are a span's data-* attributes ("html") or
+	// the object given to UnivapayCheckout.create ("js").
+	Source string `json:"source"`
+	// Options are the raw options: attribute name -> string for "html",
+	// option name -> JSON value for "js" (functions removed by the loader).
+	Options map[string]any `json:"options"`
+	// Mode is popup or inline.
+	Mode Mode `json:"mode"`
+	// PayButton asks an inline frame to show its own pay button (an inline
+	// frame created by create({inline:true}).open(), see widget.md §1.3).
+	PayButton bool `json:"payButton"`
+	// ConnectorID is the loader's id of this instance, reported back in
+	// submit results as connectorId.
+	ConnectorID string `json:"connectorId"`
+}
+
+// Event is the payload of MsgEvent.
+type Event struct {
+	Type MessageType `json:"type"`
+	// Name is the window event name, e.g. "univapay:success".
+	Name string `json:"name"`
+	// Callback is the name of the create() option the loader calls first
+	// with Detail, e.g. "onSuccess"; empty for none.
+	Callback string `json:"callback,omitempty"`
+	Detail   any    `json:"detail"`
+}
+
+// Inputs is the payload of MsgInputs.
+type Inputs struct {
+	Type MessageType `json:"type"`
+	// Fields maps hidden input names to values.
+	Fields map[string]string `json:"fields"`
+}
+
+// Resize is the payload of MsgResize.
+type Resize struct {
+	Type MessageType `json:"type"`
+	Data struct {
+		Height int `json:"height"`
+	} `json:"data"`
+}
+
+// Closed is the payload of MsgClosed.
+type Closed struct {
+	Type MessageType `json:"type"`
+	// Submit asks the loader to submit the merchant form (autoSubmit after a
+	// success).
+	Submit bool `json:"submit,omitempty"`
+	// RemoveButton asks the loader to remove the launch button
+	// (removeCheckoutButtonAfterCharge after a success).
+	RemoveButton bool `json:"removeButton,omitempty"`
+}
+
+// Result is the payload of MsgResult.
+type Result struct {
+	Type MessageType `json:"type"`
+	OK   bool        `json:"ok"`
+	// Value resolves the Promise when OK, Error rejects it otherwise.
+	Value any `json:"value,omitempty"`
+	Error any `json:"error,omitempty"`
+}
+
+// The window events of widget.md §4.1, with the create() callback option the
+// loader calls before dispatching each.
+const (
+	EventOpened              = "univapay:opened"
+	EventClosed              = "univapay:closed"
+	EventSuccess             = "univapay:success"
+	EventError               = "univapay:error"
+	EventTokenCreated        = "univapay:token-created"
+	EventChargeCreated       = "univapay:charge-created"
+	EventSubscriptionCreated = "univapay:subscription-created"
+	EventValidationError     = "univapay:validation-error"
+)
+
+// Callbacks maps each window event to its create() callback option.
+var Callbacks = map[string]string{
+	EventOpened:              "opened",
+	EventClosed:              "closed",
+	EventSuccess:             "onSuccess",
+	EventError:               "onError",
+	EventTokenCreated:        "onTokenCreated",
+	EventChargeCreated:       "onChargeCreated",
+	EventSubscriptionCreated: "onSubscriptionCreated",
+	EventValidationError:     "onValidationError",
+}
+
+// NewEvent builds the MsgEvent for a window event name.
+func NewEvent(name string, detail any) Event {
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	return Event{Type: MsgEvent, Name: name, Callback: Callbacks[name], Detail: detail}
+}
+
+// Encode marshals a message to the JSON string posted with postMessage.
+func Encode(msg any) (string, error) {
+	b, err := json.Marshal(msg)
+	if err != nil {
+		return "", fmt.Errorf("encode message: %w", err)
+	}
+	return string(b), nil
+}
+
+// PeekType returns the type of an encoded message; ok is false when the
+// string is not a message of this contract.
+func PeekType(data string) (t MessageType, ok bool) {
+	var head struct {
+		Type MessageType `json:"type"`
+	}
+	if err := json.Unmarshal([]byte(data), &head); err != nil || head.Type == "" {
+		return "", false
+	}
+	return head.Type, true
+}
+
+// LoaderContract is what the loader template needs to know of this contract.
+// server/web renders client/checkout.js with it.
+type LoaderContract struct {
+	MsgInit, MsgOpen, MsgSubmit, MsgClose                              MessageType
+	MsgHello, MsgReady, MsgEvent, MsgInputs, MsgResize, MsgClosed, MsgResult MessageType
+	ModePopup, ModeInline                                              Mode
+	EventError                                                         string
+	// ErrorCallback is the callback option of EventError.
+	ErrorCallback string
+}
+
+// Contract returns the LoaderContract of this package.
+func Contract() LoaderContract {
+	return LoaderContract{
+		MsgInit: MsgInit, MsgOpen: MsgOpen, MsgSubmit: MsgSubmit, MsgClose: MsgClose,
+		MsgHello: MsgHello, MsgReady: MsgReady, MsgEvent: MsgEvent, MsgInputs: MsgInputs,
+		MsgResize: MsgResize, MsgClosed: MsgClosed, MsgResult: MsgResult,
+		ModePopup: ModePopup, ModeInline: ModeInline,
+		EventError:    EventError,
+		ErrorCallback: Callbacks[EventError],
+	}
+}

@@ -1,0 +1,76 @@
+package widget
+
+import "strings"
+
+// Problem is one invalid or ignored merchant parameter (widget.md §5.2).
+type Problem struct {
+	// Param is the canonical (JS) parameter name, e.g. "amount"; for
+	// attributes that are not parameters, the attribute name.
+	Param string `json:"field"`
+	// Reason says why, in English, for the console and the config error.
+	Reason string `json:"reason"`
+	// Warning problems are logged and ignored; the others are
+	// configuration errors that stop the widget.
+	Warning bool `json:"warning,omitempty"`
+}
+
+func (p Problem) String() string {
+	kind := "error"
+	if p.Warning {
+		kind = "warning"
+	}
+	return kind + ": " + p.Param + ": " + p.Reason
+}
+
+// Problems is a list of problems in the order found.
+type Problems []Problem
+
+// Errors returns only the configuration errors.
+func (ps Problems) Errors() Problems { return ps.filter(false) }
+
+// Warnings returns only the warnings.
+func (ps Problems) Warnings() Problems { return ps.filter(true) }
+
+// HasErrors reports whether at least one problem is an error.
+func (ps Problems) HasErrors() bool { return len(ps.Errors()) > 0 }
+
+// Params returns the parameter names of the problems, in order, without
+// duplicates.
+func (ps Problems) Params() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if !seen[p.Param] {
+			seen[p.Param] = true
+			out = append(out, p.Param)
+		}
+	}
+	return out
+}
+
+// Error joins the problems; it lets Problems be used as an error value.
+func (ps Problems) Error() string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, "; ")
+}
+
+func (ps Problems) filter(warning bool) Problems {
+	var out Problems
+	for _, p := range ps {
+		if p.Warning == warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (ps *Problems) errorf(param, reason string) {
+	*ps = append(*ps, Problem{Param: param, Reason: reason})
+}
+
+func (ps *Problems) warnf(param, reason string) {
+	*ps = append(*ps, Problem{Param: param, Reason: reason, Warning: true})
+}
