@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 )
 
@@ -42,7 +41,7 @@ func NewError(status int, code string, errs ...FieldError) *Error {
 
 // ValidationError returns a 400 VALIDATION_ERROR with the given details.
 func ValidationError(errs ...FieldError) *Error {
-	return NewError(http.StatusBadRequest, CodeValidationError, errs...)
+	return NewError(400, CodeValidationError, errs...)
 }
 
 // Error implements error, e.g. "401 INVALID_DOMAIN" or

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,10 +14,10 @@ import (
 // received reads the form fields the example shop's result page shows.
 func received(t *testing.T, ctx context.Context) map[string]string {
 	t.Helper()
-	m, err := chromedp.Run(ctx, chromedp.Poll[map[string]string](`(function(){
+	m, err := pollAcrossNavigation[map[string]string](ctx, `(function(){
 	  var rows = document.querySelectorAll("#received tr"); if (!rows.length) return null;
 	  var m = {}; rows.forEach(function(r){ var th = r.querySelector("th"), td = r.querySelector("td"); if (th) m[th.textContent] = td.textContent; });
-	  return m; })()`, chromedp.WithPollingTimeout(30*time.Second)))
+	  return m; })()`)
 	if err != nil {
 		t.Fatalf("result page: %v", err)
 	}
@@ -79,4 +81,199 @@ func withoutValidation(evs []event) string {
 		}
 	}
 	return eventTypes(keep)
+}
+
+func TestJSModePaysByCard(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/js.html"),
+		chromedp.WaitVisible(chromedp.ID("open-checkout")), chromedp.Click(chromedp.ID("open-checkout"))); err != nil {
+		t.Fatal(err)
+	}
+	fctx := widgetFrame(t, ctx)
+	fillCard(t, fctx, "4000020000000000")
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay")), chromedp.WaitVisible(chromedp.ID("kessai-done"))); err != nil {
+		t.Fatalf("no success screen: %v (events %s)", err, eventTypes(events(t, ctx)))
+	}
+	// onSuccess read result.response.id, as merchant code does.
+	msg, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById("message").textContent`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !strings.Contains(msg, "お支払いが完了しました (") {
+		t.Fatalf("onSuccess message = %q, %v", msg, err)
+	}
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-done"))); err != nil {
+		t.Fatal(err)
+	}
+	got := received(t, ctx) // closed() submitted the form
+	id := got["univapayChargeId"]
+	if id == "" || got["univapayTokenId"] == "" || !strings.Contains(msg, id) {
+		t.Fatalf("form received %v; onSuccess said %q", got, msg)
+	}
+	if ch := apiCharge(t, id); ch.Status != "successful" {
+		t.Fatalf("charge status = %s, want successful", ch.Status)
+	}
+	if got, want := withoutValidation(events(t, ctx)), "opened,token-created,charge-created,success,closed"; got != want {
+		t.Fatalf("events = %s, want %s", got, want)
+	}
+}
+
+func TestInlineModePaysByCard(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/inline.html"),
+		chromedp.WaitReady(chromedp.CSS(`#checkout iframe[name="univapay-checkout-connector"]`))); err != nil {
+		t.Fatal(err)
+	}
+	fctx := widgetFrame(t, ctx)
+	fillCard(t, fctx, "4000020000000000")
+	screenshot(t, ctx, "inline-filled")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pay"))); err != nil {
+		t.Fatal(err)
+	}
+	got := received(t, ctx) // submit() resolved, then the page submitted its form
+	if got["univapayChargeId"] == "" || got["univapayTokenId"] == "" {
+		t.Fatalf("form received %v, want univapayChargeId and univapayTokenId", got)
+	}
+	if ch := apiCharge(t, got["univapayChargeId"]); ch.Status != "successful" {
+		t.Fatalf("charge status = %s, want successful", ch.Status)
+	}
+	if got, want := withoutValidation(events(t, ctx)), "opened,token-created,charge-created,success"; got != want {
+		t.Fatalf("events = %s, want %s", got, want)
+	}
+}
+
+func TestDeclinedCardShowsErrorAndCanRetry(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/html.html"),
+		chromedp.WaitVisible(chromedp.CSS("span[data-app-id] button")), chromedp.Click(chromedp.CSS("span[data-app-id] button"))); err != nil {
+		t.Fatal(err)
+	}
+	fctx := widgetFrame(t, ctx)
+	fillCard(t, fctx, "4111111111111111")
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay")), chromedp.WaitVisible(chromedp.ID("kessai-retry"))); err != nil {
+		t.Fatalf("no error screen: %v (events %s)", err, eventTypes(events(t, ctx)))
+	}
+	screenshot(t, ctx, "declined")
+	waitEvent(t, ctx, "univapay:error")
+	var detail struct {
+		Code     string `json:"code"`
+		ChargeID string `json:"chargeId"`
+		Error    struct {
+			Error struct{ Message string } `json:"error"`
+		} `json:"error"`
+	}
+	for _, e := range events(t, ctx) {
+		if e.Type == "univapay:error" {
+			if err := json.Unmarshal(e.Detail, &detail); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if detail.Code != "309" || detail.ChargeID == "" || detail.Error.Error.Message == "" {
+		t.Fatalf("error detail = %+v, want code 309, the charge id and error.error.message", detail)
+	}
+	if ch := apiCharge(t, detail.ChargeID); ch.Status != "failed" {
+		t.Fatalf("declined charge status = %s, want failed", ch.Status)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#shop-form input[type="hidden"]').length`))
+	if err != nil || n != 0 {
+		t.Fatalf("hidden inputs after a decline = %d, %v; want none", n, err)
+	}
+	// The buyer tries again with another card in the same form.
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-retry"))); err != nil {
+		t.Fatal(err)
+	}
+	num := chromedp.CSS(`input[name="data.cardNumber"]`)
+	// Clear the field as a select-all + delete would.
+	if err := chromedp.Do(fctx, chromedp.WaitVisible(num)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(fctx, chromedp.Evaluate[bool](`(function(){ var i = document.querySelector('input[name="data.cardNumber"]');
+	  i.value = ""; i.dispatchEvent(new Event("input", {bubbles: true})); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(fctx, chromedp.WaitVisible(num), chromedp.SendKeys(num, "4000020000000000"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="data.cvv"]`), "123"),
+		chromedp.Click(chromedp.ID("kessai-pay")), chromedp.WaitVisible(chromedp.ID("kessai-done"))); err != nil {
+		t.Fatalf("retry: %v (events %s)", err, eventTypes(events(t, ctx)))
+	}
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-done"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := received(t, ctx); got["univapayChargeId"] == "" {
+		t.Fatalf("form received %v after the retry", got)
+	}
+}
+
+func TestTokenCheckoutCreatesOnlyAToken(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/token.html"),
+		chromedp.WaitVisible(chromedp.CSS("span[data-app-id] button")), chromedp.Click(chromedp.CSS("span[data-app-id] button"))); err != nil {
+		t.Fatal(err)
+	}
+	fctx := widgetFrame(t, ctx)
+	fillCard(t, fctx, "4000020000000000")
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay")), chromedp.WaitVisible(chromedp.ID("kessai-done")),
+		chromedp.Click(chromedp.ID("kessai-done"))); err != nil {
+		t.Fatalf("token flow: %v (events %s)", err, eventTypes(events(t, ctx)))
+	}
+	got := received(t, ctx)
+	if got["univapayTokenId"] == "" || got["univapayChargeId"] != "" {
+		t.Fatalf("form received %v, want univapayTokenId only", got)
+	}
+	if got, want := withoutValidation(events(t, ctx)), "opened,token-created,success,closed"; got != want {
+		t.Fatalf("events = %s, want %s", got, want)
+	}
+}
+
+func TestSpanInsertedLaterGetsItsButton(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.pages+"/late.html")); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Poll[string](`(document.querySelector("#slot span button") || {}).textContent`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || text != "Late button" {
+		t.Fatalf("late span button = %q, %v", text, err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#slot button").length + document.querySelectorAll("iframe").length * 10`))
+	if err != nil || n != 11 {
+		t.Fatalf("buttons + 10*iframes = %d, %v; want one button and one iframe", n, err)
+	}
+	// Removing the span tears its iframe down.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#slot span").remove() || true`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll("iframe").length === 0`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("iframe of a removed span still there: %v", err)
+	}
+}
+
+func TestUnregisteredDomainCannotRenderWidget(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.stranger+"/plain.html")); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, ctx, "univapay:error")
+	var detail struct{ Code, Stage string }
+	for _, e := range events(t, ctx) {
+		if e.Type == "univapay:error" {
+			json.Unmarshal(e.Detail, &detail)
+		}
+	}
+	if detail.Code != "INVALID_DOMAIN" {
+		t.Fatalf("error detail = %+v, want INVALID_DOMAIN", detail)
+	}
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelectorAll("iframe").length + ":" + document.querySelector("span button").disabled`))
+	if err != nil || state != "0:true" {
+		t.Fatalf("iframes:buttonDisabled = %q, %v; want the iframe gone and the button disabled", state, err)
+	}
+	// The API refuses the same page's origin too.
+	req, _ := http.NewRequest("GET", env.widget+"/checkout_info", nil)
+	req.Header.Set("Authorization", "Bearer "+env.jwt)
+	req.Header.Set("Origin", env.stranger)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Fatalf("checkout_info from %s = %d, want 401", env.stranger, resp.StatusCode)
+	}
 }

@@ -321,3 +321,16 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	os.MkdirAll("screenshots", 0o755)
 	os.WriteFile(filepath.Join("screenshots", name+".png"), png, 0o644)
 }
+
+// pollAcrossNavigation polls a JS expression until it is truthy, retrying
+// while the page navigates (a form submission replaces the document).
+func pollAcrossNavigation[T any](ctx context.Context, js string) (T, error) {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		v, err := chromedp.Run(ctx, chromedp.Poll[T](js, chromedp.WithPollingTimeout(10*time.Second)))
+		if err == nil || time.Now().After(deadline) || ctx.Err() != nil {
+			return v, err
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}

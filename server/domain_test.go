@@ -15,7 +15,7 @@ func TestDomainAllowed(t *testing.T) {
 	}{
 		{[]string{"www.univapay.com"}, "https://www.univapay.com", true},
 		{[]string{"www.univapay.com"}, "https://www.univapay.com:8443", true}, // no port in entry: port ignored
-		{[]string{"WWW.Univapay.COM"}, "https://www.univapay.com", true},        // case-insensitive
+		{[]string{"WWW.Univapay.COM"}, "https://www.univapay.com", true},      // case-insensitive
 		{[]string{"www.univapay.com"}, "HTTPS://WWW.UNIVAPAY.COM", true},
 		{[]string{"univapay.com"}, "https://www.univapay.com", false}, // no implicit sub-domains
 		{[]string{"www.univapay.com"}, "https://univapay.com", false},

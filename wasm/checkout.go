@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"sort"
 	"strings"
 	"time"
 
@@ -288,7 +287,7 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 		ctx.Defer(func(app.Context) { focusFirstInvalid(errs) })
 		return
 	}
-	c.busy, c.screen, c.announce = true, screenProcessing, c.loc.T("status.processing")
+	c.busy, c.screen, c.announce = true, screenProcessing, c.loc.T("processing")
 	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: c.post, Rules: c.rules()}
 	in := c.in
 	ctx.Async(func() {
@@ -298,7 +297,7 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 			switch {
 			case o.OK:
 				c.screen = screenSuccess
-				c.announce = c.loc.T("success.title")
+				c.announce = c.successTitle()
 				if c.opts.AutoClose && !c.inline() {
 					ctx.After(1500*time.Millisecond, func(ctx app.Context) { c.close(ctx) })
 				}
@@ -421,14 +420,4 @@ func focusFirstInvalid(errs widget.FieldErrors) {
 			return
 		}
 	}
-}
-
-// sortedKeys is used to render deterministic lists.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

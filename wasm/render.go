@@ -65,7 +65,7 @@ func (c *checkout) renderHeader() app.UI {
 		title = c.info.Name
 	}
 	return app.Div().Class("kessai-header").Body(
-		app.Button().Type("button").Class("kessai-close").Aria("label", c.loc.T("action.close")).
+		app.Button().Type("button").Class("kessai-close").Aria("label", c.loc.T("close")).
 			Disabled(c.busy).OnClick(c.onCloseClick).Text("×"),
 		app.H1().ID("kessai-title").Class("kessai-service").Text(header),
 		app.If(title != "", func() app.UI { return app.P().Class("kessai-store").Text(title) }),
@@ -82,21 +82,21 @@ func (c *checkout) renderBody() []app.UI {
 	var main app.UI
 	switch c.screen {
 	case screenWaiting, screenLoading:
-		main = app.Div().Class("kessai-loading").Aria("busy", "true").Body(app.Span().Class("kessai-spinner"), app.Span().Class("kessai-sr").Text(c.loc.T("status.loading")))
+		main = app.Div().Class("kessai-loading").Aria("busy", "true").Body(app.Span().Class("kessai-spinner"), app.Span().Class("kessai-sr").Text(c.loc.T("loading")))
 	case screenFatal:
 		main = app.Div().Class("kessai-result", "kessai-result-error").Body(
 			app.P().Class("kessai-result-title").Role("alert").Text(c.fatal.Message),
 			app.If(c.fatal.Code != "", func() app.UI { return app.P().Class("kessai-code").Text(c.fatal.Code) }),
 			app.If(!c.inline(), func() app.UI {
-				return app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("action.close"))
+				return app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("close"))
 			}),
 		)
 	case screenSuccess:
 		main = app.Div().Class("kessai-result", "kessai-result-ok").Body(
 			app.Div().Class("kessai-check").Aria("hidden", "true").Text("✓"),
-			app.P().Class("kessai-result-title").Text(c.loc.T("success.title")),
+			app.P().Class("kessai-result-title").Text(c.successTitle()),
 			app.If(!c.inline(), func() app.UI {
-				return app.Button().Type("button").Class("kessai-submit").ID("kessai-done").OnClick(c.onDone).Text(c.loc.T("action.done"))
+				return app.Button().Type("button").Class("kessai-submit").ID("kessai-done").OnClick(c.onDone).Text(c.loc.T("complete.button"))
 			}),
 		)
 	case screenFailure:
@@ -107,8 +107,8 @@ func (c *checkout) renderBody() []app.UI {
 		main = app.Div().Class("kessai-result", "kessai-result-error").Body(
 			app.P().Class("kessai-result-title").Role("alert").Text(c.outcome.Message),
 			app.If(c.outcome.Code != "", func() app.UI { return app.P().Class("kessai-code").Text(c.loc.T("error.code", c.outcome.Code)) }),
-			app.Button().Type("button").Class("kessai-submit").ID("kessai-retry").OnClick(c.retry).Text(c.loc.T("action.retry")),
-			app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("action.close")),
+			app.Button().Type("button").Class("kessai-submit").ID("kessai-retry").OnClick(c.retry).Text(c.loc.T("retry")),
+			app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("close")),
 		)
 	default:
 		main = c.renderForm("")
@@ -119,6 +119,13 @@ func (c *checkout) renderBody() []app.UI {
 // renderForm renders the card form with the DOM contract merchants style
 // through the inline style parameters (widget.md §1.3): form-group,
 // control-label, input-group, form-control, field-error.
+func (c *checkout) successTitle() string {
+	if c.opts.Checkout == widget.CheckoutToken {
+		return c.loc.T("success.token")
+	}
+	return c.loc.T("success.title")
+}
+
 func (c *checkout) renderForm(alert string) app.UI {
 	values := map[string]string{
 		"cardNumber": c.in.CardNumber, "exp": c.in.Exp, "cvv": c.in.CVV,
@@ -161,7 +168,7 @@ func (c *checkout) renderForm(alert string) app.UI {
 			label = c.loc.T("submit.default")
 		}
 		if c.busy {
-			label = c.loc.T("status.processing")
+			label = c.loc.T("processing")
 		}
 		groups = append(groups, app.Button().Type("submit").ID("kessai-pay").Class("kessai-submit").Disabled(c.busy).Aria("busy", fmt.Sprint(c.busy)).Text(label))
 	}

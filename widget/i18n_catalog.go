@@ -73,6 +73,9 @@ var ja = map[string]string{
 	"back":              "戻る",
 	"retry":             "もう一度試す",
 	"processing":        "処理中…",
+	"loading":           "読み込み中…",
+	"error.code":        "エラーコード: {code}",
+	"error.notReady":    "お支払いフォームの準備ができていません。",
 	"amount.label":      "お支払い金額",
 	"test.badge":        "テストモード",
 
@@ -261,6 +264,9 @@ var en = map[string]string{
 	"back":              "Back",
 	"retry":             "Try again",
 	"processing":        "Processing…",
+	"loading":           "Loading…",
+	"error.code":        "Error code: {code}",
+	"error.notReady":    "The payment form is not ready.",
 	"amount.label":      "Amount",
 	"test.badge":        "Test mode",
 

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"kessai/widget"
+)
+
+// TestTextKeysExist checks that every UI text key the checkout app asks for
+// has a Japanese and an English text, so that no buyer ever sees a key.
+func TestTextKeysExist(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := regexp.MustCompile(`\.T\("([^"]+)"`)
+	found := 0
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range key.FindAllStringSubmatch(string(src), -1) {
+			found++
+			keys := []string{m[1]}
+			if m[1][len(m[1])-1] == '.' { // a prefix completed with each card field
+				keys = keys[:0]
+				for _, cf := range cardFields {
+					keys = append(keys, m[1]+cf.field)
+				}
+			}
+			for _, k := range keys {
+				for _, l := range []widget.Locale{widget.LocaleJA, widget.LocaleEN} {
+					if !l.Has(k) {
+						t.Errorf("%s: text %q has no %s translation", f, k, l)
+					}
+				}
+			}
+		}
+	}
+	if found < 10 {
+		t.Fatalf("found only %d text keys; is the pattern still right?", found)
+	}
+}
