@@ -39,14 +39,7 @@ func TestHTMLModePaysByCard(t *testing.T) {
 	}
 	fctx := widgetFrame(t, ctx)
 	fillCard(t, fctx, "4000020000000000")
-	// The card number typed in the iframe is nowhere in the merchant's DOM.
-	html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(html, "4000020000000000") || strings.Contains(html, "0000000") {
-		t.Fatal("the card number reached the merchant page's DOM")
-	}
+	assertNoCardInPage(t, ctx)
 	screenshot(t, ctx, "html-filled")
 	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay"))); err != nil {
 		t.Fatal(err)
@@ -124,6 +117,7 @@ func TestInlineModePaysByCard(t *testing.T) {
 	fctx := widgetFrame(t, ctx)
 	fillCard(t, fctx, "4000020000000000")
 	screenshot(t, ctx, "inline-filled")
+	assertNoCardInPage(t, ctx)
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pay"))); err != nil {
 		t.Fatal(err)
 	}
@@ -275,5 +269,62 @@ func TestUnregisteredDomainCannotRenderWidget(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 401 {
 		t.Fatalf("checkout_info from %s = %d, want 401", env.stranger, resp.StatusCode)
+	}
+}
+
+func TestInlineValidationErrorsReachBuyerAndMerchant(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/inline.html")); err != nil {
+		t.Fatal(err)
+	}
+	fctx := widgetFrame(t, ctx)
+	fillCard(t, fctx, "4000020000000001") // fails the Luhn check
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pay"))); err != nil {
+		t.Fatal(err)
+	}
+	// The merchant page's catch() shows the rejection's message.
+	msg, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById("message").textContent`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !strings.HasPrefix(msg, "エラー: ") || len(msg) < len("エラー: ")+5 {
+		t.Fatalf("merchant message = %q, %v", msg, err)
+	}
+	waitEvent(t, ctx, "univapay:validation-error")
+	var last map[string]string
+	for _, e := range events(t, ctx) {
+		if e.Type == "univapay:validation-error" {
+			json.Unmarshal(e.Detail, &last)
+		}
+	}
+	if len(last) != 1 || last["cardNumber"] != "invalid_card_number" {
+		t.Fatalf("validation-error detail = %v, want only cardNumber: invalid_card_number", last)
+	}
+	// The buyer sees the error next to the field, linked for screen readers.
+	state, err := chromedp.Run(fctx, chromedp.Evaluate[string](`(function(){
+	  var i = document.querySelector('input[name="data.cardNumber"]');
+	  var e = document.getElementById(i.getAttribute("aria-describedby"));
+	  return i.getAttribute("aria-invalid") + "|" + e.textContent + "|" + (document.activeElement === i);
+	})()`))
+	if err != nil || !strings.HasPrefix(state, "true|") || strings.HasPrefix(state, "true||") || !strings.HasSuffix(state, "|true") {
+		t.Fatalf("field state (aria-invalid|error text|focused) = %q, %v", state, err)
+	}
+	screenshot(t, ctx, "inline-validation")
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[type="hidden"]').length`)); n != 0 {
+		t.Fatalf("%d hidden inputs after a validation error", n)
+	}
+	if evs := withoutValidation(events(t, ctx)); strings.Contains(evs, "token-created") {
+		t.Fatalf("a token was created despite the invalid number: %s", evs)
+	}
+}
+
+// assertNoCardInPage checks that the card number typed in the iframe is
+// nowhere in the merchant page: not in its DOM, not in its inputs' values.
+func assertNoCardInPage(t *testing.T, ctx context.Context) {
+	t.Helper()
+	page, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML + "|" +
+	  Array.prototype.map.call(document.querySelectorAll("input"), function(i){ return i.value; }).join("|")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(page, "4000020000000000") || strings.Contains(page, "0000000") {
+		t.Fatal("the card number reached the merchant page")
 	}
 }

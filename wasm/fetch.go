@@ -136,13 +136,15 @@ func await(ctx context.Context, promise app.Value) (app.Value, error) {
 		ch <- result{err: errors.New(msg)}
 		return nil
 	})
-	defer onOK.Release()
-	defer onErr.Release()
 	promise.Call("then", onOK, onErr)
 	select {
 	case r := <-ch:
+		onOK.Release()
+		onErr.Release()
 		return r.v, r.err
 	case <-ctx.Done():
+		// The promise may still settle: its callbacks must stay alive (they
+		// write to the buffered channel, which nobody reads any more).
 		return nil, ctx.Err()
 	}
 }
