@@ -328,3 +328,61 @@ func assertNoCardInPage(t *testing.T, ctx context.Context) {
 		t.Fatal("the card number reached the merchant page")
 	}
 }
+
+// A page that calls create({inline: true}).open() and waits for onSuccess
+// without ever calling submit() (WooCommerce's pay-for-order page) gets a
+// frame with its own pay button.
+func TestJSInlineFrameHasItsOwnPayButton(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.pages+"/jsinline.html"),
+		chromedp.WaitReady(chromedp.CSS(`#card-slot iframe[name="univapay-checkout-connector"]`))); err != nil {
+		t.Fatal(err)
+	}
+	fctx := widgetFrame(t, ctx)
+	fillCard(t, fctx, "4000020000000000")
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay"))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Poll[[]string](`results.length === 2 && results`, chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil {
+		t.Fatalf("callbacks: %v (events %s)", err, eventTypes(events(t, ctx)))
+	}
+	if !strings.HasPrefix(got[0], "token:") || !strings.HasPrefix(got[1], "success:") || !strings.HasSuffix(got[1], ":card") {
+		t.Fatalf("callbacks = %v, want token:<id> then success:<charge id>:card", got)
+	}
+	chargeID := strings.Split(got[1], ":")[1]
+	inputs, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new URLSearchParams(new FormData(document.getElementById("order"))).toString()`))
+	if err != nil || !strings.Contains(inputs, "univapayChargeId="+chargeID) {
+		t.Fatalf("form %q, %v; want univapayChargeId=%s from the form option", inputs, err, chargeID)
+	}
+	if ch := apiCharge(t, chargeID); ch.Status != "successful" || ch.RequestedAmount != 1000 {
+		t.Fatalf("charge = %s %d, want successful 1000 (amount given as \"1000.00\")", ch.Status, ch.RequestedAmount)
+	}
+}
+
+// checkout.close() closes the popup; opened and closed callbacks run, and
+// the form speaks the locale the merchant asked for.
+func TestJSPopupCloseAndLocale(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.pages+"/jspopup.html"), chromedp.WaitVisible(chromedp.ID("open")),
+		chromedp.Click(chromedp.ID("open"))); err != nil {
+		t.Fatal(err)
+	}
+	fctx := widgetFrame(t, ctx)
+	label, err := chromedp.Run(fctx, chromedp.Text(chromedp.ID("kessai-pay")))
+	if err != nil || label != "支払う" {
+		t.Fatalf("pay button = %q, %v; want the Japanese default 支払う", label, err)
+	}
+	screenshot(t, ctx, "js-popup-ja")
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`checkout.close() || true`)); err != nil {
+		t.Fatal(err)
+	}
+	calls, err := chromedp.Run(ctx, chromedp.Poll[string](`calls.length === 2 && calls.join(",")`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || calls != "opened,closed" {
+		t.Fatalf("callbacks = %q, %v; want opened,closed", calls, err)
+	}
+	hidden, err := chromedp.Run(ctx, chromedp.Poll[bool](`getComputedStyle(document.querySelector("iframe")).display === "none"`, chromedp.WithPollingTimeout(5*time.Second)))
+	if err != nil || !hidden {
+		t.Fatalf("popup still shown after close(): %v", err)
+	}
+}

@@ -28,6 +28,32 @@ setTimeout(function () {
 <form id="shop-form" action="/done">
 <span data-app-id="{{.JWT}}" data-checkout="payment" data-amount="1000" data-currency="jpy"></span>
 </form></body></html>{{end}}
+{{define "jsinline"}}<!doctype html><html><head><meta charset="utf-8"><title>js inline</title>
+<script src="{{.Widget}}/client/checkout.js"></script>
+<script>
+  var results = [];
+  var checkout = UnivapayCheckout.create({
+    appId: "{{.JWT}}", checkout: "payment", amount: "1000.00", currency: "JPY", inline: true,
+    target: "#card-slot", form: "#order",
+    onSuccess: function (r) { results.push("success:" + r.response.id + ":" + r.response.paymentType); },
+    onTokenCreated: function (r) { results.push("token:" + r.tokenId); }
+  });
+  window.onload = function () { checkout.open(); };
+</script></head><body>
+<form id="order" action="/done"><div id="card-slot"></div></form>
+</body></html>{{end}}
+{{define "jspopup"}}<!doctype html><html><head><meta charset="utf-8"><title>js popup</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done"><button type="button" id="open">Pay</button></form>
+<script>
+  var calls = [];
+  var checkout = UnivapayCheckout.create({
+    appId: "{{.JWT}}", amount: 1000, locale: "ja",
+    opened: function () { calls.push("opened"); },
+    closed: function () { calls.push("closed"); }
+  });
+  document.getElementById("open").onclick = function () { checkout.open(); };
+</script></body></html>{{end}}
 `))
 
 type pageServer struct {

@@ -158,9 +158,11 @@ func (p *Payment) Run(ctx context.Context, in CardInput) Outcome {
 			"status":       string(ch.Value.Status),
 			"paymentType":  string(tok.Value.PaymentType),
 			"brand":        cardBrand(tok.Value),
-			"response":     camel(ch.Raw),
-			"token":        camel(tok.Raw),
-			"charge":       camel(ch.Raw),
+			// Integrations read result.response.paymentType (compat.md);
+			// a charge has no payment type of its own, its token has.
+			"response": withPaymentType(ch.Raw, tok.Value.PaymentType),
+			"token":    camel(tok.Raw),
+			"charge":   camel(ch.Raw),
 		}
 		return p.succeed(Outcome{Token: &tok, Charge: &ch, Inputs: inputs, Detail: detail})
 	case api.ChargePending:
@@ -382,4 +384,23 @@ func camel(raw json.RawMessage) any {
 		return json.RawMessage(raw)
 	}
 	return json.RawMessage(b)
+}
+
+// withPaymentType is camel(raw) with a paymentType key added when the
+// object has none.
+func withPaymentType(raw json.RawMessage, pt api.PaymentType) any {
+	var obj map[string]json.RawMessage
+	c, ok := camel(raw).(json.RawMessage)
+	if !ok || json.Unmarshal(c, &obj) != nil {
+		return camel(raw)
+	}
+	if _, has := obj["paymentType"]; !has {
+		b, _ := json.Marshal(string(pt))
+		obj["paymentType"] = b
+	}
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return c
+	}
+	return json.RawMessage(out)
 }

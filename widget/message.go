@@ -193,10 +193,10 @@ func PeekType(data string) (t MessageType, ok bool) {
 // LoaderContract is what the loader template needs to know of this contract.
 // server/web renders client/checkout.js with it.
 type LoaderContract struct {
-	MsgInit, MsgOpen, MsgSubmit, MsgClose                              MessageType
+	MsgInit, MsgOpen, MsgSubmit, MsgClose                                    MessageType
 	MsgHello, MsgReady, MsgEvent, MsgInputs, MsgResize, MsgClosed, MsgResult MessageType
-	ModePopup, ModeInline                                              Mode
-	EventError                                                         string
+	ModePopup, ModeInline                                                    Mode
+	EventError                                                               string
 	// ErrorCallback is the callback option of EventError.
 	ErrorCallback string
 }

@@ -88,13 +88,13 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 	}
 
 	h.goapp = &app.Handler{
-		Name:        "UnivaPay Checkout",
-		Title:       "UnivaPay Checkout",
-		Lang:        "ja",
-		Version:     version,
-		Resources:   resolver{version: version},
-		Icon:        app.Icon{Default: "/web/icon.png", SVG: "/web/icon.svg"},
-		Styles:      []string{"/web/checkout.css"},
+		Name:         "UnivaPay Checkout",
+		Title:        "UnivaPay Checkout",
+		Lang:         "ja",
+		Version:      version,
+		Resources:    resolver{version: version},
+		Icon:         app.Icon{Default: "/web/icon.png", SVG: "/web/icon.svg"},
+		Styles:       []string{"/web/checkout.css"},
 		LoadingLabel: " ",
 		// Tell the loader at once that this document was allowed to render; a
 		// frame blocked by frame-ancestors never runs it. The message carries
