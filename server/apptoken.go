@@ -72,10 +72,15 @@ func (s *Server) createAppToken(ctx context.Context, in AppTokenInput) (AppToken
 		return AppTokenCreated{}, nil, err
 	}
 	domains := []string{}
-	for _, d := range in.Domains {
-		if d = strings.TrimSpace(d); d != "" {
-			domains = append(domains, d)
+	for _, entry := range in.Domains {
+		if strings.TrimSpace(entry) == "" {
+			continue
 		}
+		d, err := domain.ParseWidgetDomain(entry)
+		if err != nil {
+			return AppTokenCreated{}, nil, fmt.Errorf("server: %w", err)
+		}
+		domains = append(domains, d.String())
 	}
 	secret := newSecret()
 	t := &domain.AppToken{

@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -238,37 +237,12 @@ func (s *Server) effectiveOrigin(r *http.Request) (origin string, ok bool, err e
 // implicit sub-domains. An empty list matches nothing.
 func domainAllowed(domains []string, origin string) bool {
 	host, port, ok := splitOrigin(origin)
-	if !ok {
-		for _, d := range domains {
-			if strings.TrimSpace(d) == "*" {
-				return true
-			}
+	for _, entry := range domains {
+		d, err := domain.ParseWidgetDomain(entry)
+		if err != nil {
+			continue // never matches; creation refuses such entries
 		}
-		return false
-	}
-	for _, d := range domains {
-		d = strings.ToLower(strings.TrimSpace(d))
-		if d == "*" {
-			return true
-		}
-		if d == "" {
-			continue
-		}
-		if i := strings.Index(d, "://"); i >= 0 {
-			d = d[i+3:]
-		}
-		if i := strings.IndexByte(d, '/'); i >= 0 {
-			d = d[:i]
-		}
-		dh, dp := d, ""
-		if h, p, err := net.SplitHostPort(d); err == nil {
-			dh, dp = h, p
-		}
-		dh = strings.Trim(dh, "[]")
-		if dh != host {
-			continue
-		}
-		if dp == "" || dp == port {
+		if d.Any() || ok && d.Matches(host, port) {
 			return true
 		}
 	}

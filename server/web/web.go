@@ -12,10 +12,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -25,6 +27,7 @@ import (
 
 	"kessai/api"
 	"kessai/embed"
+	"kessai/server/domain"
 	"kessai/widget"
 )
 
@@ -77,8 +80,7 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 	version := "dev"
 	if raw, err := fs.ReadFile(embed.Web, "web/app.wasm"); err == nil {
 		a := asset{body: raw, ctype: "application/wasm", cache: "public, max-age=31536000, immutable"}
-		a.br, _ = fs.ReadFile(embed.Web, "web/app.wasm.br")
-		a.gz, _ = fs.ReadFile(embed.Web, "web/app.wasm.gz")
+		a.br, a.gz = compressedTwins(raw, log)
 		sum := sha256.Sum256(raw)
 		version = hex.EncodeToString(sum[:8])
 		a.etag = `"` + version + `"`
@@ -154,24 +156,24 @@ func (h *Handler) serveCheckout(w http.ResponseWriter, r *http.Request) {
 	h.goapp.ServeHTTP(w, r)
 }
 
-// FrameAncestors turns app-token domains (bare hosts, optionally with a
-// port, or "*") into a CSP frame-ancestors source list.
+// FrameAncestors turns app-token domains into a CSP frame-ancestors source
+// list. Entries are read with domain.ParseWidgetDomain, as the API's domain
+// check reads them; an entry it refuses never reaches the header.
 func FrameAncestors(domains []string) string {
 	var srcs []string
-	for _, d := range domains {
-		d = strings.ToLower(strings.TrimSpace(d))
-		switch {
-		case d == "":
+	for _, entry := range domains {
+		d, err := domain.ParseWidgetDomain(entry)
+		if err != nil {
 			continue
-		case d == "*":
+		}
+		if d.Any() {
 			return "*"
-		case strings.ContainsAny(d, " ;,'\"/"):
-			continue // not a host; never let it into the header
 		}
-		if !strings.Contains(d, ":") || strings.HasPrefix(d, "[") && strings.HasSuffix(d, "]") {
-			d += ":*"
+		hp := d.String()
+		if d.Port == "" {
+			hp += ":*"
 		}
-		srcs = append(srcs, "http://"+d, "https://"+d)
+		srcs = append(srcs, "http://"+hp, "https://"+hp)
 	}
 	if len(srcs) == 0 {
 		return "'none'"
@@ -185,7 +187,7 @@ func (h *Handler) serveWeb(w http.ResponseWriter, r *http.Request) {
 		serveAsset(w, r, a)
 		return
 	}
-	if h.wasm != nil && strings.HasPrefix(p, "/web/app.") && strings.HasSuffix(p, ".wasm") {
+	if h.wasm != nil && p == h.goapp.Resources.Resolve("/web/app.wasm") {
 		serveAsset(w, r, *h.wasm)
 		return
 	}
@@ -221,12 +223,22 @@ func serveAsset(w http.ResponseWriter, r *http.Request, a asset) {
 	w.Write(body)
 }
 
+// acceptsEncoding reports whether an Accept-Encoding header accepts enc
+// with a non-zero quality (RFC 9110 §12.5.3).
 func acceptsEncoding(header, enc string) bool {
 	for _, part := range strings.Split(header, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), enc) {
-			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		if !strings.EqualFold(strings.TrimSpace(name), enc) {
+			continue
 		}
+		for _, param := range strings.Split(params, ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(param), "=")
+			if strings.EqualFold(strings.TrimSpace(k), "q") {
+				q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				return err == nil && q > 0
+			}
+		}
+		return true
 	}
 	return false
 }
@@ -257,6 +269,34 @@ func contentType(name string) string {
 		return "image/png"
 	}
 	return "application/octet-stream"
+}
+
+// compressedTwins returns the build's pre-compressed forms of the wasm,
+// dropping any that does not decompress to exactly raw (a build that
+// skipped `precompress` must not serve an old wasm under the new hash).
+func compressedTwins(raw []byte, log *slog.Logger) (br, gz []byte) {
+	br, _ = fs.ReadFile(embed.Web, "web/app.wasm.br")
+	gz, _ = fs.ReadFile(embed.Web, "web/app.wasm.gz")
+	if br != nil {
+		if got, err := io.ReadAll(brotli.NewReader(bytes.NewReader(br))); err != nil || !bytes.Equal(got, raw) {
+			log.Warn("embed/web/app.wasm.br is not app.wasm compressed; serving without brotli (run `make wasm`)")
+			br = nil
+		}
+	}
+	if gz != nil {
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err == nil {
+			var got []byte
+			if got, err = io.ReadAll(zr); err == nil && !bytes.Equal(got, raw) {
+				err = fmt.Errorf("differs")
+			}
+		}
+		if err != nil {
+			log.Warn("embed/web/app.wasm.gz is not app.wasm compressed; serving without gzip (run `make wasm`)")
+			gz = nil
+		}
+	}
+	return br, gz
 }
 
 // resolver points go-app's /web/app.wasm at the content-hashed URL, so that

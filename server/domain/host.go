@@ -1,0 +1,87 @@
+package domain
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// WidgetDomain is one registered domain of an app token (api.md §1.5): a
+// bare host, a host with a port, or "*" for every origin.
+type WidgetDomain struct {
+	Host string // lower case; IPv6 without brackets; "*" for any
+	Port string // "" = any port
+}
+
+// Any reports whether the entry is "*".
+func (d WidgetDomain) Any() bool { return d.Host == "*" }
+
+// String is the entry as stored: "host", "host:port", "[v6]:port" or "*".
+func (d WidgetDomain) String() string {
+	h := d.Host
+	if strings.Contains(h, ":") {
+		h = "[" + h + "]"
+	}
+	if d.Port != "" {
+		return h + ":" + d.Port
+	}
+	return h
+}
+
+// ParseWidgetDomain reads a domain entry. It is lenient with what people
+// paste (a scheme, a trailing path: "https://www.example.com/" is
+// "www.example.com", as the seed's FAQ shows) and strict with the rest:
+// only letters, digits, "-" and "." in host names, a numeric port. Both the
+// API's domain check and the iframe's Content-Security-Policy read entries
+// through it, so they always agree.
+func ParseWidgetDomain(entry string) (WidgetDomain, error) {
+	s := strings.ToLower(strings.TrimSpace(entry))
+	if s == "*" {
+		return WidgetDomain{Host: "*"}, nil
+	}
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		s = s[:i]
+	}
+	host, port := s, ""
+	if h, p, err := net.SplitHostPort(s); err == nil {
+		host, port = h, p
+	} else if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+		host = s[1 : len(s)-1]
+	}
+	if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return WidgetDomain{}, fmt.Errorf("domain %q: invalid port", entry)
+		}
+	}
+	if host == "" {
+		return WidgetDomain{}, fmt.Errorf("domain %q: no host", entry)
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return WidgetDomain{Host: ip.String(), Port: port}, nil
+	}
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || len(label) > 63 {
+			return WidgetDomain{}, fmt.Errorf("domain %q: invalid host name", entry)
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return WidgetDomain{}, fmt.Errorf("domain %q: invalid character %q in host name", entry, r)
+			}
+		}
+	}
+	return WidgetDomain{Host: host, Port: port}, nil
+}
+
+// Matches reports whether an origin's host and port (the port explicit or
+// the scheme's default) match the entry: "*" matches everything, a port in
+// the entry must match, no implicit sub-domains.
+func (d WidgetDomain) Matches(host, port string) bool {
+	if d.Any() {
+		return true
+	}
+	return d.Host == strings.Trim(strings.ToLower(host), "[]") && (d.Port == "" || d.Port == port)
+}
