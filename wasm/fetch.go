@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -78,7 +80,27 @@ func (c *fetchClient) do(ctx context.Context, method, path string, body any, ide
 		headers["Idempotency-Key"] = idemKey
 	}
 
-	resp, err := await(ctx, app.Window().Call("fetch", u, init))
+	// A POST that failed on the network is sent again with the same
+	// Idempotency-Key, so the server never processes it twice (widget.md
+	// §6.1: up to 3 times).
+	attempts := 1
+	if idemKey != "" {
+		attempts = 3
+	}
+	var resp app.Value
+	var err error
+	for i := 0; i < attempts; i++ {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(time.Duration(i) * 500 * time.Millisecond):
+			}
+		}
+		if resp, err = await(ctx, app.Window().Call("fetch", u, init)); err == nil {
+			break
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -149,11 +171,15 @@ func await(ctx context.Context, promise app.Value) (app.Value, error) {
 	}
 }
 
-// newIdempotencyKey returns a random UUID from the browser's crypto.
+// newIdempotencyKey returns a random (version 4) UUID. crypto/rand reads
+// the browser's crypto.getRandomValues, which, unlike crypto.randomUUID,
+// also works on plain-http origins.
 func newIdempotencyKey() string {
-	c := app.Window().Get("crypto")
-	if c.Truthy() && c.Get("randomUUID").Truthy() {
-		return c.Call("randomUUID").String()
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return ""
 	}
-	return ""
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"kessai/api"
@@ -65,6 +66,9 @@ type Payment struct {
 	Now func() time.Time
 	// MaxPolls bounds the polling loop; 20 when zero.
 	MaxPolls int
+	// RetryWait is the pause before polling again after a 5xx, a 429 or a
+	// network failure; 2 s when zero.
+	RetryWait time.Duration
 }
 
 // Outcome is what a Payment ended with: what the screen shows and what
@@ -75,6 +79,9 @@ type Outcome struct {
 	Stage, Code, Message string
 	// Fields holds the buyer's input errors (field -> error code).
 	Fields FieldErrors
+	// HTTPStatus and APIErrors describe a request the API refused.
+	HTTPStatus int
+	APIErrors  []api.FieldError
 	// Retry tells whether the buyer can correct the input or try another
 	// card in the same form.
 	Retry  bool
@@ -126,19 +133,23 @@ func (p *Payment) Run(ctx context.Context, in CardInput) Outcome {
 	if max == 0 {
 		max = 20
 	}
+	wait := p.RetryWait
+	if wait == 0 {
+		wait = 2 * time.Second
+	}
 	for i := 0; ch.Value.Status == api.ChargePending && i < max; i++ {
 		next, err := p.Client.GetCharge(ctx, ch.Value.StoreID, ch.Value.ID, true)
 		if err != nil {
 			var apiErr *api.Error
-			if errors.As(err, &apiErr) && apiErr.Status < 500 {
+			if errors.As(err, &apiErr) && apiErr.Status < 500 && apiErr.Status != 429 {
 				return p.fail(StagePolling, err, &tok, &ch)
 			}
-			// 5xx and network failures on a GET are not payment failures
-			// (widget.md §6.1): wait and poll again.
+			// 5xx, rate limits and network failures on a GET are not payment
+			// failures (widget.md §6.1): wait and poll again.
 			select {
 			case <-ctx.Done():
 				return p.fail(StagePolling, ctx.Err(), &tok, &ch)
-			case <-time.After(2 * time.Second):
+			case <-time.After(wait):
 			}
 			continue
 		}
@@ -169,13 +180,18 @@ func (p *Payment) Run(ctx context.Context, in CardInput) Outcome {
 		return p.finish(Outcome{Stage: StagePolling, Code: "TIMEOUT", Message: p.Locale.T("error.pending"), Token: &tok, Charge: &ch,
 			Detail: p.errorDetail(StagePolling, "TIMEOUT", p.Locale.T("error.pending"), &tok, &ch, nil)})
 	default:
-		code, msg := "", p.Locale.T("error.declined")
 		if e := ch.Value.Error; e != nil {
-			code = strconv.Itoa(e.Code)
-			msg = p.Locale.PaymentError(e.Code)
+			// A failed charge: its own error object carries the payment
+			// error, so detail.error is the charge.
+			code, msg := strconv.Itoa(e.Code), p.Locale.PaymentError(e.Code)
+			return p.finish(Outcome{Stage: StageCharge, Code: code, Message: msg, Retry: true, Token: &tok, Charge: &ch,
+				Detail: p.errorDetail(StageCharge, code, msg, &tok, &ch, camel(ch.Raw))})
 		}
+		// Ended without an error object (canceled, error, or a status this
+		// flow does not handle): name the status.
+		code, msg := "CHARGE_"+strings.ToUpper(string(ch.Value.Status)), p.Locale.T("error.declined")
 		return p.finish(Outcome{Stage: StageCharge, Code: code, Message: msg, Retry: true, Token: &tok, Charge: &ch,
-			Detail: p.errorDetail(StageCharge, code, msg, &tok, &ch, camel(ch.Raw))})
+			Detail: p.errorDetail(StageCharge, code, msg, &tok, &ch, nil)})
 	}
 }
 
@@ -202,6 +218,7 @@ func (p *Payment) fail(stage string, err error, tok *Object[api.TransactionToken
 	case errors.As(err, &apiErr):
 		o.Code = apiErr.Code
 		o.Message = p.Locale.APIError(apiErr.Code)
+		o.HTTPStatus, o.APIErrors = apiErr.Status, apiErr.Errors
 		if apiErr.Code == api.CodeValidationError {
 			o.Fields = FieldErrorsFromAPI(apiErr.Errors)
 			o.Retry = true
@@ -264,15 +281,16 @@ func ConfigError(l Locale, problems Problems) Outcome {
 func APIFailure(l Locale, stage string, err error) Outcome {
 	code, msg := CodeNetwork, l.T("error.network")
 	status := 0
+	var fields []api.FieldError
 	var apiErr *api.Error
 	if errors.As(err, &apiErr) {
-		code, msg, status = apiErr.Code, l.APIError(apiErr.Code), apiErr.Status
+		code, msg, status, fields = apiErr.Code, l.APIError(apiErr.Code), apiErr.Status, apiErr.Errors
 	}
 	e := map[string]any{"code": code, "message": msg}
 	if status != 0 {
 		e["httpStatus"] = status
 	}
-	return Outcome{Stage: stage, Code: code, Message: msg,
+	return Outcome{Stage: stage, Code: code, Message: msg, HTTPStatus: status, APIErrors: fields,
 		Detail: map[string]any{"stage": stage, "code": code, "message": msg, "error": map[string]any{"error": e}}}
 }
 
@@ -307,9 +325,22 @@ func (o Outcome) SubmitError(l Locale) map[string]any {
 			data[f] = l.FieldError(f, code)
 		}
 		e["data"] = data
-		return e
+		if o.HTTPStatus == 0 {
+			// Caught in the form: no API call, no univapay:error.
+			e["error"] = map[string]any{"error": map[string]any{"code": o.Code, "message": o.Message}}
+			return e
+		}
+	} else {
+		e["type"] = "api"
 	}
-	e["type"] = "api"
+	if o.HTTPStatus != 0 {
+		e["status"] = o.HTTPStatus
+		errs := o.APIErrors
+		if errs == nil {
+			errs = []api.FieldError{}
+		}
+		e["errors"] = errs
+	}
 	for k, x := range o.Detail {
 		if _, ok := e[k]; !ok {
 			e[k] = x
