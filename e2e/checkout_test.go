@@ -41,12 +41,7 @@ func TestHTMLModePaysByCard(t *testing.T) {
 	fillCard(t, fctx, "4000020000000000")
 	assertNoCardInPage(t, ctx)
 	screenshot(t, ctx, "html-filled")
-	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay"))); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(fctx, chromedp.WaitVisible(chromedp.ID("kessai-done"))); err != nil {
-		t.Fatalf("no success screen: %v (events %s)", err, eventTypes(events(t, ctx)))
-	}
+	pay(t, ctx, fctx, "#kessai-done")
 	screenshot(t, ctx, "html-success")
 	waitEvent(t, ctx, "univapay:success")
 	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-done"))); err != nil {
@@ -77,16 +72,9 @@ func withoutValidation(evs []event) string {
 }
 
 func TestJSModePaysByCard(t *testing.T) {
-	ctx := newTab(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/js.html"),
-		chromedp.WaitVisible(chromedp.ID("open-checkout")), chromedp.Click(chromedp.ID("open-checkout"))); err != nil {
-		t.Fatal(err)
-	}
-	fctx := widgetFrame(t, ctx)
+	ctx, fctx := openPopup(t, env.shop+"/examples/js.html", "#open-checkout")
 	fillCard(t, fctx, "4000020000000000")
-	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay")), chromedp.WaitVisible(chromedp.ID("kessai-done"))); err != nil {
-		t.Fatalf("no success screen: %v (events %s)", err, eventTypes(events(t, ctx)))
-	}
+	pay(t, ctx, fctx, "#kessai-done")
 	// onSuccess read result.response.id, as merchant code does.
 	msg, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById("message").textContent`, chromedp.WithPollingTimeout(10*time.Second)))
 	if err != nil || !strings.Contains(msg, "お支払いが完了しました (") {
@@ -134,16 +122,9 @@ func TestInlineModePaysByCard(t *testing.T) {
 }
 
 func TestDeclinedCardShowsErrorAndCanRetry(t *testing.T) {
-	ctx := newTab(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/html.html"),
-		chromedp.WaitVisible(chromedp.CSS("span[data-app-id] button")), chromedp.Click(chromedp.CSS("span[data-app-id] button"))); err != nil {
-		t.Fatal(err)
-	}
-	fctx := widgetFrame(t, ctx)
+	ctx, fctx := openPopup(t, env.shop+"/examples/html.html", "span[data-app-id] button")
 	fillCard(t, fctx, "4111111111111111")
-	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay")), chromedp.WaitVisible(chromedp.ID("kessai-retry"))); err != nil {
-		t.Fatalf("no error screen: %v (events %s)", err, eventTypes(events(t, ctx)))
-	}
+	pay(t, ctx, fctx, "#kessai-retry")
 	screenshot(t, ctx, "declined")
 	waitEvent(t, ctx, "univapay:error")
 	var detail struct {
@@ -197,16 +178,11 @@ func TestDeclinedCardShowsErrorAndCanRetry(t *testing.T) {
 }
 
 func TestTokenCheckoutCreatesOnlyAToken(t *testing.T) {
-	ctx := newTab(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/token.html"),
-		chromedp.WaitVisible(chromedp.CSS("span[data-app-id] button")), chromedp.Click(chromedp.CSS("span[data-app-id] button"))); err != nil {
-		t.Fatal(err)
-	}
-	fctx := widgetFrame(t, ctx)
+	ctx, fctx := openPopup(t, env.shop+"/examples/token.html", "span[data-app-id] button")
 	fillCard(t, fctx, "4000020000000000")
-	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay")), chromedp.WaitVisible(chromedp.ID("kessai-done")),
-		chromedp.Click(chromedp.ID("kessai-done"))); err != nil {
-		t.Fatalf("token flow: %v (events %s)", err, eventTypes(events(t, ctx)))
+	pay(t, ctx, fctx, "#kessai-done")
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-done"))); err != nil {
+		t.Fatal(err)
 	}
 	got := received(t, ctx)
 	if got["univapayTokenId"] == "" || got["univapayChargeId"] != "" {
@@ -384,5 +360,26 @@ func TestJSPopupCloseAndLocale(t *testing.T) {
 	hidden, err := chromedp.Run(ctx, chromedp.Poll[bool](`getComputedStyle(document.querySelector("iframe")).display === "none"`, chromedp.WithPollingTimeout(5*time.Second)))
 	if err != nil || !hidden {
 		t.Fatalf("popup still shown after close(): %v", err)
+	}
+}
+
+// openPopup opens a merchant page, clicks the element that opens the
+// checkout and returns the tab and the ready widget frame.
+func openPopup(t *testing.T, url, launcher string) (ctx, fctx context.Context) {
+	t.Helper()
+	ctx = newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(launcher)), chromedp.Click(chromedp.CSS(launcher))); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, widgetFrame(t, ctx)
+}
+
+// pay presses the widget's pay button and waits for the screen that shows
+// next (the success screen's #kessai-done, the failure screen's
+// #kessai-retry).
+func pay(t *testing.T, ctx, fctx context.Context, next string) {
+	t.Helper()
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay")), chromedp.WaitVisible(chromedp.CSS(next))); err != nil {
+		t.Fatalf("after pay, no %s: %v (events %s)", next, err, eventTypes(events(t, ctx)))
 	}
 }
