@@ -115,11 +115,11 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	if cardholder == "" {
 		add("data.cardholder", api.ReasonRequiredValue)
 	}
-	number := normaliseCardNumber(d.CardNumber)
+	number := api.CardNumberDigits(d.CardNumber)
 	switch {
 	case number == "":
 		add("data.card_number", api.ReasonRequiredValue)
-	case !allDigits(number) || len(number) < 12 || len(number) > 19 || !luhnValid(number):
+	case !api.AllDigits(number) || len(number) < 12 || len(number) > 19 || !api.Luhn(number):
 		add("data.card_number", api.ReasonInvalidCardNumber)
 	}
 	now := s.now().UTC()
@@ -127,14 +127,14 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	ms, ys := strings.TrimSpace(string(d.ExpMonth)), strings.TrimSpace(string(d.ExpYear))
 	if ms == "" {
 		add("data.exp_month", api.ReasonRequiredValue)
-	} else if m, err := strconv.Atoi(ms); err != nil || !allDigits(ms) || m < 1 || m > 12 {
+	} else if m, err := strconv.Atoi(ms); err != nil || !api.AllDigits(ms) || m < 1 || m > 12 {
 		add("data.exp_month", api.ReasonInvalidCardExpiration)
 	} else {
 		month = m
 	}
 	if ys == "" {
 		add("data.exp_year", api.ReasonRequiredValue)
-	} else if y, err := strconv.Atoi(ys); err != nil || !allDigits(ys) || (len(ys) != 2 && len(ys) != 4) {
+	} else if y, err := strconv.Atoi(ys); err != nil || !api.AllDigits(ys) || (len(ys) != 2 && len(ys) != 4) {
 		add("data.exp_year", api.ReasonInvalidCardExpiration)
 	} else {
 		if len(ys) == 2 {
@@ -151,7 +151,7 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 		}
 	}
 	cvv := strings.TrimSpace(string(d.CVV))
-	if cvv != "" && (!allDigits(cvv) || len(cvv) < 3 || len(cvv) > 4) {
+	if cvv != "" && (!api.AllDigits(cvv) || len(cvv) < 3 || len(cvv) > 4) {
 		add("data.cvv", api.ReasonInvalidCVV)
 	}
 	if d.Country != "" && !countryRe.MatchString(d.Country) {

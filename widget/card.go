@@ -1,6 +1,8 @@
 package widget
 
 import (
+	"kessai/api"
+
 	"strconv"
 	"strings"
 	"time"
@@ -59,119 +61,24 @@ const (
 
 // Card brands as the API names them.
 const (
-	BrandVisa            = "visa"
-	BrandMastercard      = "mastercard"
-	BrandAmericanExpress = "american_express"
-	BrandJCB             = "jcb"
-	BrandDinersClub      = "diners_club"
-	BrandDiscover        = "discover"
-	BrandUnionPay        = "unionpay"
-	BrandMaestro         = "maestro"
+	BrandVisa            = api.BrandVisa
+	BrandMastercard      = api.BrandMastercard
+	BrandAmericanExpress = api.BrandAmericanExpress
+	BrandJCB             = api.BrandJCB
+	BrandDinersClub      = api.BrandDinersClub
+	BrandDiscover        = api.BrandDiscover
+	BrandUnionPay        = api.BrandUnionPay
+	BrandMaestro         = api.BrandMaestro
 )
 
-// NormalizeDigits folds what Japanese IMEs type into ASCII: full-width
-// characters U+FF01–U+FF5E (digits ４２４２, letters, ／, －) to their ASCII
-// forms, the ideographic space U+3000 to a space, and the dash look-alikes
-// (ー ‐ ‑ ‒ – — ― − ﹣) to "-".
-func NormalizeDigits(s string) string {
-	if isASCII(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r >= 0xFF01 && r <= 0xFF5E:
-			r -= 0xFF01 - 0x21
-		case r == 0x3000:
-			r = ' '
-		case r == 'ー' || r == '‐' || r == '‑' || r == '‒' || r == '–' || r == '—' || r == '―' || r == '−' || r == '﹣' || r == 'ｰ':
-			r = '-'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-// CardNumberDigits normalises a typed card number and removes spaces and
-// hyphens ("４２４２ 4242-4242 4242" → "4242424242424242"). Other
-// characters are kept, so the result may still be invalid.
-func CardNumberDigits(s string) string {
-	s = NormalizeDigits(s)
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '\t' {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// Luhn reports whether a digit string passes the Luhn check.
-func Luhn(digits string) bool {
-	if len(digits) < 2 || !allDigits(digits) {
-		return false
-	}
-	sum := 0
-	double := false
-	for i := len(digits) - 1; i >= 0; i-- {
-		d := int(digits[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
-}
-
-// DetectBrand returns the brand of a (possibly partial) card number by IIN
-// (widget.md §3.2): visa, mastercard, american_express, jcb, diners_club,
-// discover, unionpay, maestro, or "" when unknown.
-func DetectBrand(number string) string {
-	n := CardNumberDigits(number)
-	if n == "" || !allDigits(n) {
-		return ""
-	}
-	pre := func(k int) int {
-		if len(n) < k {
-			return -1
-		}
-		v, _ := strconv.Atoi(n[:k])
-		return v
-	}
-	in := func(k, lo, hi int) bool { v := pre(k); return v >= lo && v <= hi }
-	switch {
-	case n[0] == '4':
-		return BrandVisa
-	case in(2, 51, 55), in(4, 2221, 2720):
-		return BrandMastercard
-	case in(2, 34, 34), in(2, 37, 37):
-		return BrandAmericanExpress
-	case in(4, 3528, 3589):
-		return BrandJCB
-	case in(3, 300, 305), in(2, 36, 36), in(2, 38, 39):
-		return BrandDinersClub
-	case in(4, 6011, 6011), in(3, 644, 649), in(2, 65, 65):
-		return BrandDiscover
-	case in(2, 62, 62):
-		return BrandUnionPay
-	case in(2, 50, 50), in(2, 56, 58), n[0] == '6' && len(n) >= 2:
-		return BrandMaestro
-	}
-	return ""
-}
+// NormalizeDigits, CardNumberDigits, Luhn and DetectBrand are the API's
+// card-number rules (package api), so that the form and the server agree.
+var (
+	NormalizeDigits  = api.NormalizeDigits
+	CardNumberDigits = api.CardNumberDigits
+	Luhn             = api.Luhn
+	DetectBrand      = api.CardBrand
+)
 
 // cardLengths returns the valid number lengths of a brand.
 func cardLengthOK(brand string, n int) bool {

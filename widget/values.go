@@ -1,6 +1,8 @@
 package widget
 
 import (
+	"kessai/api"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,16 +21,10 @@ import (
 var JST = time.FixedZone("JST", 9*60*60)
 
 // CurrencyDigits returns the number of minor-unit digits of an ISO 4217
-// currency (case-insensitive): JPY 0, USD 2, KWD 3, unknown 2.
+// currency (case-insensitive): JPY 0, USD 2, KWD 3, unknown 2. The table
+// is the API's (api.CurrencyDigits).
 func CurrencyDigits(currency string) int {
-	switch strings.ToUpper(strings.TrimSpace(currency)) {
-	case "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "XPF", "PYG", "RWF", "KMF",
-		"GNF", "DJF", "BIF", "VUV":
-		return 0
-	case "BHD", "KWD", "OMR", "JOD", "TND", "LYD", "IQD":
-		return 3
-	}
-	return 2
+	return api.CurrencyDigits(strings.TrimSpace(currency))
 }
 
 // ParseBool coerces a boolean option: true/false (case-insensitive), "1"/"0",
@@ -166,17 +162,7 @@ func currencyOr(c string) string {
 	return c
 }
 
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+var allDigits = api.AllDigits
 
 // ISODuration is a parsed ISO-8601 duration (PnYnMnWnDTnHnMnS).
 type ISODuration struct {
