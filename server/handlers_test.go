@@ -67,7 +67,7 @@ func TestCheckoutInfoShape(t *testing.T) {
 
 func TestCreateCardToken(t *testing.T) {
 	e := newEnv(t)
-	r := e.do("POST", "/tokens", e.publicAuth(), cardTokenBody("4000 0200 0000 0000", "recurring"), "Origin", "http://localhost:3000")
+	r := e.do("POST", "/tokens?origin=http://localhost:3000", e.publicAuth(), cardTokenBody("4000 0200 0000 0000", "recurring"), "Origin", testPublicURL)
 	if r.code != 201 {
 		t.Fatalf("%d %s", r.code, r.body)
 	}
@@ -465,4 +465,38 @@ func TestCVVAuthorize(t *testing.T) {
 		t.Fatalf("cvv status %s", *tok.Data.CVVAuthorize.Status)
 	}
 	e.createCharge(tok.ID, "")
+}
+
+// Card data reaches the API from a browser only through the widget iframe:
+// a merchant page calling POST /tokens itself with the public app token is
+// refused, even from a registered domain.
+func TestCardDataOnlyFromWidget(t *testing.T) {
+	e := newEnv(t)
+	body := cardTokenBody("4000020000000000", "one_time")
+	for _, test := range []struct {
+		name   string
+		auth   string
+		hdr    []string
+		status int
+	}{
+		{"widget iframe", e.publicAuth(), []string{"Origin", testPublicURL}, 0},
+		{"merchant page on a registered domain", e.publicAuth(), []string{"Origin", "http://127.0.0.1:9000"}, 403},
+		{"server without Origin", e.publicAuth(), nil, 0},
+		{"server with the secret", e.secretAuth(), []string{"Origin", "http://127.0.0.1:9000"}, 0},
+	} {
+		t.Run(test.name, func(t *testing.T) {
+			path := "/tokens"
+			if test.name == "widget iframe" {
+				path += "?origin=http://127.0.0.1:9000"
+			}
+			r := e.do("POST", path, test.auth, body, test.hdr...)
+			if test.status == 0 {
+				if r.code != 201 {
+					t.Fatalf("POST /tokens = %d %s, want 201", r.code, r.body)
+				}
+				return
+			}
+			wantError(t, r, test.status, api.CodeInvalidPermissions, api.FieldError{Field: "payment_type", Reason: "CARD_DATA_ONLY_FROM_WIDGET"})
+		})
+	}
 }

@@ -57,6 +57,9 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	if err := decodeBody(r, &req); err != nil {
 		return 0, nil, err
 	}
+	if err := s.cardDataAllowed(r, p, &req); err != nil {
+		return 0, nil, err
+	}
 	ctx := r.Context()
 	shop, err := s.store.GetShop(ctx, p.app.StoreID)
 	if err != nil {
@@ -364,4 +367,23 @@ func (s *Server) tokenView(t *domain.TxToken) *api.TransactionToken {
 		v.Data.ThreeDS = &api.TokenThreeDS{Enabled: t.ThreeDS, RedirectEndpoint: t.ThreeDSRedirectEndpoint}
 	}
 	return v
+}
+
+// cardDataAllowed keeps card numbers off merchant pages (widget.md §6.1, the
+// PCI note of api.md §1.2): a browser may send card data with a secret-less
+// app token only from the widget's own iframe. Requests with the secret, or
+// with no Origin at all (a server), are not browser requests.
+func (s *Server) cardDataAllowed(r *http.Request, p *principal, req *api.TokenCreateRequest) error {
+	if p.withSecret || req.PaymentType != api.PaymentTypeCard {
+		return nil
+	}
+	hdr := r.Header.Get("Origin")
+	if hdr == "" {
+		return nil
+	}
+	if o, err := originOf(hdr); err == nil && o == s.widgetOrigin {
+		return nil
+	}
+	return api.NewError(http.StatusForbidden, api.CodeInvalidPermissions,
+		api.FieldError{Field: "payment_type", Reason: "CARD_DATA_ONLY_FROM_WIDGET"})
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -239,12 +240,13 @@ func (a *testApp) do(t *testing.T, method, target, body string, hdr ...string) *
 }
 
 // payOnce creates a card token and a charge with the app token's JWT as the
-// widget would (from the example origin), and returns their ids.
+// widget iframe would (from the widget origin, forwarding the example origin
+// as ?origin=), and returns their ids.
 func (a *testApp) payOnce(t *testing.T, jwt string) (tokenID, chargeID string) {
 	t.Helper()
 	auth := "Bearer " + jwt
-	tok := a.do(t, "POST", a.public+"/tokens", `{"payment_type":"card","type":"one_time","email":"a@b.jp","data":{"cardholder":"TARO YAMADA","card_number":"4000020000000000","exp_month":"12","exp_year":"2099","cvv":"123"}}`,
-		"Authorization", auth, "Content-Type", "application/json", "Origin", a.example)
+	tok := a.do(t, "POST", a.public+"/tokens?origin="+url.QueryEscape(a.example), `{"payment_type":"card","type":"one_time","email":"a@b.jp","data":{"cardholder":"TARO YAMADA","card_number":"4000020000000000","exp_month":"12","exp_year":"2099","cvv":"123"}}`,
+		"Authorization", auth, "Content-Type", "application/json", "Origin", a.public)
 	if tok.Code != http.StatusCreated {
 		t.Fatalf("POST /tokens: %d %s", tok.Code, tok.Body)
 	}
