@@ -350,6 +350,17 @@ func TestJSPopupCloseAndLocale(t *testing.T) {
 		t.Fatalf("pay button = %q, %v; want the Japanese default 支払う", label, err)
 	}
 	screenshot(t, ctx, "js-popup-ja")
+	// The dialog is modal: Tab from its last control wraps to its first.
+	if _, err := chromedp.Run(fctx, chromedp.Evaluate[bool](`document.getElementById("kessai-pay").focus() || true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(fctx, chromedp.KeyEvent("\t")); err != nil {
+		t.Fatal(err)
+	}
+	focused, err := chromedp.Run(fctx, chromedp.Evaluate[string](`document.activeElement.className`))
+	if err != nil || focused != "kessai-close" {
+		t.Fatalf("after Tab on the last control, focus is on %q, %v; want the close button", focused, err)
+	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`checkout.close() || true`)); err != nil {
 		t.Fatal(err)
 	}

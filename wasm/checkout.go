@@ -76,8 +76,11 @@ func (c *checkout) OnMount(ctx app.Context) {
 		return nil
 	}))
 	win.Call("addEventListener", "keydown", app.FuncOf(func(this app.Value, args []app.Value) any {
-		if args[0].Get("key").String() == "Escape" {
+		switch args[0].Get("key").String() {
+		case "Escape":
 			ctx.Dispatch(func(ctx app.Context) { c.close(ctx) })
+		case "Tab":
+			c.trapFocus(args[0])
 		}
 		return nil
 	}))
@@ -364,6 +367,29 @@ func (c *checkout) onCloseClick(ctx app.Context, e app.Event) { c.close(ctx) }
 func (c *checkout) onBackdrop(ctx app.Context, e app.Event) {
 	if e.Get("target").Equal(e.Get("currentTarget")) && !c.busy {
 		c.close(ctx)
+	}
+}
+
+// trapFocus keeps Tab and Shift+Tab inside the open popup dialog, as a
+// modal dialog must (the page behind it is inert for the buyer).
+func (c *checkout) trapFocus(e app.Value) {
+	if c.inline() || !c.open {
+		return
+	}
+	doc := app.Window().Get("document")
+	list := doc.Call("querySelectorAll", ".kessai-dialog button:not([disabled]), .kessai-dialog input:not([disabled]), .kessai-dialog a[href]")
+	n := list.Length()
+	if n == 0 {
+		return
+	}
+	first, last, active := list.Index(0), list.Index(n-1), doc.Get("activeElement")
+	switch {
+	case e.Get("shiftKey").Bool() && (active.Equal(first) || !doc.Call("querySelector", ".kessai-dialog").Call("contains", active).Bool()):
+		e.Call("preventDefault")
+		last.Call("focus")
+	case !e.Get("shiftKey").Bool() && active.Equal(last):
+		e.Call("preventDefault")
+		first.Call("focus")
 	}
 }
 
