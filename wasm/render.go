@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -100,12 +101,19 @@ func (c *checkout) renderBody() []app.UI {
 			}),
 		)
 	case screenFailure:
+		// A declined charge leads with what the buyer can do; the payment
+		// error's own text and code follow for the card issuer or support.
+		title, reason := c.outcome.Message, ""
+		if c.outcome.Stage == widget.StageCharge {
+			title, reason = c.loc.T("error.declined"), c.outcome.Message
+		}
 		if c.inline() {
-			main = c.renderForm(c.outcome.Message)
+			main = c.renderForm(strings.TrimSpace(title + " " + reason))
 			break
 		}
 		main = app.Div().Class("kessai-result", "kessai-result-error").Body(
-			app.P().Class("kessai-result-title").Role("alert").Text(c.outcome.Message),
+			app.P().Class("kessai-result-title").Role("alert").Text(title),
+			app.If(reason != "", func() app.UI { return app.P().Class("kessai-reason").Text(reason) }),
 			app.If(c.outcome.Code != "", func() app.UI { return app.P().Class("kessai-code").Text(c.loc.T("error.code", c.outcome.Code)) }),
 			app.Button().Type("button").Class("kessai-submit").ID("kessai-retry").OnClick(c.retry).Text(c.loc.T("retry")),
 			app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("close")),
