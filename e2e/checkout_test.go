@@ -328,8 +328,8 @@ func TestJSInlineFrameHasItsOwnPayButton(t *testing.T) {
 	}
 	chargeID := strings.Split(got[1], ":")[1]
 	inputs, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new URLSearchParams(new FormData(document.getElementById("order"))).toString()`))
-	if err != nil || !strings.Contains(inputs, "univapayChargeId="+chargeID) {
-		t.Fatalf("form %q, %v; want univapayChargeId=%s from the form option", inputs, err, chargeID)
+	if err != nil || strings.Count(inputs, "univapayChargeId=") != 1 || !strings.Contains(inputs, "univapayChargeId="+chargeID) {
+		t.Fatalf("form %q, %v; want one univapayChargeId=%s (the stale one replaced) in the form option's form", inputs, err, chargeID)
 	}
 	if ch := apiCharge(t, chargeID); ch.Status != "successful" || ch.RequestedAmount != 1000 {
 		t.Fatalf("charge = %s %d, want successful 1000 (amount given as \"1000.00\")", ch.Status, ch.RequestedAmount)

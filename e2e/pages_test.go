@@ -40,7 +40,7 @@ setTimeout(function () {
   });
   window.onload = function () { checkout.open(); };
 </script></head><body>
-<form id="order" action="/done"><div id="card-slot"></div></form>
+<form id="order" action="/done"><input type="hidden" name="univapayChargeId" value="stale-from-an-earlier-attempt"><div id="card-slot"></div></form>
 </body></html>{{end}}
 {{define "jspopup"}}<!doctype html><html><head><meta charset="utf-8"><title>js popup</title>
 <script src="{{.Widget}}/client/checkout.js"></script></head><body>
