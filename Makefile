@@ -49,7 +49,7 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 bench: $(WASM).br
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem ./api/... ./widget/... ./server/...
 
 clean:
 	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

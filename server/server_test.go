@@ -17,7 +17,7 @@ import (
 const testPublicURL = "http://localhost:8080"
 
 type testEnv struct {
-	t    *testing.T
+	t    testing.TB
 	s    *Server
 	dir  string
 	demo AppTokenCreated
@@ -25,7 +25,7 @@ type testEnv struct {
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func openTest(t *testing.T, dir string) *Server {
+func openTest(t testing.TB, dir string) *Server {
 	t.Helper()
 	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger()})
 	if err != nil {
@@ -34,7 +34,7 @@ func openTest(t *testing.T, dir string) *Server {
 	return s
 }
 
-func newEnv(t *testing.T) *testEnv {
+func newEnv(t testing.TB) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
 	s := openTest(t, dir)
@@ -55,14 +55,14 @@ type resp struct {
 	body   []byte
 }
 
-func (r resp) json(t *testing.T, v any) {
+func (r resp) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.body, err)
 	}
 }
 
-func (r resp) errBody(t *testing.T) api.ErrorBody {
+func (r resp) errBody(t testing.TB) api.ErrorBody {
 	t.Helper()
 	var b api.ErrorBody
 	r.json(t, &b)
