@@ -45,3 +45,14 @@ func TestTextKeysExist(t *testing.T) {
 		t.Fatalf("found only %d text keys; is the pattern still right?", found)
 	}
 }
+
+func TestIsCSSColor(t *testing.T) {
+	for in, want := range map[string]bool{
+		"#fff": true, "#4C5F85": true, "#4c5f85cc": true,
+		"": false, "red": false, "#12345": false, "#4c5f85;background:url(x)": false, "#ggg": false,
+	} {
+		if got := isCSSColor(in); got != want {
+			t.Errorf("isCSSColor(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

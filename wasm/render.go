@@ -11,10 +11,17 @@ import (
 
 func (c *checkout) Render() app.UI {
 	body := c.renderBody()
-	root := app.Div().ID("kessai").Class("kessai", "kessai-"+string(c.mode())).Style("--kessai-main", c.color("main_color")).
-		Style("--kessai-main-text", c.color("main_text")).Style("--kessai-bg", c.color("main_background")).
-		Style("--kessai-header-bg", c.color("secondary_background")).Style("--kessai-title", c.color("primary_text")).
-		Style("--kessai-text", c.color("base_text"))
+	root := app.Div().ID("kessai").Class("kessai", "kessai-"+string(c.mode()))
+	// The store's theme (checkout_info) as CSS variables; an unset colour
+	// keeps the stylesheet's fallback.
+	for _, v := range []struct{ name, color string }{
+		{"--kessai-main", "main_color"}, {"--kessai-main-text", "main_text"}, {"--kessai-bg", "main_background"},
+		{"--kessai-header-bg", "secondary_background"}, {"--kessai-title", "primary_text"}, {"--kessai-text", "base_text"},
+	} {
+		if col := c.color(v.color); isCSSColor(col) {
+			root = root.Style(v.name, col)
+		}
+	}
 	if c.inline() {
 		return root.Body(body...)
 	}
@@ -198,4 +205,18 @@ func inputType(field string) string {
 		return "password"
 	}
 	return "text"
+}
+
+// isCSSColor accepts the hex colours checkout_info carries (#rgb, #rrggbb,
+// #rrggbbaa), so that a store setting can never inject other CSS.
+func isCSSColor(s string) bool {
+	if len(s) != 4 && len(s) != 7 && len(s) != 9 || s[0] != '#' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+			return false
+		}
+	}
+	return true
 }
