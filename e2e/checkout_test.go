@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -392,5 +393,60 @@ func pay(t *testing.T, ctx, fctx context.Context, next string) {
 	t.Helper()
 	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay")), chromedp.WaitVisible(chromedp.CSS(next))); err != nil {
 		t.Fatalf("after pay, no %s: %v (events %s)", next, err, eventTypes(events(t, ctx)))
+	}
+}
+
+// A page of many launch buttons starts one checkout app, not one per
+// button; the others start when the buyer reaches for them, and work.
+func TestManyButtonsStartTheirFramesOnDemand(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.pages+"/many.html"), chromedp.WaitVisible(chromedp.CSS("#item-2 button"))); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("iframe").length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d iframes for 3 buttons at load, want 1", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#item-2 button"))); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 2 {
+		t.Fatalf("%d iframes after clicking the third button, want 2", n)
+	}
+	// The frame created on the click is the one that opens (the first
+	// frame of the tab stays hidden).
+	tab := chromedp.FromContext(ctx).Target.TargetID
+	var newest string
+	for deadline := time.Now().Add(20 * time.Second); newest == "" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		infos, _ := chromedp.Targets(ctx)
+		for _, in := range infos {
+			if in.Type == "iframe" && in.ParentID == tab && strings.Contains(in.URL, "cid=uc3") {
+				newest = string(in.TargetID)
+			}
+		}
+	}
+	if newest == "" {
+		t.Fatal("no iframe target for the third button")
+	}
+	fctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(target.ID(newest)))
+	defer cancel()
+	if _, err := chromedp.Run(fctx, chromedp.Poll[bool](`document.documentElement.dataset.ready === "1"`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	amount, err := chromedp.Run(fctx, chromedp.Poll[string](`(document.querySelector(".kessai-amount") || {}).textContent`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !strings.Contains(amount, "1,500") {
+		t.Fatalf("amount shown = %q, %v; want the third button's 1,500", amount, err)
+	}
+	fillCard(t, fctx, "4000020000000000")
+	pay(t, ctx, fctx, "#kessai-done")
+	inputs, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new URLSearchParams(new FormData(document.getElementById("item-2"))).toString()`))
+	if err != nil || !strings.Contains(inputs, "univapayChargeId=") {
+		t.Fatalf("third form = %q, %v; want its charge id", inputs, err)
 	}
 }

@@ -28,6 +28,12 @@ setTimeout(function () {
 <form id="shop-form" action="/done">
 <span data-app-id="{{.JWT}}" data-checkout="payment" data-amount="1000" data-currency="jpy"></span>
 </form></body></html>{{end}}
+{{define "many"}}<!doctype html><html><head><meta charset="utf-8"><title>many buttons</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+{{range $i, $amount := .Amounts}}<form id="item-{{$i}}" action="/done">
+<span data-app-id="{{$.JWT}}" data-amount="{{$amount}}" data-currency="jpy" data-text="Buy {{$amount}}"></span>
+</form>{{end}}
+</body></html>{{end}}
 {{define "jsinline"}}<!doctype html><html><head><meta charset="utf-8"><title>js inline</title>
 <script src="{{.Widget}}/client/checkout.js"></script>
 <script>
@@ -76,7 +82,7 @@ func servePages(addr string) (*pageServer, error) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		testPages.ExecuteTemplate(w, name, map[string]string{"Widget": env.widget, "JWT": env.jwt})
+		testPages.ExecuteTemplate(w, name, map[string]any{"Widget": env.widget, "JWT": env.jwt, "Amounts": []int{500, 1000, 1500}})
 	})
 	p := &pageServer{Addr: ln.Addr().String(), srv: &http.Server{Handler: h}}
 	go p.srv.Serve(ln)
