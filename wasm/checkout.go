@@ -78,7 +78,11 @@ func (c *checkout) OnMount(ctx app.Context) {
 	win.Call("addEventListener", "keydown", app.FuncOf(func(this app.Value, args []app.Value) any {
 		switch args[0].Get("key").String() {
 		case "Escape":
-			ctx.Dispatch(func(ctx app.Context) { c.close(ctx) })
+			ctx.Dispatch(func(ctx app.Context) {
+				if !c.busy { // a payment in flight finishes on screen
+					c.close(ctx)
+				}
+			})
 		case "Tab":
 			c.trapFocus(args[0])
 		}
