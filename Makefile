@@ -39,14 +39,22 @@ vet: $(WASM).br
 unit: $(WASM).br
 	$(GO) test ./api/... ./widget/... ./server/... ./examples/... ./cmd/... ./wasm/...
 
-# Browser tests: Debian's Chromium, installed here when it is missing.
-e2e: build chromium
+# Browser tests: Debian's Chromium, installed here when it is missing; and
+# the official Node SDK against the server.
+e2e: build chromium e2e/sdk/node_modules/univapay-node
 	KESSAI_BIN=$(CURDIR)/bin/kessai $(GO) test -count=1 -timeout 15m ./e2e/...
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "installing Chromium (Debian package)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+e2e/sdk/node_modules/univapay-node: e2e/sdk/package.json e2e/sdk/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "installing Node.js (Debian package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	cd e2e/sdk && npm ci --no-audit --no-fund
+	@touch $@
 
 bench: $(WASM).br
 	$(GO) test -run '^$$' -bench . -benchmem ./api/... ./widget/... ./server/...
