@@ -28,11 +28,11 @@ const (
 // widget events and errors, the input's name (merchant tests type into these),
 // its autocomplete token and inputmode.
 var cardFields = []struct{ field, name, autocomplete, inputmode string }{
-	{"cardNumber", "data.cardNumber", "cc-number", "numeric"},
-	{"exp", "data.exp", "cc-exp", "numeric"},
-	{"cvv", "data.cvv", "cc-csc", "numeric"},
-	{"cardholder", "data.cardholder", "cc-name", "text"},
-	{"email", "email", "email", "email"},
+	{widget.FieldCardNumber, "data.cardNumber", "cc-number", "numeric"},
+	{widget.FieldExp, "data.exp", "cc-exp", "numeric"},
+	{widget.FieldCVV, "data.cvv", "cc-csc", "numeric"},
+	{widget.FieldCardholder, "data.cardholder", "cc-name", "text"},
+	{widget.FieldEmail, "email", "email", "email"},
 }
 
 // checkout is the widget iframe's only component.
@@ -147,10 +147,7 @@ func (c *checkout) onMessage(ctx app.Context, origin, data string) {
 // start parses and validates the merchant's options and loads checkout_info.
 func (c *checkout) start(ctx app.Context, m widget.Init) {
 	c.init = m
-	src := widget.SourceHTML
-	if m.Source == "js" {
-		src = widget.SourceJS
-	}
+	src, _ := widget.ParseSource(m.Source)
 	opts, problems := widget.ParseOptions(src, m.Options)
 	problems = append(problems, opts.Validate()...)
 	c.opts = opts
@@ -325,24 +322,13 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 func (c *checkout) retry(ctx app.Context, e app.Event) {
 	c.screen, c.outcome, c.announce = screenForm, nil, ""
 	c.in.CVV = ""
-	ctx.Defer(func(app.Context) { focus("cvv") })
+	ctx.Defer(func(app.Context) { focus(widget.FieldCVV) })
 }
 
 func (c *checkout) onInput(field string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		v := ctx.JSSrc().Get("value").String()
-		switch field {
-		case "cardNumber":
-			c.in.CardNumber = v
-		case "exp":
-			c.in.Exp = v
-		case "cvv":
-			c.in.CVV = v
-		case "cardholder":
-			c.in.Cardholder = v
-		case "email":
-			c.in.Email = v
-		}
+		*c.in.Field(field) = v
 		if _, shown := c.errs[field]; shown {
 			c.validate(false) // clear the error as soon as it is fixed
 		}

@@ -142,10 +142,6 @@ func (c *checkout) successTitle() string {
 }
 
 func (c *checkout) renderForm(alert string) app.UI {
-	values := map[string]string{
-		"cardNumber": c.in.CardNumber, "exp": c.in.Exp, "cvv": c.in.CVV,
-		"cardholder": c.in.Cardholder, "email": c.in.Email,
-	}
 	groups := make([]app.UI, 0, len(cardFields)+3)
 	if alert != "" {
 		groups = append(groups, app.P().Class("kessai-alert").Role("alert").Text(alert))
@@ -156,10 +152,10 @@ func (c *checkout) renderForm(alert string) app.UI {
 		errID := f.field + "-error"
 		input := app.Input().ID(f.field).Name(f.name).Class("form-control", "input-sm").
 			Type(inputType(f.field)).Attr("autocomplete", f.autocomplete).Attr("inputmode", f.inputmode).
-			Placeholder(c.loc.T("placeholder."+f.field)).Value(values[f.field]).
+			Placeholder(c.loc.T("placeholder."+f.field)).Value(*c.in.Field(f.field)).
 			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(true).
 			Disabled(c.busy).OnInput(c.onInput(f.field)).OnBlur(c.onBlur(f.field))
-		if f.field == "cardholder" {
+		if f.field == widget.FieldCardholder {
 			input = input.Attr("autocapitalize", "characters").Attr("spellcheck", "false")
 		}
 		groupClass := "form-group form-group-sm kessai-field-" + f.field
@@ -199,9 +195,9 @@ func (c *checkout) fieldError(field, code string, invalid bool) string {
 
 func inputType(field string) string {
 	switch field {
-	case "email":
+	case widget.FieldEmail:
 		return "email"
-	case "cvv":
+	case widget.FieldCVV:
 		return "password"
 	}
 	return "text"

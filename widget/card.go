@@ -18,6 +18,24 @@ type CardInput struct {
 	Email      string
 }
 
+// Field returns the input of a form field by its name (FieldCardNumber,
+// ...); nil for an unknown name.
+func (in *CardInput) Field(name string) *string {
+	switch name {
+	case FieldCardNumber:
+		return &in.CardNumber
+	case FieldExp:
+		return &in.Exp
+	case FieldCVV:
+		return &in.CVV
+	case FieldCardholder:
+		return &in.Cardholder
+	case FieldEmail:
+		return &in.Email
+	}
+	return nil
+}
+
 // CardRules narrow what the card form accepts (from options and
 // checkout_info).
 type CardRules struct {

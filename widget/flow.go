@@ -359,11 +359,11 @@ func (o Outcome) SubmitError(l Locale) map[string]any {
 // field names (widget.md §5.3).
 func FieldErrorsFromAPI(errs []api.FieldError) FieldErrors {
 	names := map[string]string{
-		"card_number": "cardNumber", "data.card_number": "cardNumber",
-		"exp_month": "exp", "exp_year": "exp", "data.exp_month": "exp", "data.exp_year": "exp",
-		"cvv": "cvv", "data.cvv": "cvv",
-		"cardholder": "cardholder", "data.cardholder": "cardholder",
-		"email": "email",
+		"card_number": FieldCardNumber, "data.card_number": FieldCardNumber,
+		"exp_month": FieldExp, "exp_year": FieldExp, "data.exp_month": FieldExp, "data.exp_year": FieldExp,
+		"cvv": FieldCVV, "data.cvv": FieldCVV,
+		"cardholder": FieldCardholder, "data.cardholder": FieldCardholder,
+		"email": FieldEmail,
 	}
 	codes := map[string]string{
 		api.ReasonInvalidCardNumber:     "invalid_card_number",

@@ -323,10 +323,10 @@ func flowRun(t *testing.T, ctx context.Context, opts widget.Options, c *flowClie
 	t.Helper()
 	rec := &flowRecorder{t: t}
 	p := &widget.Payment{
-		Options:  opts,
-		Locale:   flowLocale,
-		Client:   c,
-		Emit:     rec.emit,
+		Options:   opts,
+		Locale:    flowLocale,
+		Client:    c,
+		Emit:      rec.emit,
 		Now:       func() time.Time { return flowNow },
 		MaxPolls:  maxPolls,
 		RetryWait: time.Millisecond,

@@ -195,8 +195,10 @@ func PeekType(data string) (t MessageType, ok bool) {
 type LoaderContract struct {
 	MsgInit, MsgOpen, MsgSubmit, MsgClose                                    MessageType
 	MsgHello, MsgReady, MsgEvent, MsgInputs, MsgResize, MsgClosed, MsgResult MessageType
-	ModePopup, ModeInline                                                    Mode
-	EventError                                                               string
+	ModePopup, ModeInline                                                    Mode // SourceHTML and SourceJS are Init.Source's values.
+	SourceHTML, SourceJS                                                     string
+
+	EventError string
 	// ErrorCallback is the callback option of EventError.
 	ErrorCallback string
 }
@@ -208,6 +210,7 @@ func Contract() LoaderContract {
 		MsgHello: MsgHello, MsgReady: MsgReady, MsgEvent: MsgEvent, MsgInputs: MsgInputs,
 		MsgResize: MsgResize, MsgClosed: MsgClosed, MsgResult: MsgResult,
 		ModePopup: ModePopup, ModeInline: ModeInline,
+		SourceHTML: SourceHTML.String(), SourceJS: SourceJS.String(),
 		EventError:    EventError,
 		ErrorCallback: Callbacks[EventError],
 	}
