@@ -73,7 +73,14 @@ func setup(m *testing.M) (int, error) {
 	env.shop = fmt.Sprintf("http://127.0.0.1:%d", port)
 
 	cmd := exec.Command(bin, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--data", data, "--public-url", env.widget)
-	cmd.Stderr = os.Stderr
+	// The server's log (a line per request) goes to e2e/server.log, to read
+	// when a test fails.
+	logFile, err := os.Create("server.log")
+	if err != nil {
+		return 0, err
+	}
+	defer logFile.Close()
+	cmd.Stderr = logFile
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return 0, err

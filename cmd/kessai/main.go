@@ -106,7 +106,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "Created the demo store and its test-mode app token (the secret is shown only this once):\n  %s\n", b)
 	}
 
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: accessLog(log, app), ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
@@ -152,6 +152,37 @@ func createAppToken(ctx context.Context, args []string, stdout, stderr io.Writer
 	enc.SetIndent("", "  ")
 	return enc.Encode(tok)
 }
+
+// accessLog logs each API and page request (not the widget's static
+// files): a sandbox is where a merchant's developer watches what their
+// integration sends. Query strings are left out: they may carry app tokens.
+func accessLog(log *slog.Logger, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		switch p := r.URL.Path; {
+		case strings.HasPrefix(p, "/web/"), p == "/app.js", p == "/wasm_exec.js", p == "/app.css",
+			p == "/app-worker.js", p == "/manifest.webmanifest":
+			return
+		}
+		log.Info("request", "method", r.Method, "host", r.Host, "path", r.URL.Path, "status", rec.status,
+			"duration", time.Since(start).Round(time.Millisecond))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 type multiFlag []string
 
