@@ -246,15 +246,20 @@ func (c *checkout) validate(all bool) widget.FieldErrors {
 	return shown
 }
 
-// rules are what checkout_info allows for cards.
+// rules are the card brands checkout_info allows, narrowed by brand values
+// in the merchant's paymentMethods (widget.md §3.2).
 func (c *checkout) rules() widget.CardRules {
 	r := widget.CardRules{RequireCVV: true}
 	forbidden := map[string]bool{}
 	for _, b := range c.info.CardConfiguration.ForbiddenCardBrands {
 		forbidden[b] = true
 	}
+	wanted := map[string]bool{}
+	for _, b := range c.opts.AllowedCardBrands() {
+		wanted[b] = true
+	}
 	for _, b := range c.info.SupportedBrands {
-		if b.PaymentType == "card" && !forbidden[b.Brand] {
+		if b.PaymentType == api.PaymentTypeCard && !forbidden[b.Brand] && (len(wanted) == 0 || wanted[b.Brand]) {
 			r.AllowedBrands = append(r.AllowedBrands, b.Brand)
 		}
 	}

@@ -148,11 +148,16 @@ var (
 )
 
 // CallbackOptions are the JS callback options of §1.2 (the loader removes the
-// functions before the options reach the iframe).
-var CallbackOptions = []string{
-	"opened", "closed", "onSuccess", "onError", "onTokenCreated", "onChargeCreated",
-	"onSubscriptionCreated", "onValidationError",
-}
+// functions before the options reach the iframe): one per window event, as
+// Callbacks in message.go names them.
+var CallbackOptions = func() []string {
+	out := make([]string, 0, len(Callbacks))
+	for _, cb := range Callbacks {
+		out = append(out, cb)
+	}
+	sort.Strings(out)
+	return out
+}()
 
 func pdef(name string, kind Kind, def string, inline bool, section string) Param {
 	return Param{Name: name, Kind: kind, Default: def, Inline: inline, Section: section}

@@ -401,7 +401,7 @@ func (o Options) stringParam(name string) string {
 }
 
 // CardBrands are the card-brand values of paymentMethods.
-var CardBrands = []string{"visa", "mastercard", "jcb", "american_express", "diners_club", "unionpay", "maestro", "discover"}
+var CardBrands = []string{BrandVisa, BrandMastercard, BrandJCB, BrandAmericanExpress, BrandDinersClub, BrandUnionPay, BrandMaestro, BrandDiscover}
 
 func offersCard(methods []string) bool {
 	for _, m := range methods {
