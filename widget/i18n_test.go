@@ -146,3 +146,15 @@ func TestFormatAmount(t *testing.T) {
 		}
 	}
 }
+
+// Every documented locale value (the parameter table's) has a catalogue.
+func TestEveryLocaleValueHasCatalogue(t *testing.T) {
+	for _, v := range LocaleValues {
+		if v == "auto" {
+			continue
+		}
+		if _, ok := localeOf(v); !ok {
+			t.Errorf("locale value %q (params.go) maps to no catalogue (i18n.go)", v)
+		}
+	}
+}
