@@ -222,14 +222,19 @@ func TestUnregisteredDomainCannotRenderWidget(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, ctx, "univapay:error")
-	var detail struct{ Code, Stage string }
+	var detail struct {
+		Code, Stage string
+		Error       struct {
+			Error struct{ Message string } `json:"error"`
+		} `json:"error"`
+	}
 	for _, e := range events(t, ctx) {
 		if e.Type == "univapay:error" {
 			json.Unmarshal(e.Detail, &detail)
 		}
 	}
-	if detail.Code != "INVALID_DOMAIN" {
-		t.Fatalf("error detail = %+v, want INVALID_DOMAIN", detail)
+	if detail.Code != "INVALID_DOMAIN" || detail.Stage != "config" || detail.Error.Error.Message == "" {
+		t.Fatalf("error detail = %+v, want INVALID_DOMAIN at stage config with error.error.message", detail)
 	}
 	state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelectorAll("iframe").length + ":" + document.querySelector("span button").disabled`))
 	if err != nil || state != "0:true" {

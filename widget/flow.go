@@ -294,6 +294,13 @@ func APIFailure(l Locale, stage string, err error) Outcome {
 		Detail: map[string]any{"stage": stage, "code": code, "message": msg, "error": map[string]any{"error": e}}}
 }
 
+// BlockedFrame is the failure the loader reports by itself when the widget
+// iframe never starts: the browser refused to frame it (CSP frame-ancestors:
+// the page's domain is not one of the app token's) or it could not load.
+func BlockedFrame(l Locale) Outcome {
+	return APIFailure(l, StageConfig, api.NewError(401, api.CodeInvalidDomain))
+}
+
 // SubmitValue is what UnivapayCheckout.submit() resolves with: the success
 // detail plus the id strings integrations read (compat.md).
 func (o Outcome) SubmitValue(connectorID string) map[string]any {

@@ -25,7 +25,6 @@ import (
 	esbuild "github.com/evanw/esbuild/pkg/api"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"kessai/api"
 	"kessai/embed"
 	"kessai/server/domain"
 	"kessai/widget"
@@ -389,9 +388,10 @@ func loaderData() (map[string]any, error) {
 			p["defaultText"] = param.Default
 		}
 	}
-	blocked := map[string]string{
-		"ja": widget.LocaleJA.APIError(api.CodeInvalidDomain),
-		"en": widget.LocaleEN.APIError(api.CodeInvalidDomain),
+	blocked := map[string]any{}
+	for key, l := range map[string]widget.Locale{"ja": widget.LocaleJA, "en": widget.LocaleEN} {
+		o := widget.BlockedFrame(l)
+		blocked[key] = map[string]any{"detail": o.Detail, "reject": o.SubmitError(l)}
 	}
 	return map[string]any{"C": widget.Contract(), "P": p, "Blocked": blocked}, nil
 }
