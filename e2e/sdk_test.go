@@ -8,10 +8,10 @@ import (
 )
 
 // TestOfficialNodeSDK runs the official univapay-node SDK, unmodified,
-// against the server (e2e/sdk/smoke.js): checkout_info, a card token with
-// the secret, a charge polled to successful, metadata untouched, a decline
-// with payment error 309, a VALIDATION_ERROR. `make e2e` installs the SDK
-// (npm ci in e2e/sdk) first.
+// against the server: every e2e/sdk/*.test.js file under Node's test
+// runner (checkout, lists, refunds and cancels, subscriptions, webhooks,
+// idempotent retries, errors). `make e2e` installs the SDK (npm ci in
+// e2e/sdk) first.
 func TestOfficialNodeSDK(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -20,7 +20,7 @@ func TestOfficialNodeSDK(t *testing.T) {
 	if _, err := os.Stat(filepath.Join("sdk", "node_modules", "univapay-node")); err != nil {
 		t.Fatalf("univapay-node is not installed: run `make e2e` (npm ci in e2e/sdk): %v", err)
 	}
-	cmd := exec.Command(node, "smoke.js")
+	cmd := exec.Command(node, "--test", "--test-reporter=spec")
 	cmd.Dir = "sdk"
 	cmd.Env = append(os.Environ(),
 		"KESSAI_ENDPOINT="+env.shop, // any origin of the server; the SDK sends no Origin

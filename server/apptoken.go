@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"kessai/api"
 	"kessai/server/domain"
@@ -58,12 +59,12 @@ func (s *Server) createAppToken(ctx context.Context, in AppTokenInput) (AppToken
 	if mode != api.ModeTest && mode != api.ModeLive {
 		return AppTokenCreated{}, nil, fmt.Errorf("server: invalid mode %q (want test or live)", in.Mode)
 	}
-	var shop *domain.Shop
+	var shop *domain.Store
 	var err error
 	if in.StoreID == "" {
-		shop, err = s.firstShop(ctx)
+		shop, err = s.firstStore(ctx)
 	} else {
-		shop, err = s.store.GetShop(ctx, in.StoreID)
+		shop, err = s.storage.GetStore(ctx, in.StoreID)
 		if errors.Is(err, domain.ErrNotFound) {
 			return AppTokenCreated{}, nil, fmt.Errorf("server: store %s not found", in.StoreID)
 		}
@@ -93,37 +94,37 @@ func (s *Server) createAppToken(ctx context.Context, in AppTokenInput) (AppToken
 		Active:     true,
 		CreatorID:  shop.MerchantID,
 		Version:    appTokenVersion,
-		CreatedAt:  s.now().UTC(),
+		CreatedAt:  time.Now().UTC(),
 	}
 	if t.JWT, err = s.signJWT(t); err != nil {
 		return AppTokenCreated{}, nil, err
 	}
-	if err := s.store.CreateAppToken(ctx, t); err != nil {
+	if err := s.storage.CreateAppToken(ctx, t); err != nil {
 		return AppTokenCreated{}, nil, err
 	}
 	return AppTokenCreated{JWT: t.JWT, Secret: secret, StoreID: t.StoreID, Mode: string(mode), Domains: domains}, t, nil
 }
 
-// firstShop returns the first store, creating the demo merchant and store
+// firstStore returns the first store, creating the demo merchant and store
 // when there is none.
-func (s *Server) firstShop(ctx context.Context) (*domain.Shop, error) {
-	shops, err := s.store.ListShops(ctx)
+func (s *Server) firstStore(ctx context.Context) (*domain.Store, error) {
+	shops, err := s.storage.ListStores(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if len(shops) > 0 {
 		return shops[0], nil
 	}
-	now := s.now().UTC()
+	now := time.Now().UTC()
 	m := &domain.Merchant{ID: newID(), Name: DemoMerchantName, Verified: true, CreatedAt: now}
-	if err := s.store.CreateMerchant(ctx, m); err != nil {
+	if err := s.storage.CreateMerchant(ctx, m); err != nil {
 		return nil, err
 	}
-	shop := &domain.Shop{
+	shop := &domain.Store{
 		ID:         newID(),
 		MerchantID: m.ID,
 		Name:       DemoStoreName,
-		Config: domain.ShopConfig{
+		Config: domain.StoreConfig{
 			CardEnabled:             true,
 			CardBrands:              []string{api.BrandVisa, api.BrandMastercard, api.BrandJCB, api.BrandAmericanExpress, api.BrandDinersClub},
 			RecurringTokenPrivilege: api.RecurringInfinite,
@@ -131,7 +132,7 @@ func (s *Server) firstShop(ctx context.Context) (*domain.Shop, error) {
 		},
 		CreatedAt: now,
 	}
-	if err := s.store.CreateShop(ctx, shop); err != nil {
+	if err := s.storage.CreateStore(ctx, shop); err != nil {
 		return nil, err
 	}
 	s.log.Info("created demo store", "merchant_id", m.ID, "store_id", shop.ID)
@@ -146,10 +147,10 @@ func (s *Server) firstShop(ctx context.Context) (*domain.Shop, error) {
 func (s *Server) EnsureDemo(ctx context.Context) (demo AppTokenCreated, created bool, err error) {
 	s.setupMu.Lock()
 	defer s.setupMu.Unlock()
-	id, err := s.store.GetSetting(ctx, settingDemoToken)
+	id, err := s.storage.GetSetting(ctx, settingDemoToken)
 	switch {
 	case err == nil:
-		t, err := s.store.GetAppToken(ctx, string(id))
+		t, err := s.storage.GetAppToken(ctx, string(id))
 		if err == nil && t.Active {
 			return viewAppToken(t), false, nil
 		}
@@ -162,12 +163,12 @@ func (s *Server) EnsureDemo(ctx context.Context) (demo AppTokenCreated, created 
 		// No demo recorded: if the store already has data (tokens created
 		// with CreateAppToken), report the first active token of the first
 		// store instead of creating another one.
-		shops, err := s.store.ListShops(ctx)
+		shops, err := s.storage.ListStores(ctx)
 		if err != nil {
 			return AppTokenCreated{}, false, err
 		}
 		if len(shops) > 0 {
-			tokens, err := s.store.ListAppTokens(ctx, shops[0].ID)
+			tokens, err := s.storage.ListAppTokens(ctx, shops[0].ID)
 			if err != nil {
 				return AppTokenCreated{}, false, err
 			}
@@ -182,7 +183,7 @@ func (s *Server) EnsureDemo(ctx context.Context) (demo AppTokenCreated, created 
 	if err != nil {
 		return AppTokenCreated{}, false, err
 	}
-	if err := s.store.PutSetting(ctx, settingDemoToken, []byte(t.ID)); err != nil {
+	if err := s.storage.PutSetting(ctx, settingDemoToken, []byte(t.ID)); err != nil {
 		return AppTokenCreated{}, false, err
 	}
 	return demo, true, nil

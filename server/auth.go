@@ -112,7 +112,7 @@ func (s *Server) activeAppToken(ctx context.Context, id string) (*domain.AppToke
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, errInvalidToken
 	}
-	app, err := s.store.GetAppToken(ctx, id)
+	app, err := s.storage.GetAppToken(ctx, id)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, errInvalidToken
 	}

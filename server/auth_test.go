@@ -114,7 +114,7 @@ func TestAuthHeaderForms(t *testing.T) {
 
 	// A deactivated (revoked) app token is rejected.
 	app.Active = false
-	if err := e.s.store.UpdateAppToken(ctx, app); err != nil {
+	if err := e.s.storage.UpdateAppToken(ctx, app); err != nil {
 		t.Fatal(err)
 	}
 	wantError(t, e.do("GET", "/checkout_info", "Bearer "+e.demo.JWT, ""), 401, api.CodeInvalidAppToken)

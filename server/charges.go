@@ -50,7 +50,7 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 		switch {
 		case err != nil:
 			add("capture_at", api.ReasonInvalidFormatDate)
-		case !t.After(s.now()):
+		case !t.After(s.clock.Now(p.app.StoreID)):
 			add("capture_at", api.ReasonMustBeFutureTime)
 		default:
 			t = t.UTC()
@@ -87,8 +87,8 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 	case s.tokenExpired(tok):
 		if tok.Active {
 			tok.Active = false
-			tok.UpdatedAt = s.now().UTC()
-			if err := s.store.UpdateToken(ctx, tok); err != nil {
+			tok.UpdatedAt = s.clock.Now(tok.StoreID)
+			if err := s.storage.UpdateToken(ctx, tok); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -110,7 +110,7 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeCVVAuthorizationNotCompleted)
 	}
 
-	now := s.now().UTC()
+	now := s.clock.Now(tok.StoreID)
 	processAt := now.Add(s.delay)
 	c := &domain.Charge{
 		ID:                    newID(),
@@ -129,7 +129,8 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 		Metadata:              req.Metadata,
 		Mode:                  tok.Mode,
 		RedirectEndpoint:      redirect,
-		ProcessAt:             &processAt,
+		DueAt:                 &processAt,
+		PaymentType:           tok.PaymentType,
 		CreatedAt:             now,
 		UpdatedAt:             now,
 	}
@@ -141,15 +142,16 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 	}
 	if tok.Card != nil {
 		c.LastFour = tok.Card.LastFour
+		c.CardFingerprint = tok.Card.Fingerprint
 	}
 	consume := tok.Type != api.TokenTypeRecurring
-	if err := s.store.CreateCharge(ctx, c, tok.ID, consume); err != nil {
+	if err := s.storage.CreateCharge(ctx, c, tok.ID, consume); err != nil {
 		if errors.Is(err, domain.ErrTokenInactive) {
 			return 0, nil, api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
 		}
 		return 0, nil, err
 	}
-	s.schedule(processAt)
+	s.schedule(c.StoreID, processAt)
 	return http.StatusCreated, chargeView(c), nil
 }
 
@@ -171,14 +173,14 @@ func (s *Server) handleGetCharge(r *http.Request, p *principal) (int, any, error
 	}
 	ctx := r.Context()
 	load := func() (*domain.Charge, error) {
-		c, err := s.store.GetCharge(ctx, id)
+		c, err := s.storage.GetCharge(ctx, id)
 		if errors.Is(err, domain.ErrNotFound) || (err == nil && c.StoreID != p.app.StoreID) {
 			return nil, errNotFound
 		}
 		if err != nil {
 			return nil, err
 		}
-		if c.Status == api.ChargePending && c.ProcessAt != nil && !s.now().Before(*c.ProcessAt) {
+		if c.DueAt != nil && !s.clock.Now(c.StoreID).Before(*c.DueAt) {
 			return s.settle(ctx, id)
 		}
 		return c, nil
@@ -202,8 +204,8 @@ func (s *Server) handleGetCharge(r *http.Request, p *principal) (int, any, error
 			return http.StatusOK, chargeView(c), nil
 		}
 		var due <-chan time.Time
-		if c.Status == api.ChargePending && c.ProcessAt != nil {
-			t := time.NewTimer(max(c.ProcessAt.Sub(s.now()), time.Millisecond))
+		if c.DueAt != nil {
+			t := time.NewTimer(max(c.DueAt.Sub(s.clock.Now(c.StoreID)), time.Millisecond))
 			defer t.Stop()
 			due = t.C
 		}
@@ -225,6 +227,7 @@ func chargeView(c *domain.Charge) *api.Charge {
 		StoreID:                  c.StoreID,
 		TransactionTokenID:       c.TokenID,
 		TransactionTokenType:     c.TokenType,
+		SubscriptionID:           c.SubscriptionID,
 		MerchantTransactionID:    c.MerchantTransactionID,
 		RequestedAmount:          c.Amount,
 		RequestedCurrency:        c.Currency,
@@ -271,72 +274,74 @@ func (s *Server) notifyChange() {
 	s.changeMu.Unlock()
 }
 
-// settle finalises a pending charge whose processing time has come (the
-// sandbox outcome of api.md §11.2) and returns its current state. It is
-// idempotent: a charge that is no longer pending or not yet due is returned
+// settle runs the scheduled step of a charge whose DueAt has come (the
+// sandbox outcome of docs/sandbox-api.md, "Test cards") and returns its
+// current state. It is idempotent: a charge with nothing due is returned
 // unchanged.
 func (s *Server) settle(ctx context.Context, id string) (*domain.Charge, error) {
 	s.settleMu.Lock()
 	defer s.settleMu.Unlock()
-	c, err := s.store.GetCharge(ctx, id)
+	c, err := s.storage.GetCharge(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UTC()
-	if c.Status != api.ChargePending || c.ProcessAt == nil || now.Before(*c.ProcessAt) {
+	now := s.clock.Now(c.StoreID)
+	if c.DueAt == nil || now.Before(*c.DueAt) {
 		return c, nil
 	}
-	c.ProcessAt = nil
+	prev := *c
+	c.DueAt = nil
 	c.UpdatedAt = now
-	switch {
-	case chargeFails(c.LastFour):
-		c.Status = api.ChargeFailed
-		c.Error = &api.PaymentError{Code: api.PaymentErrorGeneral, Message: api.TestChargeFailedMessage,
-			Detail: api.TestChargeFailedMessage, Details: api.TestChargeFailedMessage}
-	case !c.Capture:
-		c.Status = api.ChargeAuthorized
-	default:
-		c.Status = api.ChargeSuccessful
-		c.ChargedAmount = ptr(c.Amount)
-		c.ChargedCurrency = ptr(c.Currency)
+	switch c.Status {
+	case api.ChargePending:
+		switch {
+		case chargeFails(c.LastFour):
+			c.Status = api.ChargeFailed
+			c.Error = &api.PaymentError{Code: api.PaymentErrorGeneral, Message: api.TestChargeFailedMessage,
+				Detail: api.TestChargeFailedMessage, Details: api.TestChargeFailedMessage}
+		case !c.Capture:
+			c.Status = api.ChargeAuthorized
+		default:
+			c.Status = api.ChargeSuccessful
+			c.ChargedAmount = ptr(c.Amount)
+			c.ChargedCurrency = ptr(c.Currency)
+		}
+	case api.ChargeAuthorized:
+		s.dueAuthorized(c, now)
 	}
-	if err := s.store.UpdateCharge(ctx, c); err != nil {
+	if err := s.storage.UpdateCharge(ctx, c); err != nil {
 		return nil, err
 	}
-	s.log.Debug("charge settled", "charge_id", c.ID, "status", c.Status)
-	s.notifyChange()
+	s.chargeChanged(ctx, &prev, c)
 	return c, nil
 }
 
-// schedule wakes the engine when a charge becomes due.
-func (s *Server) schedule(at time.Time) {
-	time.AfterFunc(max(at.Sub(s.now()), 0), func() {
-		select {
-		case s.kick <- struct{}{}:
-		default:
-		}
-	})
-}
-
-// engineLoop settles due charges: at start (charges left pending by a
-// previous run), when kicked by schedule, and every second as a safety net.
-func (s *Server) engineLoop(ctx context.Context) {
-	defer s.wg.Done()
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for {
-		s.settleDue(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		case <-s.kick:
+// chargeChanged is called after every change of a stored charge: it wakes
+// pollers, schedules what became due, fires the charge webhooks
+// (charge_updated on authorized/awaiting, charge_finished on a final status)
+// and lets a subscription follow its charge.
+func (s *Server) chargeChanged(ctx context.Context, prev, c *domain.Charge) {
+	s.log.Debug("charge changed", "charge_id", c.ID, "status", c.Status)
+	if c.DueAt != nil {
+		s.schedule(c.StoreID, *c.DueAt)
+	}
+	if prev == nil || prev.Status != c.Status {
+		switch {
+		case c.Status == api.ChargeAuthorized || c.Status == api.ChargeAwaiting:
+			s.emit(ctx, c.StoreID, api.EventChargeUpdated, chargeView(c))
+		case c.Status.Final():
+			s.emit(ctx, c.StoreID, api.EventChargeFinished, chargeView(c))
 		}
 	}
+	if c.SubscriptionID != nil {
+		s.subscriptionChargeChanged(ctx, prev, c)
+	}
+	s.notifyChange()
 }
 
-func (s *Server) settleDue(ctx context.Context) {
-	due, err := s.store.ListDueCharges(ctx, s.now())
+// runDueCharges is the engine job of charges.
+func (s *Server) runDueCharges(ctx context.Context, storeID string, now time.Time) {
+	due, err := s.storage.ListDueCharges(ctx, storeID, now)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.log.Error("list due charges", "err", err)
@@ -348,4 +353,9 @@ func (s *Server) settleDue(ctx context.Context) {
 			s.log.Error("settle charge", "charge_id", c.ID, "err", err)
 		}
 	}
+}
+
+func (s *Server) chargeRoutes(m *apiMux) {
+	s.handle(m, "POST /charges", true, "Create a charge with a one_time or recurring token.", s.handleCreateCharge)
+	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}", true, "Get a charge; ?polling=true waits up to 3 s for it to leave pending.", s.handleGetCharge)
 }

@@ -38,7 +38,7 @@ func ptr[T any](v T) *T { return &v }
 // checkoutInfo builds the checkout_info object of a store (api.md §10).
 // Only card payments are enabled in this slice; every key of the shape is
 // emitted.
-func checkoutInfo(shop *domain.Shop, mode api.Mode) *api.CheckoutInfo {
+func checkoutInfo(shop *domain.Store, mode api.Mode) *api.CheckoutInfo {
 	cfg := shop.Config
 	theme := defaultTheme
 	if cfg.Theme != nil {
@@ -113,9 +113,13 @@ func checkoutInfo(shop *domain.Shop, mode api.Mode) *api.CheckoutInfo {
 }
 
 func (s *Server) handleCheckoutInfo(r *http.Request, p *principal) (int, any, error) {
-	shop, err := s.store.GetShop(r.Context(), p.app.StoreID)
+	shop, err := s.storage.GetStore(r.Context(), p.app.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, checkoutInfo(shop, p.app.Mode), nil
+}
+
+func (s *Server) checkoutRoutes(m *apiMux) {
+	s.handle(m, "GET /checkout_info", true, "The store's checkout settings, read by the widget when it opens.", s.handleCheckoutInfo)
 }

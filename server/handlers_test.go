@@ -259,12 +259,12 @@ func TestChargeFlows(t *testing.T) {
 	t.Run("expired one_time token", func(t *testing.T) {
 		tok := e.createToken("4000020000000000", "one_time")
 		// Age the token past its 5-minute validity.
-		stored, err := e.s.store.GetToken(context.Background(), tok.ID)
+		stored, err := e.s.storage.GetToken(context.Background(), tok.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		stored.CreatedAt = stored.CreatedAt.Add(-6 * time.Minute)
-		if err := e.s.store.UpdateToken(context.Background(), stored); err != nil {
+		if err := e.s.storage.UpdateToken(context.Background(), stored); err != nil {
 			t.Fatal(err)
 		}
 		for i := 0; i < 2; i++ { // stays "expired" on retry
@@ -278,10 +278,10 @@ func TestOtherStoreIs404(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	shop := &domain.Shop{ID: newID(), Name: "other", CreatedAt: now, Config: domain.ShopConfig{CardEnabled: true, CardBrands: []string{api.BrandVisa}}}
-	shops, _ := e.s.store.ListShops(ctx)
+	shop := &domain.Store{ID: newID(), Name: "other", CreatedAt: now, Config: domain.StoreConfig{CardEnabled: true, CardBrands: []string{api.BrandVisa}}}
+	shops, _ := e.s.storage.ListStores(ctx)
 	shop.MerchantID = shops[0].MerchantID
-	if err := e.s.store.CreateShop(ctx, shop); err != nil {
+	if err := e.s.storage.CreateStore(ctx, shop); err != nil {
 		t.Fatal(err)
 	}
 	other, err := e.s.CreateAppToken(ctx, AppTokenInput{StoreID: shop.ID, Domains: []string{"*"}})
@@ -435,7 +435,7 @@ func TestBackgroundSettlement(t *testing.T) {
 	c := e.createCharge(e.createToken("4000020000000000", "one_time").ID, "")
 	deadline := time.Now().Add(2 * time.Second)
 	for {
-		got, err := e.s.store.GetCharge(context.Background(), c.ID)
+		got, err := e.s.storage.GetCharge(context.Background(), c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -30,16 +30,35 @@ type apiMux struct {
 	public map[string]bool // pattern -> reachable without a secret
 }
 
+// Route is one route of the API, for the generated endpoint list
+// (docs/endpoints.md).
+type Route struct {
+	Pattern string // "METHOD /path/{param}"
+	// Public routes may be called without the secret (from a browser,
+	// domain-checked).
+	Public  bool
+	Summary string
+}
+
+// Routes returns the API's routes in registration order.
+func (s *Server) Routes() []Route { return s.routeTable }
+
 func (s *Server) routes() http.Handler {
 	m := &apiMux{mux: http.NewServeMux(), public: map[string]bool{}}
 	m.mux.HandleFunc("GET /heartbeat", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, struct{}{})
 	})
-	s.handle(m, "GET /checkout_info", true, s.handleCheckoutInfo)
-	s.handle(m, "POST /tokens", true, s.handleCreateToken)
-	s.handle(m, "GET /stores/{storeId}/tokens/{id}", true, s.handleGetToken)
-	s.handle(m, "POST /charges", true, s.handleCreateCharge)
-	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}", true, s.handleGetCharge)
+	s.routeTable = append(s.routeTable, Route{Pattern: "GET /heartbeat", Public: true, Summary: "Liveness check (the SDK's heartbeat)."})
+	s.checkoutRoutes(m)
+	s.tokenRoutes(m)
+	s.chargeRoutes(m)
+	s.captureRoutes(m)
+	s.refundRoutes(m)
+	s.cancelRoutes(m)
+	s.subscriptionRoutes(m)
+	s.webhookRoutes(m)
+	s.merchantRoutes(m)
+	s.sandboxRoutes(m)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveHTTP(m, w, r) })
 }
 
@@ -106,9 +125,11 @@ func (s *Server) preflight(m *apiMux, w http.ResponseWriter, r *http.Request) {
 }
 
 // handle registers an authenticated API route. public marks the routes a
-// secret-less (browser) app token may call (api.md §1.6).
-func (s *Server) handle(m *apiMux, pattern string, public bool, fn handlerFunc) {
+// secret-less (browser) app token may call (api.md §1.6); summary is its
+// line in docs/endpoints.md.
+func (s *Server) handle(m *apiMux, pattern string, public bool, summary string, fn handlerFunc) {
 	m.public[pattern] = public
+	s.routeTable = append(s.routeTable, Route{Pattern: pattern, Public: public, Summary: summary})
 	m.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.authorize(r, public)
 		if err != nil {
@@ -174,9 +195,9 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, p *prin
 	ctx := r.Context()
 	scope := p.app.MerchantID + ":" + string(p.app.Mode)
 	idemStatus := api.IdempotencyStored
-	prev, err := s.store.GetIdempotentResponse(ctx, scope, key)
+	prev, err := s.storage.GetIdempotentResponse(ctx, scope, key)
 	switch {
-	case err == nil && s.now().Sub(prev.CreatedAt) < idempotencyTTL:
+	case err == nil && s.clock.Now(p.app.StoreID).Sub(prev.CreatedAt) < idempotencyTTL:
 		if prev.Method != r.Method || prev.Path != r.URL.Path {
 			w.Header().Set(api.HeaderIdempotencyStatus, api.IdempotencyConflictingKey)
 			s.writeError(w, r, api.NewError(http.StatusConflict, api.CodeIdempotencyKeyConflict))
@@ -210,8 +231,8 @@ func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, p *prin
 	}
 	if idemStatus == api.IdempotencyStored && status < 500 {
 		rec := &domain.IdempotentResponse{Scope: scope, Key: key, Method: r.Method, Path: r.URL.Path,
-			Status: status, Body: raw, CreatedAt: s.now()}
-		if err := s.store.PutIdempotentResponse(context.WithoutCancel(ctx), rec); err != nil {
+			Status: status, Body: raw, CreatedAt: s.clock.Now(p.app.StoreID)}
+		if err := s.storage.PutIdempotentResponse(context.WithoutCancel(ctx), rec); err != nil {
 			s.log.Error("idempotency write failed", "err", err)
 			idemStatus = api.IdempotencyError
 		}

@@ -3,7 +3,7 @@
 // with app tokens (JWT, secrets, the widget domain check), the HTTP handlers
 // (Go 1.22 ServeMux patterns), and the sandbox engine that settles charges.
 //
-// Persistence goes through the Store interface (package server/domain);
+// Persistence goes through the Storage interface (package server/domain);
 // Open uses the SQLite implementation of package server/sqlite.
 package server
 
@@ -23,9 +23,9 @@ import (
 	"kessai/server/sqlite"
 )
 
-// Store is the persistence interface the server depends on; see
-// domain.Store. server/sqlite implements it.
-type Store = domain.Store
+// Storage is the persistence interface the server depends on; see
+// domain.Storage. server/sqlite implements it.
+type Storage = domain.Storage
 
 // DefaultProcessingDelay is how long a sandbox card charge stays pending
 // before the engine settles it (api.md §11.7).
@@ -45,20 +45,25 @@ type Config struct {
 	ProcessingDelay time.Duration
 	// Logger receives server logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Now is the real time under the sandbox clock; nil means time.Now.
+	// Tests set it to hold real time still.
+	Now func() time.Time
 }
 
 // Server is the Kessai API server. Create it with Open and release it with
 // Close.
 type Server struct {
-	store        Store
+	storage      Storage
 	log          *slog.Logger
 	widgetOrigin string // normalised origin of Config.PublicURL, "" if none
 	delay        time.Duration
 	jwtKey       []byte
-	now          func() time.Time
+	clock        *Clock
 	handler      http.Handler
+	routeTable   []Route
 
 	settleMu sync.Mutex // serialises charge settlement
+	jobMu    sync.Mutex // one engine pass at a time
 
 	changeMu sync.Mutex
 	changed  chan struct{} // closed and replaced whenever a charge changes
@@ -86,17 +91,17 @@ func Open(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// New creates a Server on an already opened Store (which the Server then
+// New creates a Server on an already opened Storage (which the Server then
 // owns and closes in Close).
-func New(cfg Config, st Store) (*Server, error) {
+func New(cfg Config, st Storage) (*Server, error) {
 	s := &Server{
-		store:   st,
+		storage: st,
 		log:     cfg.Logger,
 		delay:   cfg.ProcessingDelay,
-		now:     time.Now,
 		changed: make(chan struct{}),
 		kick:    make(chan struct{}, 1),
 	}
+	s.clock = NewClock(cfg.Now, st, s.kickEngine)
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -127,7 +132,7 @@ func New(cfg Config, st Store) (*Server, error) {
 const settingJWTKey = "jwt_signing_key"
 
 func (s *Server) loadKey(ctx context.Context) ([]byte, error) {
-	key, err := s.store.GetSetting(ctx, settingJWTKey)
+	key, err := s.storage.GetSetting(ctx, settingJWTKey)
 	if err == nil && len(key) >= 32 {
 		return key, nil
 	}
@@ -136,17 +141,20 @@ func (s *Server) loadKey(ctx context.Context) ([]byte, error) {
 	}
 	key = make([]byte, 32)
 	rand.Read(key)
-	if err := s.store.PutSetting(ctx, settingJWTKey, key); err != nil {
+	if err := s.storage.PutSetting(ctx, settingJWTKey, key); err != nil {
 		return nil, fmt.Errorf("server: store signing key: %w", err)
 	}
 	return key, nil
 }
 
-// Close stops the sandbox engine and closes the store.
+// Clock returns the sandbox clock.
+func (s *Server) Clock() *Clock { return s.clock }
+
+// Close stops the sandbox engine and closes the storage.
 func (s *Server) Close() error {
 	s.cancel()
 	s.wg.Wait()
-	return s.store.Close()
+	return s.storage.Close()
 }
 
 // Handler returns the REST API handler (all routes, CORS included).

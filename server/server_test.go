@@ -142,3 +142,13 @@ func wantError(t *testing.T, r resp, status int, code string, errs ...api.FieldE
 		t.Fatalf("body = %s\nwant   %s", r.body, wantJSON)
 	}
 }
+
+// advance moves the demo store's sandbox clock forward by d and runs the
+// engine once, as POST /sandbox/clock/advance does.
+func (e *testEnv) advance(d time.Duration) {
+	e.t.Helper()
+	if _, err := e.s.clock.Advance(context.Background(), e.demo.StoreID, d); err != nil {
+		e.t.Fatalf("advance clock: %v", err)
+	}
+	e.s.runJobs(context.Background())
+}

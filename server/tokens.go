@@ -1,6 +1,9 @@
 package server
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/mail"
 	"regexp"
@@ -61,7 +64,7 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 		return 0, nil, err
 	}
 	ctx := r.Context()
-	shop, err := s.store.GetShop(ctx, p.app.StoreID)
+	shop, err := s.storage.GetStore(ctx, p.app.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -69,7 +72,7 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.store.CreateToken(ctx, tok); err != nil {
+	if err := s.storage.CreateToken(ctx, tok); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusCreated, s.tokenView(tok), nil
@@ -78,7 +81,7 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 // buildToken validates a POST /tokens request (api.md §6.2.2) and returns
 // the token to store. The card number and CVV are used here only and never
 // kept.
-func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *domain.Shop) (*domain.TxToken, error) {
+func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *domain.Store) (*domain.TxToken, error) {
 	var errs []api.FieldError
 	add := func(field, reason string) { errs = append(errs, api.FieldError{Field: field, Reason: reason}) }
 
@@ -125,7 +128,7 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	case !api.AllDigits(number) || len(number) < 12 || len(number) > 19 || !api.Luhn(number):
 		add("data.card_number", api.ReasonInvalidCardNumber)
 	}
-	now := s.now().UTC()
+	now := s.clock.Now(p.app.StoreID)
 	month, year := 0, 0
 	ms, ys := strings.TrimSpace(string(d.ExpMonth)), strings.TrimSpace(string(d.ExpYear))
 	if ms == "" {
@@ -231,13 +234,14 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 		Mode:        p.app.Mode,
 		Metadata:    req.Metadata,
 		Card: &domain.Card{
-			Cardholder: cardholder,
-			ExpMonth:   month,
-			ExpYear:    year,
-			BIN:        number[:6],
-			LastFour:   number[len(number)-4:],
-			Brand:      brand,
-			Country:    cardCountry(number[:6]),
+			Cardholder:  cardholder,
+			ExpMonth:    month,
+			ExpYear:     year,
+			BIN:         number[:6],
+			LastFour:    number[len(number)-4:],
+			Brand:       brand,
+			Country:     cardCountry(number[:6]),
+			Fingerprint: s.cardFingerprint(number),
 		},
 		Billing: &domain.Billing{
 			Line1: optString(d.Line1), Line2: optString(d.Line2), State: optString(d.State),
@@ -290,7 +294,7 @@ func (s *Server) loadToken(r *http.Request, id string, p *principal) (*domain.Tx
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, errNotFound
 	}
-	tok, err := s.store.GetToken(r.Context(), id)
+	tok, err := s.storage.GetToken(r.Context(), id)
 	if err != nil {
 		if err == domain.ErrNotFound {
 			return nil, errNotFound
@@ -307,7 +311,7 @@ func (s *Server) loadToken(r *http.Request, id string, p *principal) (*domain.Tx
 // processing time has passed: failed for cards ending 1111, else current.
 func (s *Server) settleCVVAuth(r *http.Request, tok *domain.TxToken) error {
 	ca := &tok.CVVAuth
-	if !ca.Enabled || ca.Status == nil || *ca.Status != api.CVVAuthPending || ca.ProcessAt == nil || s.now().Before(*ca.ProcessAt) {
+	if !ca.Enabled || ca.Status == nil || *ca.Status != api.CVVAuthPending || ca.ProcessAt == nil || s.clock.Now(tok.StoreID).Before(*ca.ProcessAt) {
 		return nil
 	}
 	st := api.CVVAuthCurrent
@@ -316,14 +320,14 @@ func (s *Server) settleCVVAuth(r *http.Request, tok *domain.TxToken) error {
 	}
 	ca.Status = &st
 	ca.ProcessAt = nil
-	tok.UpdatedAt = s.now().UTC()
-	return s.store.UpdateToken(r.Context(), tok)
+	tok.UpdatedAt = s.clock.Now(tok.StoreID)
+	return s.storage.UpdateToken(r.Context(), tok)
 }
 
 // tokenExpired reports whether a one_time/subscription token is past its
 // 5-minute validity.
 func (s *Server) tokenExpired(tok *domain.TxToken) bool {
-	return tok.Type != api.TokenTypeRecurring && s.now().Sub(tok.CreatedAt) > oneTimeTokenTTL
+	return tok.Type != api.TokenTypeRecurring && s.clock.Now(tok.StoreID).Sub(tok.CreatedAt) > oneTimeTokenTTL
 }
 
 // tokenView renders a token as the API object (api.md §6.2.1).
@@ -386,4 +390,18 @@ func (s *Server) cardDataAllowed(r *http.Request, p *principal, req *api.TokenCr
 	}
 	return api.NewError(http.StatusForbidden, api.CodeInvalidPermissions,
 		api.FieldError{Field: "payment_type", Reason: "CARD_DATA_ONLY_FROM_WIDGET"})
+}
+
+// cardFingerprint identifies a card number without revealing it: an HMAC
+// under the server key, so it cannot be reversed from a copy of the
+// database alone.
+func (s *Server) cardFingerprint(number string) string {
+	m := hmac.New(sha256.New, s.jwtKey)
+	m.Write([]byte("card:" + number))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func (s *Server) tokenRoutes(m *apiMux) {
+	s.handle(m, "POST /tokens", true, "Create a transaction token (card data only from the widget or with the secret).", s.handleCreateToken)
+	s.handle(m, "GET /stores/{storeId}/tokens/{id}", true, "Get a transaction token.", s.handleGetToken)
 }

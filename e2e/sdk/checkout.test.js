@@ -1,23 +1,11 @@
 // The official univapay-node SDK, unmodified, against a Kessai server:
 // what a merchant's back end does after the widget (token with the secret,
 // charge, poll, read back, a decline, a validation error).
-// Env: KESSAI_ENDPOINT, KESSAI_JWT, KESSAI_SECRET, KESSAI_STORE_ID.
+const test = require("node:test");
 const assert = require("node:assert/strict");
-const { default: SDK } = require("univapay-node");
+const { sdk, storeId, card, rejectsWith } = require("./env");
 
-const env = (k) => {
-  if (!process.env[k]) throw new Error(k + " is not set");
-  return process.env[k];
-};
-const sdk = new SDK({ endpoint: env("KESSAI_ENDPOINT"), jwt: env("KESSAI_JWT"), secret: env("KESSAI_SECRET") });
-const storeId = env("KESSAI_STORE_ID");
-
-const card = (number) => ({
-  paymentType: "card", type: "one_time", email: "taro@example.com",
-  data: { cardholder: "TARO YAMADA", cardNumber: number, expMonth: "12", expYear: "2099", cvv: "123" },
-});
-
-async function main() {
+test("checkout: token, charge, poll, decline, validation error", async () => {
   const info = await sdk.checkoutInfo.get();
   assert.equal(info.mode, "test");
   assert.equal(info.cardConfiguration.enabled, true);
@@ -41,14 +29,5 @@ async function main() {
   assert.equal(declined.status, "failed");
   assert.equal(declined.error.code, 309);
 
-  await assert.rejects(sdk.transactionTokens.create(card("4000020000000001")), (e) => {
-    assert.equal(e.errorResponse.code, "VALIDATION_ERROR");
-    return true;
-  });
-  console.log("univapay-node: all checks passed");
-}
-
-main().catch((e) => {
-  console.error(e && e.errorResponse ? JSON.stringify(e.errorResponse) : e);
-  process.exit(1);
+  await rejectsWith(sdk.transactionTokens.create(card("4000020000000001")), "VALIDATION_ERROR");
 });

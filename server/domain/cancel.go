@@ -1,0 +1,4 @@
+package domain
+
+// CancelStorage persists cancels. (Filled in by its issue.)
+type CancelStorage interface{}

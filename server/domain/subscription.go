@@ -1,0 +1,4 @@
+package domain
+
+// SubscriptionStorage persists subscriptions. (Filled in by its issue.)
+type SubscriptionStorage interface{}

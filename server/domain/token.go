@@ -1,0 +1,95 @@
+package domain
+
+import (
+	"context"
+	"time"
+
+	"kessai/api"
+)
+
+// Card is what the server keeps of a tokenised card: never the full number
+// or the CVV. The sandbox outcome is decided from LastFour (api.md §11.2).
+type Card struct {
+	Cardholder string `json:"cardholder"`
+	ExpMonth   int    `json:"exp_month"`
+	ExpYear    int    `json:"exp_year"`
+	BIN        string `json:"bin"`
+	LastFour   string `json:"last_four"`
+	Brand      string `json:"brand"`
+	Country    string `json:"country"`
+	// Fingerprint identifies the card number without revealing it (an
+	// HMAC under the server key): the card lock and the charge-frequency
+	// limit count per card.
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// Billing is the billing address of a card token.
+type Billing struct {
+	Line1            *string `json:"line1,omitempty"`
+	Line2            *string `json:"line2,omitempty"`
+	State            *string `json:"state,omitempty"`
+	City             *string `json:"city,omitempty"`
+	Country          *string `json:"country,omitempty"`
+	Zip              *string `json:"zip,omitempty"`
+	PhoneCountryCode *int    `json:"phone_country_code,omitempty"`
+	PhoneLocalNumber *string `json:"phone_local_number,omitempty"`
+}
+
+// CVVAuth is the CVV-authorization state of a token (api.md §7.1.5).
+type CVVAuth struct {
+	Enabled   bool                    `json:"enabled"`
+	Status    *api.CVVAuthorizeStatus `json:"status,omitempty"`
+	Currency  *string                 `json:"currency,omitempty"`
+	ProcessAt *time.Time              `json:"process_at,omitempty"`
+}
+
+// TxToken is a transaction token.
+type TxToken struct {
+	ID                      string          `json:"id"`
+	StoreID                 string          `json:"store_id"`
+	MerchantID              string          `json:"merchant_id"`
+	AppTokenID              string          `json:"app_token_id"`
+	Email                   string          `json:"email"`
+	IPAddress               *string         `json:"ip_address,omitempty"`
+	PaymentType             api.PaymentType `json:"payment_type"`
+	Type                    api.TokenType   `json:"type"`
+	UsageLimit              *api.UsageLimit `json:"usage_limit,omitempty"`
+	Active                  bool            `json:"active"`
+	Mode                    api.Mode        `json:"mode"`
+	Metadata                api.Metadata    `json:"metadata"`
+	Card                    *Card           `json:"card,omitempty"`
+	Billing                 *Billing        `json:"billing,omitempty"`
+	CVVAuth                 CVVAuth         `json:"cvv_auth"`
+	ThreeDS                 bool            `json:"three_ds"`
+	ThreeDSRedirectEndpoint *string         `json:"three_ds_redirect_endpoint,omitempty"`
+	CreatedAt               time.Time       `json:"created_at"`
+	UpdatedAt               time.Time       `json:"updated_at"`
+	LastUsedAt              *time.Time      `json:"last_used_at,omitempty"`
+}
+
+// TokenQuery filters a list of transaction tokens (docs/api.md, "Lists").
+type TokenQuery struct {
+	Scope
+	Page
+	Filters
+	ID           string
+	ShortID      string // the last 6 characters of the ID
+	Type         api.TokenType
+	Email        string
+	Cardholder   string
+	CardExp      string // yyyy-MM
+	CardLastFour string
+	PhoneNumber  string
+	Brand        string
+	CustomerID   string // metadata univapay-customer-id
+}
+
+// TokenStorage persists transaction tokens.
+type TokenStorage interface {
+	CreateToken(ctx context.Context, t *TxToken) error
+	GetToken(ctx context.Context, id string) (*TxToken, error)
+	UpdateToken(ctx context.Context, t *TxToken) error
+	// DeleteToken removes a token; GetToken then returns ErrNotFound.
+	DeleteToken(ctx context.Context, id string) error
+	ListTokens(ctx context.Context, q TokenQuery) (List[*TxToken], error)
+}

@@ -1,0 +1,4 @@
+package domain
+
+// WebhookStorage persists webhooks. (Filled in by its issue.)
+type WebhookStorage interface{}

@@ -1,0 +1,4 @@
+package server
+
+// sandboxRoutes registers the sandbox control surface under /sandbox/.
+func (s *Server) sandboxRoutes(m *apiMux) {}

@@ -1,0 +1,38 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"kessai/server/domain"
+)
+
+// GetIdempotentResponse implements domain.Storage.
+func (d *DB) GetIdempotentResponse(ctx context.Context, scope, key string) (*domain.IdempotentResponse, error) {
+	var data string
+	err := d.db.QueryRowContext(ctx, `SELECT data FROM idempotency WHERE scope = ? AND key = ?`, scope, key).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := new(domain.IdempotentResponse)
+	if err := json.Unmarshal([]byte(data), r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// PutIdempotentResponse implements domain.Storage.
+func (d *DB) PutIdempotentResponse(ctx context.Context, r *domain.IdempotentResponse) error {
+	data, err := encode(r)
+	if err != nil {
+		return err
+	}
+	_, err = d.db.ExecContext(ctx, `INSERT INTO idempotency (scope, key, created_at, data) VALUES (?, ?, ?, ?)
+		ON CONFLICT(scope, key) DO UPDATE SET created_at = excluded.created_at, data = excluded.data`, r.Scope, r.Key, us(r.CreatedAt), data)
+	return err
+}

@@ -1,0 +1,160 @@
+package storagetest
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"kessai/api"
+	"kessai/server/domain"
+)
+
+func testSettings(t *testing.T, st domain.Storage) {
+	if _, err := st.GetSetting(ctx, "k"); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("missing setting: %v", err)
+	}
+	must(t, st.PutSetting(ctx, "k", []byte("v1")))
+	must(t, st.PutSetting(ctx, "k", []byte("v2")))
+	if v, err := st.GetSetting(ctx, "k"); err != nil || string(v) != "v2" {
+		t.Fatalf("setting = %q, %v", v, err)
+	}
+}
+
+func testStores(t *testing.T, st domain.Storage) {
+	f := newFixture(t, st)
+	got, err := st.GetStore(ctx, f.store.ID)
+	if err != nil || got.Name != "A" || got.MerchantID != f.merchant.ID {
+		t.Fatalf("GetStore = %+v, %v", got, err)
+	}
+	got.Name = "A2"
+	got.Config.CardBrands = []string{"visa"}
+	must(t, st.UpdateStore(ctx, got))
+	again, _ := st.GetStore(ctx, f.store.ID)
+	if again.Name != "A2" || !slices.Equal(again.Config.CardBrands, []string{"visa"}) {
+		t.Fatalf("after UpdateStore: %+v", again)
+	}
+	all, err := st.ListStores(ctx)
+	if err != nil || len(all) != 2 || all[0].ID != f.store.ID || all[1].ID != f.other.ID {
+		t.Fatalf("ListStores = %v, %v", all, err)
+	}
+	if m, err := st.GetMerchant(ctx, f.merchant.ID); err != nil || !m.Verified {
+		t.Fatalf("GetMerchant = %+v, %v", m, err)
+	}
+	for _, err := range []error{
+		func() error { _, err := st.GetStore(ctx, "nope"); return err }(),
+		func() error { _, err := st.GetMerchant(ctx, "nope"); return err }(),
+		st.UpdateStore(ctx, &domain.Store{ID: "nope"}),
+	} {
+		if !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("want ErrNotFound, got %v", err)
+		}
+	}
+}
+
+func testAppTokens(t *testing.T, st domain.Storage) {
+	f := newFixture(t, st)
+	a := &domain.AppToken{ID: newID(), MerchantID: f.merchant.ID, StoreID: f.store.ID, Mode: api.ModeTest, Domains: []string{"localhost"},
+		SecretHash: "h", Active: true, CreatedAt: base}
+	b := &domain.AppToken{ID: newID(), MerchantID: f.merchant.ID, StoreID: f.store.ID, Mode: api.ModeLive, Active: true, CreatedAt: base.Add(time.Second)}
+	must(t, st.CreateAppToken(ctx, a))
+	must(t, st.CreateAppToken(ctx, b))
+	a.Active = false
+	must(t, st.UpdateAppToken(ctx, a))
+	got, err := st.GetAppToken(ctx, a.ID)
+	if err != nil || got.Active || !slices.Equal(got.Domains, []string{"localhost"}) {
+		t.Fatalf("GetAppToken = %+v, %v", got, err)
+	}
+	list, err := st.ListAppTokens(ctx, f.store.ID)
+	if err != nil || len(list) != 2 || list[0].ID != a.ID {
+		t.Fatalf("ListAppTokens = %v, %v", list, err)
+	}
+	if list, _ := st.ListAppTokens(ctx, f.other.ID); len(list) != 0 {
+		t.Fatalf("other store's app tokens = %v", list)
+	}
+}
+
+func testTokens(t *testing.T, st domain.Storage) {
+	f := newFixture(t, st)
+	tok := f.token(t, st, f.store, 0, api.TokenTypeOneTime)
+	tok.Metadata = api.Metadata{"big": []byte("12345678901234567890")}
+	must(t, st.UpdateToken(ctx, tok))
+	got, err := st.GetToken(ctx, tok.ID)
+	if err != nil || string(got.Metadata["big"]) != "12345678901234567890" || got.Card.Fingerprint != "fp" {
+		t.Fatalf("GetToken = %+v, %v", got, err)
+	}
+	must(t, st.DeleteToken(ctx, tok.ID))
+	if _, err := st.GetToken(ctx, tok.ID); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("deleted token: %v", err)
+	}
+	if err := st.DeleteToken(ctx, tok.ID); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("delete twice: %v", err)
+	}
+	if err := st.UpdateToken(ctx, &domain.TxToken{ID: "nope"}); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("update unknown: %v", err)
+	}
+}
+
+func testCharges(t *testing.T, st domain.Storage) {
+	f := newFixture(t, st)
+	tok := f.token(t, st, f.store, 0, api.TokenTypeOneTime)
+	due := base.Add(time.Minute)
+	c := f.charge(t, st, tok, 1, 1000)
+	c.DueAt = &due
+	must(t, st.UpdateCharge(ctx, c))
+	used, _ := st.GetToken(ctx, tok.ID)
+	if used.Active || used.LastUsedAt == nil || !used.LastUsedAt.Equal(c.CreatedAt) {
+		t.Fatalf("token after charge: active=%v last_used=%v", used.Active, used.LastUsedAt)
+	}
+	second := &domain.Charge{ID: newID(), StoreID: f.store.ID, MerchantID: f.merchant.ID, TokenID: tok.ID, Status: api.ChargePending, CreatedAt: base}
+	if err := st.CreateCharge(ctx, second, tok.ID, true); !errors.Is(err, domain.ErrTokenInactive) {
+		t.Fatalf("second charge on a used token: %v", err)
+	}
+	if err := st.CreateCharge(ctx, second, newID(), false); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("charge on an unknown token: %v", err)
+	}
+	rec := f.token(t, st, f.store, 2, api.TokenTypeRecurring)
+	f.charge(t, st, rec, 3, 500)
+	f.charge(t, st, rec, 4, 500)
+	if r, _ := st.GetToken(ctx, rec.ID); !r.Active {
+		t.Fatal("a recurring token was consumed")
+	}
+
+	if due, _ := st.ListDueCharges(ctx, f.store.ID, base.Add(59*time.Second)); len(due) != 0 {
+		t.Fatalf("due before its time: %v", due)
+	}
+	list, err := st.ListDueCharges(ctx, f.store.ID, due)
+	if err != nil || len(list) != 1 || list[0].ID != c.ID {
+		t.Fatalf("ListDueCharges = %v, %v", list, err)
+	}
+	if list, _ := st.ListDueCharges(ctx, f.other.ID, due); len(list) != 0 {
+		t.Fatalf("another store's due charges = %v", list)
+	}
+	list[0].Status = api.ChargeSuccessful
+	list[0].DueAt = nil
+	must(t, st.UpdateCharge(ctx, list[0]))
+	if list, _ := st.ListDueCharges(ctx, f.store.ID, due); len(list) != 0 {
+		t.Fatalf("settled charge still due: %v", list)
+	}
+	if got, _ := st.GetCharge(ctx, c.ID); got.Status != api.ChargeSuccessful {
+		t.Fatalf("status after update = %s", got.Status)
+	}
+	if _, err := st.GetCharge(ctx, "nope"); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("unknown charge: %v", err)
+	}
+}
+
+func testIdempotency(t *testing.T, st domain.Storage) {
+	if _, err := st.GetIdempotentResponse(ctx, "s", "k"); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("missing: %v", err)
+	}
+	r := &domain.IdempotentResponse{Scope: "s", Key: "k", Method: "POST", Path: "/charges", Status: 201, Body: []byte(`{"id":"x"}`), CreatedAt: base}
+	must(t, st.PutIdempotentResponse(ctx, r))
+	got, err := st.GetIdempotentResponse(ctx, "s", "k")
+	if err != nil || got.Status != 201 || string(got.Body) != `{"id":"x"}` || !got.CreatedAt.Equal(base) {
+		t.Fatalf("GetIdempotentResponse = %+v, %v", got, err)
+	}
+	if _, err := st.GetIdempotentResponse(ctx, "other", "k"); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("another scope sees the key: %v", err)
+	}
+}
