@@ -10,7 +10,9 @@ import (
 )
 
 // ids returns the IDs of items.
-func ids[T interface{ *domain.Charge | *domain.TxToken }](items []T) []string {
+func ids[T interface {
+	*domain.Charge | *domain.TxToken
+}](items []T) []string {
 	var out []string
 	for _, it := range items {
 		switch v := any(it).(type) {

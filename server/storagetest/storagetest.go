@@ -87,7 +87,7 @@ func (f fixture) token(t *testing.T, st domain.Storage, s *domain.Store, n int, 
 	at := base.Add(time.Duration(n) * time.Second)
 	tok := &domain.TxToken{ID: newID(), StoreID: s.ID, MerchantID: s.MerchantID, Email: fmt.Sprintf("buyer%d@example.com", n),
 		PaymentType: api.PaymentTypeCard, Type: typ, Active: true, Mode: api.ModeTest, Metadata: api.Metadata{},
-		Card: &domain.Card{Cardholder: "TARO YAMADA", ExpMonth: 12, ExpYear: 2099, BIN: "400002", LastFour: "0000", Brand: "visa", Fingerprint: "fp"},
+		Card:      &domain.Card{Cardholder: "TARO YAMADA", ExpMonth: 12, ExpYear: 2099, BIN: "400002", LastFour: "0000", Brand: "visa", Fingerprint: "fp"},
 		CreatedAt: at, UpdatedAt: at}
 	must(t, st.CreateToken(ctx, tok))
 	return tok
