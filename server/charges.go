@@ -77,82 +77,97 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 	if err != nil {
 		return 0, nil, err
 	}
-	switch {
-	case tok.Type == api.TokenTypeSubscription:
+	if tok.Type == api.TokenTypeSubscription {
 		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeNonSubscriptionPayment)
-	case tok.Mode != p.app.Mode:
+	}
+	if tok.Mode != p.app.Mode {
 		return 0, nil, api.ValidationError(api.FieldError{Field: "transaction_token_id", Reason: api.ReasonProcessingModeMismatch})
+	}
+	c := &domain.Charge{
+		Amount:                int64(req.Amount),
+		Currency:              currency,
+		Capture:               req.Capture.Bool(true),
+		CaptureAt:             captureAt,
+		OnlyDirectCurrency:    req.OnlyDirectCurrency.Bool(false),
+		MerchantTransactionID: optString(req.MerchantTransactionID),
+		Descriptor:            optString(req.Descriptor),
+		Metadata:              req.Metadata,
+		RedirectEndpoint:      redirect,
+	}
+	if redirect != nil {
+		c.RedirectID = ptr(newID())
+	}
+	if err := s.startCharge(ctx, tok, c); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, chargeView(c), nil
+}
+
+// startCharge checks that tok can pay c now, fills in what the charge takes
+// from its token, stores it pending (consuming a one-time or subscription
+// token) and schedules its settlement. c carries what the caller decided:
+// amount, currency, capture, metadata, a subscription ID, …
+func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain.Charge) error {
+	switch {
 	case !tok.Active && tok.LastUsedAt != nil && tok.Type != api.TokenTypeRecurring:
-		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
+		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
 	case s.tokenExpired(tok):
 		if tok.Active {
 			tok.Active = false
 			tok.UpdatedAt = s.clock.Now(tok.StoreID)
 			if err := s.storage.UpdateToken(ctx, tok); err != nil {
-				return 0, nil, err
+				return err
 			}
 		}
-		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeTransactionTokenExpired)
+		return api.NewError(http.StatusBadRequest, api.CodeTransactionTokenExpired)
 	case !tok.Active:
 		if tok.Type == api.TokenTypeRecurring {
-			return 0, nil, api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
+			return api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
 		}
-		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
+		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
 	}
-	capture := req.Capture.Bool(true)
-	if tok.Card != nil && !capture && !brandSupportsAuth(tok.Card.Brand) {
-		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeAuthNotSupported)
+	if tok.Card != nil && !c.Capture && !brandSupportsAuth(tok.Card.Brand) {
+		return api.NewError(http.StatusBadRequest, api.CodeAuthNotSupported)
 	}
-	if err := s.settleCVVAuth(r, tok); err != nil {
-		return 0, nil, err
+	if err := s.settleCVVAuth(ctx, tok); err != nil {
+		return err
 	}
 	if tok.CVVAuth.Enabled && (tok.CVVAuth.Status == nil || *tok.CVVAuth.Status != api.CVVAuthCurrent) {
-		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeCVVAuthorizationNotCompleted)
+		return api.NewError(http.StatusBadRequest, api.CodeCVVAuthorizationNotCompleted)
 	}
 
 	now := s.clock.Now(tok.StoreID)
 	processAt := now.Add(s.delay)
-	c := &domain.Charge{
-		ID:                    newID(),
-		StoreID:               tok.StoreID,
-		MerchantID:            tok.MerchantID,
-		TokenID:               tok.ID,
-		TokenType:             tok.Type,
-		Amount:                int64(req.Amount),
-		Currency:              currency,
-		Capture:               capture,
-		CaptureAt:             captureAt,
-		OnlyDirectCurrency:    req.OnlyDirectCurrency.Bool(false),
-		MerchantTransactionID: optString(req.MerchantTransactionID),
-		Descriptor:            optString(req.Descriptor),
-		Status:                api.ChargePending,
-		Metadata:              req.Metadata,
-		Mode:                  tok.Mode,
-		RedirectEndpoint:      redirect,
-		DueAt:                 &processAt,
-		PaymentType:           tok.PaymentType,
-		CreatedAt:             now,
-		UpdatedAt:             now,
-	}
+	c.ID = newID()
+	c.StoreID = tok.StoreID
+	c.MerchantID = tok.MerchantID
+	c.TokenID = tok.ID
+	c.TokenType = tok.Type
+	c.PaymentType = tok.PaymentType
+	c.Mode = tok.Mode
+	c.Status = api.ChargePending
+	c.DueAt = &processAt
+	c.CreatedAt = now
+	c.UpdatedAt = now
 	if c.Metadata == nil {
 		c.Metadata = api.Metadata{}
-	}
-	if redirect != nil {
-		c.RedirectID = ptr(newID())
 	}
 	if tok.Card != nil {
 		c.LastFour = tok.Card.LastFour
 		c.CardFingerprint = tok.Card.Fingerprint
 	}
+	if err := s.checkChargeLimits(ctx, tok, c); err != nil {
+		return err
+	}
 	consume := tok.Type != api.TokenTypeRecurring
 	if err := s.storage.CreateCharge(ctx, c, tok.ID, consume); err != nil {
 		if errors.Is(err, domain.ErrTokenInactive) {
-			return 0, nil, api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
+			return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
 		}
-		return 0, nil, err
+		return err
 	}
-	s.schedule(c.StoreID, processAt)
-	return http.StatusCreated, chargeView(c), nil
+	s.chargeChanged(ctx, nil, c)
+	return nil
 }
 
 func (s *Server) handleGetCharge(r *http.Request, p *principal) (int, any, error) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -283,7 +284,7 @@ func (s *Server) handleGetToken(r *http.Request, p *principal) (int, any, error)
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.settleCVVAuth(r, tok); err != nil {
+	if err := s.settleCVVAuth(r.Context(), tok); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, s.tokenView(tok), nil
@@ -309,7 +310,7 @@ func (s *Server) loadToken(r *http.Request, id string, p *principal) (*domain.Tx
 
 // settleCVVAuth finishes a pending sandbox CVV authorization once its
 // processing time has passed: failed for cards ending 1111, else current.
-func (s *Server) settleCVVAuth(r *http.Request, tok *domain.TxToken) error {
+func (s *Server) settleCVVAuth(ctx context.Context, tok *domain.TxToken) error {
 	ca := &tok.CVVAuth
 	if !ca.Enabled || ca.Status == nil || *ca.Status != api.CVVAuthPending || ca.ProcessAt == nil || s.clock.Now(tok.StoreID).Before(*ca.ProcessAt) {
 		return nil
@@ -321,7 +322,7 @@ func (s *Server) settleCVVAuth(r *http.Request, tok *domain.TxToken) error {
 	ca.Status = &st
 	ca.ProcessAt = nil
 	tok.UpdatedAt = s.clock.Now(tok.StoreID)
-	return s.storage.UpdateToken(r.Context(), tok)
+	return s.storage.UpdateToken(ctx, tok)
 }
 
 // tokenExpired reports whether a one_time/subscription token is past its
