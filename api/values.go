@@ -47,6 +47,24 @@ func (m Metadata) String(key string) (s string, ok bool) {
 	return string(raw), true
 }
 
+// Merge applies an update to m (docs/sandbox-api.md, "Metadata"): keys
+// of update overwrite, a null value deletes the key, other keys are kept.
+// It returns the merged metadata; m is not changed.
+func (m Metadata) Merge(update Metadata) Metadata {
+	out := make(Metadata, len(m)+len(update))
+	for k, v := range m {
+		out[k] = v
+	}
+	for k, v := range update {
+		if string(bytes.TrimSpace(v)) == "null" {
+			delete(out, k)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
 // NestedKeys returns the keys whose values are objects or arrays (not flat).
 func (m Metadata) NestedKeys() []string {
 	var keys []string

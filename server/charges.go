@@ -14,10 +14,6 @@ import (
 	"kessai/server/domain"
 )
 
-// pollWait is how long GET ...?polling=true waits for a status change
-// (api.md §5.2).
-const pollWait = 3 * time.Second
-
 // maxAmounts are the sandbox maximum charge amounts (api.md §13 item 16).
 var maxAmounts = map[string]int64{"JPY": 9_999_999, "USD": 99_999_999}
 
@@ -174,65 +170,42 @@ func (s *Server) handleGetCharge(r *http.Request, p *principal) (int, any, error
 	if err := storeScoped(p, r.PathValue("storeId")); err != nil {
 		return 0, nil, err
 	}
-	polling := false
-	switch r.URL.Query().Get("polling") {
-	case "", "false":
-	case "true":
-		polling = true
-	default:
-		return 0, nil, api.ValidationError(api.FieldError{Field: "polling", Reason: api.ReasonInvalidFormat})
-	}
-	id := r.PathValue("chargeId")
-	if _, err := uuid.Parse(id); err != nil {
-		return 0, nil, errNotFound
-	}
-	ctx := r.Context()
-	load := func() (*domain.Charge, error) {
-		c, err := s.storage.GetCharge(ctx, id)
-		if errors.Is(err, domain.ErrNotFound) || (err == nil && c.StoreID != p.app.StoreID) {
-			return nil, errNotFound
-		}
-		if err != nil {
-			return nil, err
-		}
-		if c.DueAt != nil && !s.clock.Now(c.StoreID).Before(*c.DueAt) {
-			return s.settle(ctx, id)
-		}
-		return c, nil
-	}
-	c, err := load()
+	polling, err := pollParam(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	if !polling || c.Status.Final() {
-		return http.StatusOK, chargeView(c), nil
+	id := r.PathValue("chargeId")
+	ctx := r.Context()
+	c, err := poll(ctx, s, polling, func() (*domain.Charge, pollState, error) {
+		c, err := s.loadCharge(ctx, p, id)
+		if err != nil {
+			return nil, pollState{}, err
+		}
+		return c, pollState{Status: string(c.Status), Final: c.Status.Final(), StoreID: c.StoreID, Due: c.DueAt}, nil
+	})
+	if err != nil {
+		return 0, nil, err
 	}
-	initial := c.Status
-	deadline := time.NewTimer(pollWait)
-	defer deadline.Stop()
-	for {
-		changed := s.changes()
-		if c, err = load(); err != nil {
-			return 0, nil, err
-		}
-		if c.Status != initial {
-			return http.StatusOK, chargeView(c), nil
-		}
-		var due <-chan time.Time
-		if c.DueAt != nil {
-			t := time.NewTimer(max(c.DueAt.Sub(s.clock.Now(c.StoreID)), time.Millisecond))
-			defer t.Stop()
-			due = t.C
-		}
-		select {
-		case <-changed:
-		case <-due:
-		case <-deadline.C:
-			return http.StatusOK, chargeView(c), nil
-		case <-ctx.Done():
-			return 0, nil, ctx.Err()
-		}
+	return http.StatusOK, chargeView(c), nil
+}
+
+// loadCharge returns a charge of the caller's store (404 otherwise), after
+// running what is due on it.
+func (s *Server) loadCharge(ctx context.Context, p *principal, id string) (*domain.Charge, error) {
+	if !validUUID(id) {
+		return nil, errNotFound
 	}
+	c, err := s.storage.GetCharge(ctx, id)
+	if errors.Is(err, domain.ErrNotFound) || (err == nil && c.StoreID != p.app.StoreID) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.DueAt != nil && !s.clock.Now(c.StoreID).Before(*c.DueAt) {
+		return s.settle(ctx, id)
+	}
+	return c, nil
 }
 
 // chargeView renders a charge as the API object (api.md §6.3.1).

@@ -35,6 +35,8 @@ type StoreConfig struct {
 	SubscriptionsEnabled    bool                        `json:"subscriptions_enabled"`
 	LogoImage               *string                     `json:"logo_image,omitempty"`
 	Theme                   *api.ThemeColors            `json:"theme,omitempty"`
+	// Limits adjusts the sandbox limits of the store (docs/limits.md).
+	Limits LimitsConfig `json:"limits"`
 }
 
 // MerchantStorage persists merchants.
