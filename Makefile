@@ -37,7 +37,7 @@ vet: $(WASM).br
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/ ./widget/ ./api/
 
 unit: $(WASM).br
-	$(GO) test ./api/... ./widget/... ./server/... ./examples/... ./cmd/... ./wasm/...
+	$(GO) test ./api/... ./widget/... ./server/... ./examples/... ./cmd/... ./wasm/... ./archtest/...
 
 # Browser tests: Debian's Chromium, installed here when it is missing; and
 # the official Node SDK against the server.
