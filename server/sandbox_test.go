@@ -173,7 +173,10 @@ func TestSandboxReset(t *testing.T) {
 	c1 := e.createCharge(rec.ID, "")
 	c2 := e.createCharge(e.createToken("4000020000000000", "one_time").ID, "")
 	e.configure(`{"card_brands":["visa"],"name":"Reset shop"}`, false)
-	e.do("POST", "/sandbox/clock/advance", e.secretAuth(), `{"duration":"P1D"}`)
+	e.advance(24 * time.Hour)
+	if c := e.clock(e.secretAuth()); c.Offset != "PT24H" {
+		t.Fatalf("clock before reset = %+v", c)
+	}
 
 	r := e.do("POST", "/sandbox/reset", e.secretAuth(), "")
 	if r.code != 200 {
