@@ -37,7 +37,9 @@ type AppTokenCreated struct {
 const (
 	DemoMerchantName = "Kessai デモ加盟店"
 	DemoStoreName    = "Kessai デモストア"
-	settingDemoToken = "demo_app_token_id"
+	// DemoMerchantEmail is the demo merchant's e-mail address (GET /me).
+	DemoMerchantEmail = "merchant@example.com"
+	settingDemoToken  = "demo_app_token_id"
 )
 
 // DemoDomains are the domains of the demo app token.
@@ -116,7 +118,7 @@ func (s *Server) firstStore(ctx context.Context) (*domain.Store, error) {
 		return shops[0], nil
 	}
 	now := time.Now().UTC()
-	m := &domain.Merchant{ID: newID(), Name: DemoMerchantName, Verified: true, CreatedAt: now}
+	m := &domain.Merchant{ID: newID(), Name: DemoMerchantName, Email: DemoMerchantEmail, Verified: true, CreatedAt: now}
 	if err := s.storage.CreateMerchant(ctx, m); err != nil {
 		return nil, err
 	}
@@ -124,13 +126,8 @@ func (s *Server) firstStore(ctx context.Context) (*domain.Store, error) {
 		ID:         newID(),
 		MerchantID: m.ID,
 		Name:       DemoStoreName,
-		Config: domain.StoreConfig{
-			CardEnabled:             true,
-			CardBrands:              []string{api.BrandVisa, api.BrandMastercard, api.BrandJCB, api.BrandAmericanExpress, api.BrandDinersClub},
-			RecurringTokenPrivilege: api.RecurringInfinite,
-			SubscriptionsEnabled:    true,
-		},
-		CreatedAt: now,
+		Config:     domain.DefaultStoreConfig(),
+		CreatedAt:  now,
 	}
 	if err := s.storage.CreateStore(ctx, shop); err != nil {
 		return nil, err

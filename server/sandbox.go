@@ -1,4 +1,158 @@
 package server
 
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"kessai/api"
+)
+
+// The sandbox control surface (docs/sandbox.md): paths under /sandbox/,
+// apart from the UnivaPay API, for tests of a merchant's integration. Every
+// route needs the secret and acts on the app token's own store.
+
 // sandboxRoutes registers the sandbox control surface under /sandbox/.
-func (s *Server) sandboxRoutes(m *apiMux) {}
+func (s *Server) sandboxRoutes(m *apiMux) {
+	s.handle(m, "GET /sandbox/clock", false, "Sandbox: the store's clock (now, and its offset from real time).", s.handleGetClock)
+	s.handle(m, "POST /sandbox/clock/advance", false, `Sandbox: move the store's clock forward ({"duration":"P1M"}, ISO-8601 or Go) and run what became due.`, s.handleAdvanceClock)
+	s.handle(m, "POST /sandbox/clock/set", false, `Sandbox: set the store's clock to a later time ({"time":"2030-01-01T00:00:00Z"}) and run what became due.`, s.handleSetClock)
+	s.handle(m, "POST /sandbox/reset", false, "Sandbox: delete the store's tokens, charges and everything else it holds, and reset its clock (the store, its configuration and app tokens stay).", s.handleReset)
+	s.handle(m, "GET /sandbox/store_configuration", false, "Sandbox: the store's configuration (docs/sandbox.md).", s.handleGetStoreConfiguration)
+	s.handle(m, "PATCH /sandbox/store_configuration", false, "Sandbox: change some keys of the store's configuration (the others keep their values).", s.handlePatchStoreConfiguration)
+	s.handle(m, "PUT /sandbox/store_configuration", false, "Sandbox: replace the store's configuration (absent keys take their defaults).", s.handlePutStoreConfiguration)
+}
+
+// SandboxClock is the body of the /sandbox/clock routes.
+type SandboxClock struct {
+	// Now is the store's sandbox time.
+	Now string `json:"now"`
+	// Offset is how far the store's clock is ahead of real time
+	// (ISO-8601, rounded to the second).
+	Offset string `json:"offset"`
+}
+
+func (s *Server) clockView(storeID string) SandboxClock {
+	return SandboxClock{Now: api.FormatTime(s.clock.Now(storeID)), Offset: formatISODuration(s.clock.Offset(storeID))}
+}
+
+func (s *Server) handleGetClock(r *http.Request, p *principal) (int, any, error) {
+	return http.StatusOK, s.clockView(p.app.StoreID), nil
+}
+
+// parseClockDuration parses the duration of POST /sandbox/clock/advance:
+// ISO-8601 (P1M, PT36H, P1DT12H) or a Go duration (36h, 90m, 1h30m).
+func parseClockDuration(v string) (isoDuration, bool) {
+	v = strings.TrimSpace(v)
+	if strings.HasPrefix(strings.ToUpper(v), "P") {
+		d, err := parseISODuration(v)
+		return d, err == nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return isoDuration{}, false
+	}
+	return isoDuration{clock: d}, true
+}
+
+func (s *Server) handleAdvanceClock(r *http.Request, p *principal) (int, any, error) {
+	var req struct {
+		Duration *string `json:"duration"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.Duration == nil || strings.TrimSpace(*req.Duration) == "" {
+		return 0, nil, api.ValidationError(api.FieldError{Field: "duration", Reason: api.ReasonRequiredValue})
+	}
+	d, ok := parseClockDuration(*req.Duration)
+	if !ok {
+		return 0, nil, api.ValidationError(api.FieldError{Field: "duration", Reason: api.ReasonInvalidFormat})
+	}
+	return s.moveClock(r.Context(), p.app.StoreID, d.addTo(s.clock.Now(p.app.StoreID)))
+}
+
+func (s *Server) handleSetClock(r *http.Request, p *principal) (int, any, error) {
+	var req struct {
+		Time *string `json:"time"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.Time == nil || strings.TrimSpace(*req.Time) == "" {
+		return 0, nil, api.ValidationError(api.FieldError{Field: "time", Reason: api.ReasonRequiredValue})
+	}
+	t, err := api.ParseTime(strings.TrimSpace(*req.Time))
+	if err != nil {
+		return 0, nil, api.ValidationError(api.FieldError{Field: "time", Reason: api.ReasonInvalidFormatDate})
+	}
+	return s.moveClock(r.Context(), p.app.StoreID, t)
+}
+
+// moveClock sets a store's clock to t (not backwards) and runs the engine
+// once, so that what became due (charges settled, webhooks delivered, …)
+// is done when the response is sent.
+func (s *Server) moveClock(ctx context.Context, storeID string, t time.Time) (int, any, error) {
+	if _, err := s.clock.Set(ctx, storeID, t); err != nil {
+		return 0, nil, err
+	}
+	s.runJobs(ctx)
+	return http.StatusOK, s.clockView(storeID), nil
+}
+
+// SandboxReset is the body of POST /sandbox/reset.
+type SandboxReset struct {
+	StoreID string `json:"store_id"`
+	// Deleted counts the deleted records by kind (table).
+	Deleted map[string]int `json:"deleted"`
+	Clock   SandboxClock   `json:"clock"`
+}
+
+func (s *Server) handleReset(r *http.Request, p *principal) (int, any, error) {
+	ctx := r.Context()
+	storeID := p.app.StoreID
+	// No engine pass or settlement runs meanwhile.
+	s.jobMu.Lock()
+	s.settleMu.Lock()
+	deleted, err := s.storage.ResetStore(ctx, storeID)
+	if err == nil {
+		err = s.clock.Reset(ctx, storeID)
+	}
+	s.settleMu.Unlock()
+	s.jobMu.Unlock()
+	if err != nil {
+		return 0, nil, err
+	}
+	s.notifyChange()
+	return http.StatusOK, SandboxReset{StoreID: storeID, Deleted: deleted, Clock: s.clockView(storeID)}, nil
+}
+
+func (s *Server) handleGetStoreConfiguration(r *http.Request, p *principal) (int, any, error) {
+	doc, err := s.StoreConfiguration(r.Context(), p.app.StoreID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, doc, nil
+}
+
+func (s *Server) handlePatchStoreConfiguration(r *http.Request, p *principal) (int, any, error) {
+	return s.configureFromRequest(r, p, false)
+}
+
+func (s *Server) handlePutStoreConfiguration(r *http.Request, p *principal) (int, any, error) {
+	return s.configureFromRequest(r, p, true)
+}
+
+func (s *Server) configureFromRequest(r *http.Request, p *principal, replace bool) (int, any, error) {
+	var raw json.RawMessage
+	if err := decodeBody(r, &raw); err != nil {
+		return 0, nil, err
+	}
+	doc, err := s.ConfigureStore(r.Context(), p.app.StoreID, raw, replace)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, doc, nil
+}

@@ -69,6 +69,9 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	if err != nil {
 		return 0, nil, err
 	}
+	if err := s.liveModeAllowed(ctx, p, shop); err != nil {
+		return 0, nil, err
+	}
 	tok, err := s.buildToken(&req, p, shop)
 	if err != nil {
 		return 0, nil, err
@@ -83,6 +86,9 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 // the token to store. The card number and CVV are used here only and never
 // kept.
 func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *domain.Store) (*domain.TxToken, error) {
+	if req.PaymentType == api.PaymentTypeCard && p.withSecret && !shop.Config.AllowDirectTokenCreation {
+		return nil, api.NewError(http.StatusUnauthorized, api.CodeDirectCardTokenCreationDisabled)
+	}
 	var errs []api.FieldError
 	add := func(field, reason string) { errs = append(errs, api.FieldError{Field: field, Reason: reason}) }
 
@@ -213,6 +219,10 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	if !slices.Contains(shop.Config.CardBrands, brand) {
 		return nil, api.NewError(http.StatusBadRequest, api.CodeCardBrandNotSupported)
 	}
+	country := cardCountry(number[:6])
+	if !cardCountryAllowed(&shop.Config, country) {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeCardCountryNotSupported)
+	}
 	if p.app.Mode == api.ModeLive && testCards[number] {
 		return nil, api.NewError(http.StatusBadRequest, api.CodeNoTestCardInLiveMode)
 	}
@@ -241,7 +251,7 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 			BIN:         number[:6],
 			LastFour:    number[len(number)-4:],
 			Brand:       brand,
-			Country:     cardCountry(number[:6]),
+			Country:     country,
 			Fingerprint: s.cardFingerprint(number),
 		},
 		Billing: &domain.Billing{

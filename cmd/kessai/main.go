@@ -3,6 +3,8 @@
 //
 //	kessai serve [--addr :8080] [--data ./kessai-data] [--public-url http://localhost:8080]
 //	kessai apptoken create --domain D [--domain D2 ...] [--mode test|live] [--store ID] [--data DIR]
+//	kessai store configure --config store.json [--store ID] [--data DIR]
+//	kessai store show [--store ID] [--data DIR]
 package main
 
 import (
@@ -22,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"kessai/api"
 	"kessai/examples"
 	"kessai/server"
 	"kessai/server/web"
@@ -39,8 +42,10 @@ const usage = `Kessai: a self-hostable UnivaPay-compatible checkout widget and s
 Usage:
   kessai serve [flags]             serve the widget, the API and the example merchant pages
   kessai apptoken create [flags]   create an app token and print it as JSON
+  kessai store configure [flags]   change a store's configuration from a JSON file (docs/sandbox.md)
+  kessai store show [flags]        print a store's configuration as JSON
 
-Run "kessai serve -h" or "kessai apptoken create -h" for the flags.
+Run "kessai <command> -h" (e.g. "kessai store configure -h") for the flags.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -53,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stdout, stderr)
 	case args[0] == "apptoken" && len(args) > 1 && args[1] == "create":
 		return createAppToken(ctx, args[2:], stdout, stderr)
+	case args[0] == "store" && len(args) > 1 && (args[1] == "configure" || args[1] == "show"):
+		return storeCommand(ctx, args[1], args[2:], stdout, stderr)
 	case args[0] == "help" || args[0] == "-h" || args[0] == "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -151,6 +158,71 @@ func createAppToken(ctx context.Context, args []string, stdout, stderr io.Writer
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(tok)
+}
+
+// storeCommand runs "store configure" and "store show": both print the
+// store's (new) configuration as JSON.
+func storeCommand(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("store "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	store := fs.String("store", "", "store id (default: the demo store)")
+	data := fs.String("data", env("KESSAI_DATA", "kessai-data"), "data directory (env KESSAI_DATA)")
+	var config *string
+	if cmd == "configure" {
+		config = fs.String("config", "", `JSON file with the keys to change ("-" reads standard input); the others keep their values`)
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("store %s: unexpected argument %q", cmd, fs.Arg(0))
+	}
+	var doc []byte
+	if config != nil {
+		var err error
+		switch *config {
+		case "":
+			return errors.New("store configure: --config FILE is required")
+		case "-":
+			doc, err = io.ReadAll(os.Stdin)
+		default:
+			doc, err = os.ReadFile(*config)
+		}
+		if err != nil {
+			return fmt.Errorf("store configure: %w", err)
+		}
+	}
+	srv, err := server.Open(server.Config{DataDir: *data, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	var settings *server.StoreSettings
+	if config != nil {
+		settings, err = srv.ConfigureStore(ctx, *store, doc, false)
+	} else {
+		settings, err = srv.StoreConfiguration(ctx, *store)
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "store configure: %s is not a valid store configuration:", *config)
+		for _, fe := range ae.Errors {
+			if fe.Field != "" {
+				fmt.Fprintf(&b, "\n  %s: %s", fe.Field, fe.Reason)
+			} else {
+				fmt.Fprintf(&b, "\n  %s", fe.Reason)
+			}
+		}
+		return errors.New(b.String())
+	}
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(settings)
 }
 
 // accessLog logs each API and page request (not the widget's static

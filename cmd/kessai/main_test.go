@@ -527,3 +527,104 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+func TestStoreConfigure(t *testing.T) {
+	clearEnv(t)
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		t.Helper()
+		p := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	runStore := func(args ...string) (map[string]any, error) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), append(append([]string{"store"}, args...), "--data", dir), &out, &errOut)
+		if err != nil {
+			if out.Len() > 0 {
+				t.Errorf("stdout after an error: %s", out.String())
+			}
+			return nil, err
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+			t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
+		}
+		return doc, nil
+	}
+
+	// A partial file: its keys change, the others keep their values.
+	doc, err := runStore("configure", "--config", write("a.json", `{"konbini_enabled": true, "card_brands": ["visa", "jcb"], "theme": {"main_color": "#000000"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc["name"] != server.DemoStoreName || doc["konbini_enabled"] != true || !reflect.DeepEqual(doc["card_brands"], []any{"visa", "jcb"}) ||
+		doc["subscriptions_enabled"] != true || doc["theme"].(map[string]any)["main_color"] != "#000000" ||
+		doc["theme"].(map[string]any)["main_background"] != "#FFFFFF" {
+		t.Fatalf("after configure: %v", doc)
+	}
+	doc, err = runStore("configure", "--config", write("b.json", `{"paidy_enabled": true, "name": "My shop"}`))
+	if err != nil || doc["konbini_enabled"] != true || doc["paidy_enabled"] != true || doc["name"] != "My shop" {
+		t.Fatalf("second configure: %v, %v", doc, err)
+	}
+	shown, err := runStore("show")
+	if err != nil || !reflect.DeepEqual(shown, doc) {
+		t.Fatalf("show = %v, %v\nwant %v", shown, err, doc)
+	}
+
+	// An invalid file names the bad fields and changes nothing.
+	_, err = runStore("configure", "--config", write("bad.json", `{"card_brands": ["visa", "amex"], "theme": {"main_color": "black"}, "konbini_enabled": false}`))
+	if err == nil || !strings.Contains(err.Error(), `card_brands: Unknown brand "amex"`) || !strings.Contains(err.Error(), `theme.main_color: "black" is not a hex colour`) {
+		t.Fatalf("invalid file: %v", err)
+	}
+	if again, _ := runStore("show"); !reflect.DeepEqual(again, doc) {
+		t.Errorf("an invalid file changed the configuration: %v", again)
+	}
+	for _, test := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"configure"}, "--config FILE is required"},
+		{[]string{"configure", "--config", filepath.Join(dir, "missing.json")}, "no such file"},
+		{[]string{"configure", "--config", write("c.json", `{"konbini_enabled": `)}, "not valid JSON"},
+		{[]string{"configure", "--config", write("d.json", `{"card_enabled": true}`), "--store", "00000000-0000-0000-0000-000000000000"}, "not found"},
+		{[]string{"show", "extra"}, "unexpected argument"},
+	} {
+		if _, err := runStore(test.args...); err == nil || !strings.Contains(err.Error(), test.want) {
+			t.Errorf("store %q: %v, want an error containing %q", test.args, err, test.want)
+		}
+	}
+
+	// The API of that data directory serves the configuration.
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"apptoken", "create", "--domain", "*", "--data", dir}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var tok server.AppTokenCreated
+	if err := json.Unmarshal(out.Bytes(), &tok); err != nil {
+		t.Fatal(err)
+	}
+	if doc, err := runStore("configure", "--store", tok.StoreID, "--config", write("e.json", `{"online_enabled": true}`)); err != nil || doc["online_enabled"] != true {
+		t.Fatalf("--store %s: %v, %v", tok.StoreID, doc, err)
+	}
+	srv, err := server.Open(server.Config{DataDir: dir, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	req := httptest.NewRequest("GET", "/checkout_info", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.JWT)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	var info api.CheckoutInfo
+	if err := json.Unmarshal(rec.Body.Bytes(), &info); err != nil || rec.Code != 200 {
+		t.Fatalf("checkout_info: %d %s", rec.Code, rec.Body)
+	}
+	if info.Name != "My shop" || !info.ConvenienceConfiguration.Enabled || !info.OnlineConfiguration.Enabled || !info.PaidyConfiguration.Enabled ||
+		info.Theme.Colors.MainColor != "#000000" || info.SupportedBrands[0].Brand != "visa" {
+		t.Errorf("checkout_info = %+v", info)
+	}
+}

@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -45,10 +46,99 @@ func testStores(t *testing.T, st domain.Storage) {
 		func() error { _, err := st.GetStore(ctx, "nope"); return err }(),
 		func() error { _, err := st.GetMerchant(ctx, "nope"); return err }(),
 		st.UpdateStore(ctx, &domain.Store{ID: "nope"}),
+		func() error { _, err := st.ResetStore(ctx, "nope"); return err }(),
 	} {
 		if !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("want ErrNotFound, got %v", err)
 		}
+	}
+	t.Run("Config", func(t *testing.T) { testStoreConfig(t, st) })
+	t.Run("Reset", func(t *testing.T) { testResetStore(t, st) })
+}
+
+// testStoreConfig: a configuration survives storage; keys missing from a
+// stored configuration read as their defaults.
+func testStoreConfig(t *testing.T, st domain.Storage) {
+	m := &domain.Merchant{ID: newID(), Name: "M", Email: "m@example.com", CreatedAt: base}
+	must(t, st.CreateMerchant(ctx, m))
+	if got, err := st.GetMerchant(ctx, m.ID); err != nil || got.Verified || got.Email != "m@example.com" {
+		t.Fatalf("GetMerchant = %+v, %v", got, err)
+	}
+	cfg := domain.DefaultStoreConfig()
+	cfg.KonbiniEnabled = true
+	cfg.KonbiniBrands = []string{"lawson"}
+	cfg.CardCountries = []string{"JP"}
+	cfg.LogoImage = nil
+	cfg.Theme.MainColor = "#000000"
+	cfg.InstallmentsMinChargeAmount = &domain.Money{Amount: 3000, Currency: "JPY"}
+	s := &domain.Store{ID: newID(), MerchantID: m.ID, Name: "C", Config: cfg, CreatedAt: base}
+	must(t, st.CreateStore(ctx, s))
+	got, err := st.GetStore(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Config, cfg) {
+		t.Fatalf("config after a round trip:\n got %+v\nwant %+v", got.Config, cfg)
+	}
+	// A zero configuration stays zero (every key is stored).
+	z := &domain.Store{ID: newID(), MerchantID: m.ID, Name: "Z", CreatedAt: base}
+	must(t, st.CreateStore(ctx, z))
+	if got, _ := st.GetStore(ctx, z.ID); got.Config.CardEnabled || got.Config.SubscriptionsEnabled || len(got.Config.CardBrands) != 0 {
+		t.Fatalf("zero config read back as %+v", got.Config)
+	}
+}
+
+// testResetStore: ResetStore empties a store's records, keeps the store,
+// its configuration and app tokens, and leaves other stores alone.
+func testResetStore(t *testing.T, st domain.Storage) {
+	f := newFixture(t, st)
+	f.store.Config.CardBrands = []string{"jcb"}
+	must(t, st.UpdateStore(ctx, f.store))
+	app := &domain.AppToken{ID: newID(), MerchantID: f.merchant.ID, StoreID: f.store.ID, Mode: api.ModeTest, SecretHash: "h", Active: true, CreatedAt: base}
+	must(t, st.CreateAppToken(ctx, app))
+	var mine, theirs []string
+	for i := range 3 {
+		tok := f.token(t, st, f.store, i, api.TokenTypeRecurring)
+		c := f.charge(t, st, tok, i, 100)
+		mine = append(mine, tok.ID, c.ID)
+	}
+	otherTok := f.token(t, st, f.other, 10, api.TokenTypeOneTime)
+	otherCharge := f.charge(t, st, otherTok, 11, 100)
+	theirs = append(theirs, otherTok.ID, otherCharge.ID)
+
+	deleted, err := st.ResetStore(ctx, f.store.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deleted["tokens"] != 3 || deleted["charges"] != 3 {
+		t.Fatalf("deleted = %v, want 3 tokens and 3 charges", deleted)
+	}
+	for _, id := range mine {
+		_, errT := st.GetToken(ctx, id)
+		_, errC := st.GetCharge(ctx, id)
+		if !errors.Is(errT, domain.ErrNotFound) || !errors.Is(errC, domain.ErrNotFound) {
+			t.Fatalf("record %s survived the reset (%v, %v)", id, errT, errC)
+		}
+	}
+	if _, err := st.GetToken(ctx, theirs[0]); err != nil {
+		t.Fatalf("the other store's token: %v", err)
+	}
+	if _, err := st.GetCharge(ctx, theirs[1]); err != nil {
+		t.Fatalf("the other store's charge: %v", err)
+	}
+	if s, err := st.GetStore(ctx, f.store.ID); err != nil || !slices.Equal(s.Config.CardBrands, []string{"jcb"}) {
+		t.Fatalf("store after reset = %+v, %v", s, err)
+	}
+	if a, err := st.GetAppToken(ctx, app.ID); err != nil || !a.Active {
+		t.Fatalf("app token after reset = %+v, %v", a, err)
+	}
+	if list, err := st.ListTokens(ctx, domain.TokenQuery{Scope: domain.Scope{MerchantID: f.merchant.ID, StoreID: f.store.ID}, Page: domain.Page{Limit: 10}}); err != nil || list.TotalHits != 0 {
+		t.Fatalf("token list after reset = %+v, %v", list, err)
+	}
+	// A second reset has nothing left to delete.
+	again, err := st.ResetStore(ctx, f.store.ID)
+	if err != nil || again["tokens"] != 0 || again["charges"] != 0 {
+		t.Fatalf("second reset = %v, %v", again, err)
 	}
 }
 
