@@ -8,8 +8,8 @@ import (
 )
 
 // WebhookEvent is the name of a webhook event, used in a webhook's
-// triggers and in the "event" of each delivery (docs/sandbox-api.md,
-// "Webhooks").
+// triggers and in the "event" of each delivery (docs/webhooks.md,
+// "Events").
 type WebhookEvent string
 
 // Webhook events.

@@ -13,7 +13,7 @@ import (
 )
 
 // webhookLimit is the number of webhooks a store (or a merchant, for
-// merchant-wide webhooks) may have (docs/webhooks.md, "Limits").
+// merchant-wide webhooks) may have (docs/webhooks.md, "Rules and errors").
 const webhookLimit = 20
 
 // maxAuthTokenLen bounds a webhook's auth_token.
