@@ -48,6 +48,9 @@ type Config struct {
 	// Now is the real time under the sandbox clock; nil means time.Now.
 	// Tests set it to hold real time still.
 	Now func() time.Time
+	// WebhookTimeout is how long a webhook receiver has to answer
+	// (docs/webhooks.md); 0 means DefaultWebhookTimeout (3 s).
+	WebhookTimeout time.Duration
 }
 
 // Server is the Kessai API server. Create it with Open and release it with
@@ -59,6 +62,7 @@ type Server struct {
 	delay        time.Duration
 	jwtKey       []byte
 	clock        *Clock
+	hooks        *webhookEngine // webhook delivery: HTTP client, workers
 	handler      http.Handler
 	routeTable   []Route
 
@@ -100,6 +104,7 @@ func New(cfg Config, st Storage) (*Server, error) {
 		delay:   cfg.ProcessingDelay,
 		changed: make(chan struct{}),
 		kick:    make(chan struct{}, 1),
+		hooks:   newWebhookEngine(cfg.WebhookTimeout),
 	}
 	s.clock = NewClock(cfg.Now, st, s.kickEngine)
 	if s.log == nil {
@@ -124,6 +129,7 @@ func New(cfg Config, st Storage) (*Server, error) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	s.hooks.ctx = ctx
 	s.wg.Add(1)
 	go s.engineLoop(ctx)
 	return s, nil

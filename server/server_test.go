@@ -27,7 +27,8 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 
 func openTest(t testing.TB, dir string) *Server {
 	t.Helper()
-	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger()})
+	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(),
+		WebhookTimeout: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

@@ -79,6 +79,7 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	if err := s.storage.CreateToken(ctx, tok); err != nil {
 		return 0, nil, err
 	}
+	s.emit(ctx, tok.StoreID, api.EventTokenCreated, s.tokenView(tok))
 	return http.StatusCreated, s.tokenView(tok), nil
 }
 
