@@ -48,6 +48,10 @@ type Config struct {
 	// Now is the real time under the sandbox clock; nil means time.Now.
 	// Tests set it to hold real time still.
 	Now func() time.Time
+	// LimitsOff switches every sandbox limit off: rate limits, charge
+	// frequency, card lock and daily test charges (kessai serve
+	// --limits=off; docs/limits.md). Idempotency keys still work.
+	LimitsOff bool
 }
 
 // Server is the Kessai API server. Create it with Open and release it with
@@ -73,7 +77,10 @@ type Server struct {
 	wg     sync.WaitGroup
 
 	setupMu sync.Mutex // serialises CreateAppToken/EnsureDemo
-	idemMu  sync.Mutex // serialises idempotent requests
+
+	idemLocks keyLocks     // one lock per idempotency key
+	rates     *rateLimiter // rate-limit buckets
+	limitsOff bool         // Config.LimitsOff
 }
 
 // Open opens the SQLite store in cfg.DataDir, runs migrations, loads (or
@@ -95,11 +102,13 @@ func Open(cfg Config) (*Server, error) {
 // owns and closes in Close).
 func New(cfg Config, st Storage) (*Server, error) {
 	s := &Server{
-		storage: st,
-		log:     cfg.Logger,
-		delay:   cfg.ProcessingDelay,
-		changed: make(chan struct{}),
-		kick:    make(chan struct{}, 1),
+		storage:   st,
+		log:       cfg.Logger,
+		delay:     cfg.ProcessingDelay,
+		changed:   make(chan struct{}),
+		kick:      make(chan struct{}, 1),
+		rates:     newRateLimiter(maxBuckets),
+		limitsOff: cfg.LimitsOff,
 	}
 	s.clock = NewClock(cfg.Now, st, s.kickEngine)
 	if s.log == nil {

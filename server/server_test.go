@@ -25,9 +25,11 @@ type testEnv struct {
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
+// openTest opens a server with the sandbox limits off, so that tests may
+// charge one card repeatedly; limits_test.go tests the limits.
 func openTest(t testing.TB, dir string) *Server {
 	t.Helper()
-	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger()})
+	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(), LimitsOff: true})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
