@@ -61,7 +61,10 @@ func (s *Server) checkChargeLimits(ctx context.Context, tok *domain.TxToken, c *
 		}
 		if l.ChargeCooldown > 0 {
 			n, err := s.storage.CountCharges(ctx, domain.ChargeCount{StoreID: c.StoreID, CardFingerprint: c.CardFingerprint,
-				Amount: &c.Amount, Currency: c.Currency, ExceptStatuses: notCharged, CreatedFrom: now.Add(-l.ChargeCooldown)})
+				Amount: &c.Amount, Currency: c.Currency, ExceptStatuses: notCharged,
+				// Within the cooldown: a charge exactly ChargeCooldown ago
+				// no longer counts (times are stored in microseconds).
+				CreatedFrom: now.Add(-l.ChargeCooldown + time.Microsecond)})
 			if err != nil {
 				return err
 			}

@@ -98,7 +98,8 @@ func (l *rateLimiter) take(now, real time.Time, keys ...bucketKey) (ok bool, rem
 			l.buckets[k] = b
 		}
 		if now.After(b.at) {
-			b.level = math.Min(k.class.capacity, b.level+now.Sub(b.at).Minutes()*k.class.perMinute)
+			// Multiply before dividing: 50 ms at 1200/min is exactly 1.
+			b.level = math.Min(k.class.capacity, b.level+float64(now.Sub(b.at))*k.class.perMinute/float64(time.Minute))
 		}
 		// A clock reset (sandbox) moves now back: refill from there on.
 		b.at = now
