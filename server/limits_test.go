@@ -63,8 +63,10 @@ type step struct {
 	code   string
 }
 
-func tok(name, card string) step      { return step{op: "token", name: name, card: card} }
-func bounded(name, usage string) step { return step{op: "token", name: name, card: "4000020000000000", usage: usage} }
+func tok(name, card string) step { return step{op: "token", name: name, card: card} }
+func bounded(name, usage string) step {
+	return step{op: "token", name: name, card: "4000020000000000", usage: usage}
+}
 func charge(name string, amount int) step {
 	return step{op: "charge", name: name, amount: amount}
 }
