@@ -2,23 +2,17 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"kessai/api"
-	"kessai/server/domain"
 )
 
 // maxBodyBytes is the request-body limit (api.md §5.3: 256 KB).
 const maxBodyBytes = 256 << 10
-
-// idempotencyTTL is how long a stored idempotent response is replayed.
-const idempotencyTTL = 24 * time.Hour
 
 // handlerFunc is an API handler: it returns the HTTP status and the value
 // to encode as JSON, or an error (an *api.Error for request errors).
@@ -124,13 +118,29 @@ func (s *Server) preflight(m *apiMux, w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// apiHandler serves a request whose caller is authenticated: the layers
+// of the handler chain that handle builds.
+type apiHandler func(w http.ResponseWriter, r *http.Request, p *principal)
+
 // handle registers an authenticated API route. public marks the routes a
 // secret-less (browser) app token may call (api.md §1.6); summary is its
-// line in docs/endpoints.md.
+// line in docs/endpoints.md. A request goes through a chain of layers:
+// authentication (and CORS) → rate limits → idempotency → fn, whose result
+// is written as JSON.
 func (s *Server) handle(m *apiMux, pattern string, public bool, summary string, fn handlerFunc) {
 	m.public[pattern] = public
 	s.routeTable = append(s.routeTable, Route{Pattern: pattern, Public: public, Summary: summary})
-	m.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	m.mux.Handle(pattern, s.authenticated(public, s.rateLimited(pattern, s.idempotent(s.serveJSON(fn)))))
+}
+
+// exposedHeaders are the response headers a browser may read (CORS).
+var exposedHeaders = strings.Join(append([]string{api.HeaderIdempotencyStatus}, rateLimitHeaders...), ", ")
+
+// authenticated is the first layer of the handler chain: it authenticates
+// the caller (authorize) and adds the CORS headers for a browser that
+// passed the domain check.
+func (s *Server) authenticated(public bool, next apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.authorize(r, public)
 		if err != nil {
 			s.writeError(w, r, err)
@@ -139,25 +149,25 @@ func (s *Server) handle(m *apiMux, pattern string, public bool, summary string, 
 		if !p.withSecret && p.origin != "" {
 			if o := r.Header.Get("Origin"); o != "" {
 				w.Header().Set("Access-Control-Allow-Origin", o)
-				w.Header().Set("Access-Control-Expose-Headers", api.HeaderIdempotencyStatus)
+				w.Header().Set("Access-Control-Expose-Headers", exposedHeaders)
 				w.Header().Add("Vary", "Origin")
 			}
 		}
-		if key := r.Header.Get(api.HeaderIdempotencyKey); key != "" {
-			if r.Method != http.MethodPost && r.Method != http.MethodPatch {
-				w.Header().Set(api.HeaderIdempotencyStatus, api.IdempotencyDisabled)
-			} else {
-				s.serveIdempotent(w, r, p, key, fn)
-				return
-			}
-		}
+		next(w, r, p)
+	})
+}
+
+// serveJSON is the last layer of the handler chain: it runs fn and writes
+// its result as JSON, or its error as an API error body.
+func (s *Server) serveJSON(fn handlerFunc) apiHandler {
+	return func(w http.ResponseWriter, r *http.Request, p *principal) {
 		status, body, err := fn(r, p)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 		writeJSON(w, status, body)
-	})
+	}
 }
 
 // authorize authenticates the request, applies the domain check to
@@ -184,61 +194,6 @@ func (s *Server) authorize(r *http.Request, public bool) (*principal, error) {
 		return nil, errPermissions
 	}
 	return p, nil
-}
-
-// serveIdempotent runs fn under an Idempotency-Key (api.md §5.1): a stored
-// response for the key is replayed; otherwise fn runs and its response
-// (status < 500) is stored.
-func (s *Server) serveIdempotent(w http.ResponseWriter, r *http.Request, p *principal, key string, fn handlerFunc) {
-	s.idemMu.Lock()
-	defer s.idemMu.Unlock()
-	ctx := r.Context()
-	scope := p.app.MerchantID + ":" + string(p.app.Mode)
-	idemStatus := api.IdempotencyStored
-	prev, err := s.storage.GetIdempotentResponse(ctx, scope, key)
-	switch {
-	case err == nil && s.clock.Now(p.app.StoreID).Sub(prev.CreatedAt) < idempotencyTTL:
-		if prev.Method != r.Method || prev.Path != r.URL.Path {
-			w.Header().Set(api.HeaderIdempotencyStatus, api.IdempotencyConflictingKey)
-			s.writeError(w, r, api.NewError(http.StatusConflict, api.CodeIdempotencyKeyConflict))
-			return
-		}
-		if !json.Valid(prev.Body) {
-			s.writeError(w, r, api.NewError(http.StatusInternalServerError, api.CodeUnableToGetIdempotentResult))
-			return
-		}
-		w.Header().Set(api.HeaderIdempotencyStatus, api.IdempotencyRetrieved)
-		writeRaw(w, prev.Status, prev.Body)
-		return
-	case err == nil, errors.Is(err, domain.ErrNotFound):
-	default:
-		s.log.Error("idempotency read failed", "err", err)
-		idemStatus = api.IdempotencyError
-	}
-
-	status, body, ferr := fn(r, p)
-	var raw []byte
-	if ferr != nil {
-		var ae *api.Error
-		if !errors.As(ferr, &ae) {
-			w.Header().Set(api.HeaderIdempotencyStatus, idemStatus)
-			s.writeError(w, r, ferr)
-			return
-		}
-		status, raw = ae.Status, mustJSON(ae.Body())
-	} else {
-		raw = mustJSON(body)
-	}
-	if idemStatus == api.IdempotencyStored && status < 500 {
-		rec := &domain.IdempotentResponse{Scope: scope, Key: key, Method: r.Method, Path: r.URL.Path,
-			Status: status, Body: raw, CreatedAt: s.clock.Now(p.app.StoreID)}
-		if err := s.storage.PutIdempotentResponse(context.WithoutCancel(ctx), rec); err != nil {
-			s.log.Error("idempotency write failed", "err", err)
-			idemStatus = api.IdempotencyError
-		}
-	}
-	w.Header().Set(api.HeaderIdempotencyStatus, idemStatus)
-	writeRaw(w, status, raw)
 }
 
 // writeError writes err as an API error body: an *api.Error with its own

@@ -51,6 +51,10 @@ type Config struct {
 	// WebhookTimeout is how long a webhook receiver has to answer
 	// (docs/webhooks.md); 0 means DefaultWebhookTimeout (3 s).
 	WebhookTimeout time.Duration
+	// LimitsOff switches every sandbox limit off: rate limits, charge
+	// frequency, card lock and daily test charges (kessai serve
+	// --limits=off; docs/limits.md). Idempotency keys still work.
+	LimitsOff bool
 }
 
 // Server is the Kessai API server. Create it with Open and release it with
@@ -77,7 +81,10 @@ type Server struct {
 	wg     sync.WaitGroup
 
 	setupMu sync.Mutex // serialises CreateAppToken/EnsureDemo
-	idemMu  sync.Mutex // serialises idempotent requests
+
+	idemLocks keyLocks     // one lock per idempotency key
+	rates     *rateLimiter // rate-limit buckets
+	limitsOff bool         // Config.LimitsOff
 }
 
 // Open opens the SQLite store in cfg.DataDir, runs migrations, loads (or
@@ -99,12 +106,14 @@ func Open(cfg Config) (*Server, error) {
 // owns and closes in Close).
 func New(cfg Config, st Storage) (*Server, error) {
 	s := &Server{
-		storage: st,
-		log:     cfg.Logger,
-		delay:   cfg.ProcessingDelay,
-		changed: make(chan struct{}),
-		kick:    make(chan struct{}, 1),
-		hooks:   newWebhookEngine(cfg.WebhookTimeout),
+		storage:   st,
+		log:       cfg.Logger,
+		delay:     cfg.ProcessingDelay,
+		changed:   make(chan struct{}),
+		kick:      make(chan struct{}, 1),
+		hooks:     newWebhookEngine(cfg.WebhookTimeout),
+		rates:     newRateLimiter(maxBuckets),
+		limitsOff: cfg.LimitsOff,
 	}
 	s.clock = NewClock(cfg.Now, st, s.kickEngine)
 	if s.log == nil {

@@ -25,26 +25,44 @@ type testEnv struct {
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
+// testConfig is the configuration of test servers: a short processing
+// delay and webhook timeout, and the sandbox limits off so that tests may
+// charge one card repeatedly (limits_test.go tests the limits).
+func testConfig(dir string) Config {
+	return Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(),
+		WebhookTimeout: 300 * time.Millisecond, LimitsOff: true}
+}
+
+// openTest opens a test server on dir.
 func openTest(t testing.TB, dir string) *Server {
 	t.Helper()
-	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(),
-		WebhookTimeout: 300 * time.Millisecond})
+	s, err := Open(testConfig(dir))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	return s
 }
 
-func newEnv(t testing.TB) *testEnv {
+// newEnv opens a test server with the demo store.
+func newEnv(t testing.TB) *testEnv { return newEnvWith(t, nil) }
+
+// newEnvWith opens a test server whose testConfig change adjusts.
+func newEnvWith(t testing.TB, change func(*Config)) *testEnv {
 	t.Helper()
-	dir := t.TempDir()
-	s := openTest(t, dir)
+	cfg := testConfig(t.TempDir())
+	if change != nil {
+		change(&cfg)
+	}
+	s, err := Open(cfg)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
 	t.Cleanup(func() { s.Close() })
 	demo, created, err := s.EnsureDemo(context.Background())
 	if err != nil || !created {
 		t.Fatalf("EnsureDemo: created=%v err=%v", created, err)
 	}
-	return &testEnv{t: t, s: s, dir: dir, demo: demo}
+	return &testEnv{t: t, s: s, dir: cfg.DataDir, demo: demo}
 }
 
 func (e *testEnv) secretAuth() string { return "Bearer " + e.demo.Secret + "." + e.demo.JWT }

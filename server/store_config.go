@@ -445,7 +445,8 @@ type isoDuration struct {
 
 func (d isoDuration) zero() bool { return d == isoDuration{} }
 
-// jst is Japan time, in which calendar units (years, months, days) of a
+// jst is Japan time: calendar days, weeks and months of the limits, and the
+// calendar units (years, months, days) of a
 // duration are counted.
 var jst = time.FixedZone("JST", 9*60*60)
 

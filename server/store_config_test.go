@@ -16,18 +16,7 @@ import (
 // clock moves time.
 func newEnvAt(t *testing.T, now time.Time) *testEnv {
 	t.Helper()
-	dir := t.TempDir()
-	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(),
-		Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	demo, created, err := s.EnsureDemo(context.Background())
-	if err != nil || !created {
-		t.Fatalf("EnsureDemo: created=%v err=%v", created, err)
-	}
-	return &testEnv{t: t, s: s, dir: dir, demo: demo}
+	return newEnvWith(t, func(c *Config) { c.Now = func() time.Time { return now } })
 }
 
 func (e *testEnv) demoStore() *domain.Store {

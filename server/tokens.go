@@ -76,6 +76,9 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	if err != nil {
 		return 0, nil, err
 	}
+	if err := s.checkCardLock(ctx, tok); err != nil {
+		return 0, nil, err
+	}
 	if err := s.storage.CreateToken(ctx, tok); err != nil {
 		return 0, nil, err
 	}

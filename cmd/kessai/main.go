@@ -1,7 +1,7 @@
 // Command kessai is the Kessai server: the UnivaPay-compatible checkout
 // widget and sandbox REST API in one binary.
 //
-//	kessai serve [--addr :8080] [--data ./kessai-data] [--public-url http://localhost:8080]
+//	kessai serve [--addr :8080] [--data ./kessai-data] [--public-url http://localhost:8080] [--limits on|off]
 //	kessai apptoken create --domain D [--domain D2 ...] [--mode test|live] [--store ID] [--data DIR]
 //	kessai store configure --config store.json [--store ID] [--data DIR]
 //	kessai store show [--store ID] [--data DIR]
@@ -82,7 +82,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", env("KESSAI_ADDR", ":8080"), "listen address (env KESSAI_ADDR)")
 	data := fs.String("data", env("KESSAI_DATA", "kessai-data"), "data directory; created if missing (env KESSAI_DATA)")
 	public := fs.String("public-url", env("KESSAI_PUBLIC_URL", ""), "URL the widget and API are reached at; default http://localhost:PORT (env KESSAI_PUBLIC_URL)")
+	limits := fs.String("limits", env("KESSAI_LIMITS", "on"), "on, or off to switch every sandbox limit off (rate limits, charge frequency, card lock, daily test charges) for load tests and fast CI suites; see docs/limits.md (env KESSAI_LIMITS)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	limitsOff, err := parseLimits(*limits)
+	if err != nil {
 		return err
 	}
 
@@ -97,7 +102,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	app, err := NewApp(ctx, Config{DataDir: *data, PublicURL: publicURL, Logger: log})
+	app, err := NewApp(ctx, Config{DataDir: *data, PublicURL: publicURL, Logger: log, LimitsOff: limitsOff})
 	if err != nil {
 		return err
 	}
@@ -107,6 +112,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "Example merchant pages (another origin, as a real shop would be):\n")
 	for _, p := range app.ExamplePages() {
 		fmt.Fprintf(stdout, "  %s\n", p)
+	}
+	if limitsOff {
+		fmt.Fprintf(stdout, "The sandbox limits are off (--limits=off): no rate limits, charge frequency limit, card lock or daily test-charge limit.\n")
 	}
 	if app.DemoCreated != nil {
 		b, _ := json.Marshal(app.DemoCreated)
@@ -126,6 +134,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer cancel()
 		return srv.Shutdown(shutdown)
 	}
+}
+
+// parseLimits reads the --limits value: "on" or "off"; it reports whether
+// the limits are off.
+func parseLimits(v string) (off bool, err error) {
+	switch v {
+	case "on":
+		return false, nil
+	case "off":
+		return true, nil
+	}
+	return false, fmt.Errorf("serve: --limits (env KESSAI_LIMITS) must be on or off, not %q", v)
 }
 
 func createAppToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -268,6 +288,8 @@ type Config struct {
 	Logger    *slog.Logger
 	// ProcessingDelay overrides the sandbox's pending time (tests).
 	ProcessingDelay time.Duration
+	// LimitsOff switches every sandbox limit off (--limits=off).
+	LimitsOff bool
 }
 
 // App is the whole server: API, widget and example merchant site, routed by
@@ -289,7 +311,8 @@ func NewApp(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil || pub.Scheme == "" || pub.Host == "" {
 		return nil, fmt.Errorf("invalid public URL %q", cfg.PublicURL)
 	}
-	api, err := server.Open(server.Config{DataDir: cfg.DataDir, PublicURL: cfg.PublicURL, Logger: cfg.Logger, ProcessingDelay: cfg.ProcessingDelay})
+	api, err := server.Open(server.Config{DataDir: cfg.DataDir, PublicURL: cfg.PublicURL, Logger: cfg.Logger,
+		ProcessingDelay: cfg.ProcessingDelay, LimitsOff: cfg.LimitsOff})
 	if err != nil {
 		return nil, err
 	}

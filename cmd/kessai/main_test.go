@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // clearEnv keeps the caller's KESSAI_* variables out of the flag defaults.
 func clearEnv(t *testing.T) {
-	for _, k := range []string{"KESSAI_ADDR", "KESSAI_DATA", "KESSAI_PUBLIC_URL"} {
+	for _, k := range []string{"KESSAI_ADDR", "KESSAI_DATA", "KESSAI_PUBLIC_URL", "KESSAI_LIMITS"} {
 		t.Setenv(k, "")
 	}
 }
@@ -202,7 +203,8 @@ func startApp(t *testing.T, dir string) *testApp {
 	srv := httptest.NewUnstartedServer(nil)
 	port := srv.Listener.Addr().(*net.TCPAddr).Port
 	public := "http://127.0.0.1:" + itoa(port)
-	app, err := NewApp(context.Background(), Config{DataDir: dir, PublicURL: public, Logger: quiet(), ProcessingDelay: time.Millisecond})
+	// The sandbox limits are off: the tests pay with one card repeatedly.
+	app, err := NewApp(context.Background(), Config{DataDir: dir, PublicURL: public, Logger: quiet(), ProcessingDelay: time.Millisecond, LimitsOff: true})
 	if err != nil {
 		srv.Close()
 		t.Fatalf("NewApp: %v", err)
@@ -626,5 +628,109 @@ func TestStoreConfigure(t *testing.T) {
 	if info.Name != "My shop" || !info.ConvenienceConfiguration.Enabled || !info.OnlineConfiguration.Enabled || !info.PaidyConfiguration.Enabled ||
 		info.Theme.Colors.MainColor != "#000000" || info.SupportedBrands[0].Brand != "visa" {
 		t.Errorf("checkout_info = %+v", info)
+	}
+}
+
+// serveDemo runs serve with args on a free port until the test ends and
+// returns its URL, the demo app token it printed and its stdout so far.
+func serveDemo(t *testing.T, args ...string) (string, server.AppTokenCreated, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, args...), pw, io.Discard)
+		pw.CloseWithError(io.EOF)
+		done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	var out bytes.Buffer
+	buf := make([]byte, 4096)
+	for !strings.Contains(out.String(), `"secret"`) {
+		n, err := pr.Read(buf)
+		out.Write(buf[:n])
+		if err != nil {
+			t.Fatalf("serve stopped early (%v); stdout:\n%s", err, out.String())
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	m := regexp.MustCompile(`at http://localhost:(\d+)`).FindStringSubmatch(out.String())
+	j := regexp.MustCompile(`\{"jwt".*\}`).FindString(out.String())
+	var demo server.AppTokenCreated
+	if m == nil || json.Unmarshal([]byte(j), &demo) != nil {
+		t.Fatalf("no URL or demo token in:\n%s", out.String())
+	}
+	return "http://127.0.0.1:" + m[1], demo, out.String()
+}
+
+// --limits=off (or KESSAI_LIMITS=off) switches the sandbox limits off; by
+// default they are on.
+func TestServeLimits(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		env    string
+		args   []string
+		limits bool
+	}{
+		{"default", "", nil, true},
+		{"--limits=on", "", []string{"--limits=on"}, true},
+		{"--limits=off", "", []string{"--limits=off"}, false},
+		{"KESSAI_LIMITS=off", "off", nil, false},
+		{"the flag wins over the environment", "off", []string{"--limits=on"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv("KESSAI_LIMITS", tc.env)
+			base, demo, out := serveDemo(t, tc.args...)
+			if said := strings.Contains(out, "limits are off"); said == tc.limits {
+				t.Errorf("stdout says the limits are off: %v\n%s", said, out)
+			}
+			// The exact-path burst is 10, refilled at 2 a second: 30 quick
+			// requests meet an empty bucket.
+			var codes []int
+			for range 30 {
+				req, _ := http.NewRequest("GET", base+"/checkout_info", nil)
+				req.Header.Set("Authorization", "Bearer "+demo.Secret+"."+demo.JWT)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				codes = append(codes, resp.StatusCode)
+				if h := resp.Header.Get("X-Remaining-Requests-Exact"); (h != "") != tc.limits {
+					t.Fatalf("X-Remaining-Requests-Exact %q with limits %v", h, tc.limits)
+				}
+			}
+			if limited := slices.Contains(codes, http.StatusTooManyRequests); limited != tc.limits {
+				t.Errorf("statuses %v; want limits %v", codes, tc.limits)
+			}
+		})
+	}
+}
+
+func TestServeLimitsRefusesOtherValues(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		args []string
+	}{
+		{"", []string{"--limits", "maybe"}},
+		{"", []string{"--limits="}},
+		{"OFF", nil},
+	} {
+		clearEnv(t)
+		t.Setenv("KESSAI_LIMITS", tc.env)
+		data := filepath.Join(t.TempDir(), "data")
+		err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, tc.args...), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "--limits") {
+			t.Errorf("%v (env %q): error %v, want one about --limits", tc.args, tc.env, err)
+		}
+		if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%v created %s", tc.args, data)
+		}
 	}
 }
