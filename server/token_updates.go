@@ -406,7 +406,13 @@ func (s *Server) handleUpdateToken(r *http.Request, p *principal) (int, any, err
 	}
 
 	before := mustJSON(tok)
-	prevCVV := tok.CVVAuth.Status
+	cvvStatus := func() api.CVVAuthorizeStatus {
+		if tok.CVVAuth.Status == nil {
+			return ""
+		}
+		return *tok.CVVAuth.Status
+	}
+	prevCVV := cvvStatus()
 	now := s.clock.Now(tok.StoreID)
 	if email != nil {
 		tok.Email = *email
@@ -446,7 +452,7 @@ func (s *Server) handleUpdateToken(r *http.Request, p *principal) (int, any, err
 	}
 	view := s.tokenView(tok)
 	s.emit(ctx, tok.StoreID, api.EventTokenUpdated, view)
-	if prevCVV != tok.CVVAuth.Status {
+	if prevCVV != cvvStatus() {
 		s.emit(ctx, tok.StoreID, api.EventTokenCVVAuthUpdated, view)
 	}
 	return http.StatusOK, view, nil
