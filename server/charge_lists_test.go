@@ -12,7 +12,7 @@ import (
 	"kessai/api"
 )
 
-func chargeIDs(cs ...api.Charge) []string {
+func chargeIDsOf(cs ...api.Charge) []string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, c.ID)
@@ -31,15 +31,15 @@ func TestChargeListFilters(t *testing.T) {
 	var c1 api.Charge
 	r.json(t, &c1)
 	e.advance(time.Hour)
-	c2 := e.chargeAmount(taro.ID, 5000)
+	c2 := e.chargeYen(taro.ID, 5000)
 	r = e.do("POST", "/charges", e.secretAuth(), `{"transaction_token_id":"`+taro.ID+`","amount":50,"currency":"usd"}`)
 	var usd api.Charge
 	r.json(t, &usd)
 	hanako := e.createTokenSpec(tokenSpec{number: "5555555555554444", typ: "one_time", email: "hanako@example.com", holder: "Hanako Suzuki",
 		month: "1", year: "2030"})
-	c3 := e.chargeAmount(hanako.ID, 2000)
+	c3 := e.chargeYen(hanako.ID, 2000)
 	e.advance(time.Hour)
-	c4 := e.chargeAmount(jiro.ID, 3000)
+	c4 := e.chargeYen(jiro.ID, 3000)
 	live, err := e.s.CreateAppToken(context.Background(), AppTokenInput{StoreID: e.demo.StoreID, Mode: "live"})
 	if err != nil {
 		t.Fatal(err)
@@ -59,39 +59,39 @@ func TestChargeListFilters(t *testing.T) {
 	card := func(last4, name, month, year string) string {
 		return "last_four=" + last4 + "&name=" + enc(name) + "&exp_month=" + month + "&exp_year=" + year
 	}
-	all := chargeIDs(c5, c4, c3, usd, c2, c1)
+	all := chargeIDsOf(c5, c4, c3, usd, c2, c1)
 	for _, tt := range []struct {
 		name, query string
 		want        []string
 	}{
 		{"no filter", "", all},
-		{"card", card("0000", "taro yamada", "12", "2099"), chargeIDs(usd, c2, c1)},
-		{"card, 2-digit year", card("0000", "TARO YAMADA", "12", "99"), chargeIDs(usd, c2, c1)},
+		{"card", card("0000", "taro yamada", "12", "2099"), chargeIDsOf(usd, c2, c1)},
+		{"card, 2-digit year", card("0000", "TARO YAMADA", "12", "99"), chargeIDsOf(usd, c2, c1)},
 		{"card, other name", card("0000", "TARO", "12", "2099"), nil},
 		{"card, other expiry", card("0000", "TARO YAMADA", "11", "2099"), nil},
 		{"card, other last four", card("4444", "TARO YAMADA", "12", "2099"), nil},
-		{"card of a one_time token", card("4444", "hanako suzuki", "01", "2030"), chargeIDs(c3)},
-		{"email", "email=" + enc("TARO@example.com"), chargeIDs(usd, c2, c1)},
-		{"phone", "phone=09012345678", chargeIDs(usd, c2, c1)},
-		{"phone with country code", "phone=" + enc("+1 802-985-4583"), chargeIDs(c4)},
-		{"amount_from exclusive", "amount_from=3000", chargeIDs(c5, c2)},
-		{"amount_to exclusive", "amount_to=2000", chargeIDs(usd, c1)},
-		{"amount range", "amount_from=999&amount_to=3000", chargeIDs(c3, c1)},
-		{"currency", "currency=usd", chargeIDs(usd)},
-		{"currency JPY", "currency=JPY", chargeIDs(c5, c4, c3, c2, c1)},
-		{"mode live", "mode=live", chargeIDs(c5)},
-		{"mode test", "mode=test", chargeIDs(c4, c3, usd, c2, c1)},
-		{"metadata", "metadata=" + enc("order:A-1"), chargeIDs(c1)},
-		{"transaction_token_id", "transaction_token_id=" + hanako.ID, chargeIDs(c3)},
-		{"from inclusive, to exclusive", "from=" + enc(c2.CreatedOn) + "&to=" + enc(c4.CreatedOn), chargeIDs(c3, usd, c2)},
-		{"and", "email=taro@example.com&currency=JPY&amount_to=5000", chargeIDs(c1)},
+		{"card of a one_time token", card("4444", "hanako suzuki", "01", "2030"), chargeIDsOf(c3)},
+		{"email", "email=" + enc("TARO@example.com"), chargeIDsOf(usd, c2, c1)},
+		{"phone", "phone=09012345678", chargeIDsOf(usd, c2, c1)},
+		{"phone with country code", "phone=" + enc("+1 802-985-4583"), chargeIDsOf(c4)},
+		{"amount_from exclusive", "amount_from=3000", chargeIDsOf(c5, c2)},
+		{"amount_to exclusive", "amount_to=2000", chargeIDsOf(usd, c1)},
+		{"amount range", "amount_from=999&amount_to=3000", chargeIDsOf(c3, c1)},
+		{"currency", "currency=usd", chargeIDsOf(usd)},
+		{"currency JPY", "currency=JPY", chargeIDsOf(c5, c4, c3, c2, c1)},
+		{"mode live", "mode=live", chargeIDsOf(c5)},
+		{"mode test", "mode=test", chargeIDsOf(c4, c3, usd, c2, c1)},
+		{"metadata", "metadata=" + enc("order:A-1"), chargeIDsOf(c1)},
+		{"transaction_token_id", "transaction_token_id=" + hanako.ID, chargeIDsOf(c3)},
+		{"from inclusive, to exclusive", "from=" + enc(c2.CreatedOn) + "&to=" + enc(c4.CreatedOn), chargeIDsOf(c3, usd, c2)},
+		{"and", "email=taro@example.com&currency=JPY&amount_to=5000", chargeIDsOf(c1)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, total := e.listIDs("/stores/"+e.demo.StoreID+"/charges?"+tt.query, e.secretAuth())
+			got, total := e.pageIDs("/stores/"+e.demo.StoreID+"/charges?"+tt.query, e.secretAuth())
 			if !slices.Equal(got, tt.want) || total != len(tt.want) {
 				t.Fatalf("got %v (total %d), want %v", got, total, tt.want)
 			}
-			if got, _ := e.listIDs("/charges?"+tt.query, e.secretAuth()); !slices.Equal(got, tt.want) {
+			if got, _ := e.pageIDs("/charges?"+tt.query, e.secretAuth()); !slices.Equal(got, tt.want) {
 				t.Fatalf("GET /charges: got %v, want %v", got, tt.want)
 			}
 		})
@@ -130,7 +130,7 @@ func TestChargeListPagination(t *testing.T) {
 	tok := e.createToken("4000020000000000", "recurring")
 	var want []string // newest first
 	for i := range 25 {
-		c := e.chargeAmount(tok.ID, 1000+i)
+		c := e.chargeYen(tok.ID, 1000+i)
 		want = append([]string{c.ID}, want...)
 	}
 	path := "/stores/" + e.demo.StoreID + "/charges?limit=10"
@@ -159,7 +159,7 @@ func TestChargeListPagination(t *testing.T) {
 	if !slices.Equal(got, want) || !slices.Equal(more, []bool{true, true, false}) {
 		t.Fatalf("pages = %v (has_more %v)\nwant %v", got, more, want)
 	}
-	asc, _ := e.listIDs("/stores/"+e.demo.StoreID+"/charges?limit=100&cursor_direction=asc", e.secretAuth())
+	asc, _ := e.pageIDs("/stores/"+e.demo.StoreID+"/charges?limit=100&cursor_direction=asc", e.secretAuth())
 	slices.Reverse(asc)
 	if !slices.Equal(asc, want) {
 		t.Fatalf("ascending = %v", asc)
@@ -193,9 +193,9 @@ func TestChargeListItemShape(t *testing.T) {
 
 func TestChargeAccess(t *testing.T) {
 	e := newEnv(t)
-	c := e.chargeAmount(e.createToken("4000020000000000", "recurring").ID, 1000)
+	c := e.chargeYen(e.createToken("4000020000000000", "recurring").ID, 1000)
 	base := "/stores/" + e.demo.StoreID + "/charges"
-	otherID, otherAuth := e.otherStore("other")
+	otherID, otherAuth := e.addStore("other")
 	for _, tt := range []struct{ name, method, path, body string }{
 		{"store list", "GET", base, ""},
 		{"merchant list", "GET", "/charges", ""},
@@ -218,10 +218,10 @@ func TestChargeAccess(t *testing.T) {
 			wantError(t, e.do(tt.method, tt.path, otherAuth, tt.body), 404, api.CodeNotFound)
 		})
 	}
-	if ids, total := e.listIDs("/charges", otherAuth); len(ids) != 0 || total != 0 {
+	if ids, total := e.pageIDs("/charges", otherAuth); len(ids) != 0 || total != 0 {
 		t.Errorf("other store lists %v", ids)
 	}
-	if ids, _ := e.listIDs("/charges", e.secretAuth()); !slices.Equal(ids, []string{c.ID}) {
+	if ids, _ := e.pageIDs("/charges", e.secretAuth()); !slices.Equal(ids, []string{c.ID}) {
 		t.Errorf("own list %v", ids)
 	}
 }
@@ -287,8 +287,8 @@ func TestChargeUpdate(t *testing.T) {
 
 func TestChargeIssuerTokens(t *testing.T) {
 	e := newEnv(t)
-	pending := e.chargeAmount(e.createToken("4000020000000000", "one_time").ID, 1000)
-	done := e.pollCharge(e.chargeAmount(e.createToken("4000020000000000", "one_time").ID, 1001).ID)
+	pending := e.chargeYen(e.createToken("4000020000000000", "one_time").ID, 1000)
+	done := e.pollCharge(e.chargeYen(e.createToken("4000020000000000", "one_time").ID, 1001).ID)
 	notAwaiting := api.FieldError{Reason: api.ReasonInvalidChargeStatus}
 	for _, c := range []api.Charge{pending, done} {
 		base := "/stores/" + e.demo.StoreID + "/charges/" + c.ID
@@ -305,7 +305,7 @@ func TestChargeIssuerTokens(t *testing.T) {
 
 func TestBankTransferLedgers(t *testing.T) {
 	e := newEnv(t)
-	c := e.chargeAmount(e.createToken("4000020000000000", "one_time").ID, 1000)
+	c := e.chargeYen(e.createToken("4000020000000000", "one_time").ID, 1000)
 	r := e.do("GET", "/stores/"+e.demo.StoreID+"/charges/"+c.ID+"/bank_transfer_ledgers", e.secretAuth(), "")
 	if r.code != 200 || strings.TrimSpace(string(r.body)) != `{"items":[],"has_more":false,"total_hits":0}` {
 		t.Fatalf("ledgers of a card charge: %d %s", r.code, r.body)

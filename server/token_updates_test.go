@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +49,7 @@ func (e *testEnv) createTokenSpecAs(auth string, sp tokenSpec) api.TransactionTo
 
 // otherStore creates a second store of the demo merchant and returns its
 // ID and the Authorization header (with secret) of an app token for it.
-func (e *testEnv) otherStore(name string) (string, string) {
+func (e *testEnv) addStore(name string) (string, string) {
 	e.t.Helper()
 	ctx := context.Background()
 	shops, _ := e.s.storage.ListStores(ctx)
@@ -65,7 +66,7 @@ func (e *testEnv) otherStore(name string) (string, string) {
 }
 
 // listIDs GETs a list and returns the IDs of its items, newest first.
-func (e *testEnv) listIDs(path, auth string) (ids []string, total int) {
+func (e *testEnv) pageIDs(path, auth string) (ids []string, total int) {
 	e.t.Helper()
 	r := e.do("GET", path, auth, "")
 	if r.code != http.StatusOK {
@@ -138,18 +139,18 @@ func TestTokenListFilters(t *testing.T) {
 		{"and", "cardholder=yamada&type=subscription", tokIDs(jiro)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, total := e.listIDs(store+"?"+tt.query, e.secretAuth())
+			got, total := e.pageIDs(store+"?"+tt.query, e.secretAuth())
 			if !slices.Equal(got, tt.want) || total != len(tt.want) {
 				t.Fatalf("got %v (total %d), want %v", got, total, tt.want)
 			}
 			// The merchant-wide route filters the same way.
-			if got, _ := e.listIDs("/tokens?"+tt.query, e.secretAuth()); !slices.Equal(got, tt.want) {
+			if got, _ := e.pageIDs("/tokens?"+tt.query, e.secretAuth()); !slices.Equal(got, tt.want) {
 				t.Fatalf("GET /tokens: got %v, want %v", got, tt.want)
 			}
 		})
 	}
 	// The phone number matches digits of the country code + local number.
-	if got, _ := e.listIDs(store+"?phone_number=8109012345678", e.secretAuth()); !slices.Equal(got, tokIDs(taro)) {
+	if got, _ := e.pageIDs(store+"?phone_number=8109012345678", e.secretAuth()); !slices.Equal(got, tokIDs(taro)) {
 		t.Errorf("phone with country code: %v", got)
 	}
 }
@@ -216,7 +217,7 @@ func TestTokenListPagination(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("pages = %v\nwant %v", got, want)
 	}
-	asc, _ := e.listIDs(path+"?limit=100&cursor_direction=asc", e.secretAuth())
+	asc, _ := e.pageIDs(path+"?limit=100&cursor_direction=asc", e.secretAuth())
 	slices.Reverse(asc)
 	if !slices.Equal(asc, want) {
 		t.Fatalf("ascending = %v", asc)
@@ -302,12 +303,12 @@ func TestTokenListAccess(t *testing.T) {
 	wantError(t, e.do("GET", store+"?customer_id="+customer+"&type=recurring", e.publicAuth(), "", "Origin", "https://evil.example"), 401, api.CodeInvalidDomain)
 
 	// Another store's lists: its own tokens only; this store's path is 404.
-	otherID, otherAuth := e.otherStore("other")
+	otherID, otherAuth := e.addStore("other")
 	wantError(t, e.do("GET", store, otherAuth, ""), 404, api.CodeNotFound)
-	if ids, _ := e.listIDs("/tokens", otherAuth); len(ids) != 0 {
+	if ids, _ := e.pageIDs("/tokens", otherAuth); len(ids) != 0 {
 		t.Errorf("other store sees %v", ids)
 	}
-	if ids, _ := e.listIDs("/stores/"+otherID+"/tokens", otherAuth); len(ids) != 0 {
+	if ids, _ := e.pageIDs("/stores/"+otherID+"/tokens", otherAuth); len(ids) != 0 {
 		t.Errorf("other store sees %v", ids)
 	}
 }
@@ -363,7 +364,7 @@ func TestTokenUpdateErrors(t *testing.T) {
 	e := newEnv(t)
 	tok := e.createToken("4000020000000000", "recurring")
 	path := "/stores/" + e.demo.StoreID + "/tokens/" + tok.ID
-	_, otherAuth := e.otherStore("other")
+	_, otherAuth := e.addStore("other")
 	live, err := e.s.CreateAppToken(context.Background(), AppTokenInput{StoreID: e.demo.StoreID, Mode: "live"})
 	if err != nil {
 		t.Fatal(err)
@@ -444,8 +445,8 @@ func TestTokenCVVUpdate(t *testing.T) {
 		t.Fatal("CVV window open after 5 minutes")
 	}
 	// A charge uses the CVV up.
-	wantCode(t, e.do("PATCH", path, e.publicAuth(), `{"data":{"cvv":"4567"}}`), 200)
-	e.chargeAmount(tok.ID, 1001)
+	mustStatus(t, e.do("PATCH", path, e.publicAuth(), `{"data":{"cvv":"4567"}}`), 200)
+	e.chargeYen(tok.ID, 1001)
 	if window() {
 		t.Fatal("CVV window open after a charge")
 	}
@@ -513,9 +514,9 @@ func TestTokenCVVReauthorization(t *testing.T) {
 func TestTokenDelete(t *testing.T) {
 	e := newEnv(t)
 	tok := e.createToken("4000020000000000", "recurring")
-	c := e.chargeAmount(tok.ID, 1234)
+	c := e.chargeYen(tok.ID, 1234)
 	path := "/stores/" + e.demo.StoreID + "/tokens/" + tok.ID
-	_, otherAuth := e.otherStore("other")
+	_, otherAuth := e.addStore("other")
 	wantError(t, e.do("DELETE", path, e.publicAuth(), ""), 403, api.CodeInvalidPermissions)
 	wantError(t, e.do("DELETE", path, otherAuth, ""), 404, api.CodeNotFound)
 	r := e.do("DELETE", path, e.secretAuth(), "")
@@ -530,10 +531,10 @@ func TestTokenDelete(t *testing.T) {
 	if got := e.pollCharge(c.ID); got.TransactionTokenID != tok.ID || got.Status != api.ChargeSuccessful {
 		t.Errorf("charge after token delete: %+v", got)
 	}
-	if ids, _ := e.listIDs("/stores/"+e.demo.StoreID+"/charges?transaction_token_id="+tok.ID, e.secretAuth()); !slices.Equal(ids, []string{c.ID}) {
+	if ids, _ := e.pageIDs("/stores/"+e.demo.StoreID+"/charges?transaction_token_id="+tok.ID, e.secretAuth()); !slices.Equal(ids, []string{c.ID}) {
 		t.Errorf("charges of the deleted token: %v", ids)
 	}
-	if ids, _ := e.listIDs("/stores/"+e.demo.StoreID+"/tokens", e.secretAuth()); len(ids) != 0 {
+	if ids, _ := e.pageIDs("/stores/"+e.demo.StoreID+"/tokens", e.secretAuth()); len(ids) != 0 {
 		t.Errorf("deleted token listed: %v", ids)
 	}
 }
@@ -564,10 +565,10 @@ func TestTokenRenew(t *testing.T) {
 		t.Error("the replaced token is still active")
 	}
 	wantError(t, e.do("POST", "/charges", e.secretAuth(), `{"transaction_token_id":"`+old.ID+`","amount":1000,"currency":"JPY"}`), 400, api.CodeRecurringTokenDisabled)
-	if got := e.pollCharge(e.chargeAmount(renewed.ID, 2000).ID); got.Status != api.ChargeSuccessful {
+	if got := e.pollCharge(e.chargeYen(renewed.ID, 2000).ID); got.Status != api.ChargeSuccessful {
 		t.Errorf("charge on the renewed token: %s", got.Status)
 	}
-	if ids, _ := e.listIDs("/stores/"+e.demo.StoreID+"/tokens?previous_transaction_token_id="+old.ID, e.secretAuth()); !slices.Equal(ids, []string{renewed.ID}) {
+	if ids, _ := e.pageIDs("/stores/"+e.demo.StoreID+"/tokens?previous_transaction_token_id="+old.ID, e.secretAuth()); !slices.Equal(ids, []string{renewed.ID}) {
 		t.Errorf("previous_transaction_token_id filter: %v", ids)
 	}
 
@@ -584,7 +585,7 @@ func TestTokenRenew(t *testing.T) {
 		{"one_time token", oneTime.ID, e.secretAuth(), `{"data":{"cardholder":"A B","exp_month":1,"exp_year":2099}}`, 400, api.CodeInvalidTokenType, nil},
 		{"missing fields", renewed.ID, e.secretAuth(), `{"data":{}}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("data.cardholder", api.ReasonRequiredValue), fe("data.exp_month", api.ReasonRequiredValue), fe("data.exp_year", api.ReasonRequiredValue)}},
-		{"expired", renewed.ID, e.secretAuth(), `{"data":{"cardholder":"A B","exp_month":1,"exp_year":` + strconvI(year-1) + `}}`, 400, api.CodeValidationError,
+		{"expired", renewed.ID, e.secretAuth(), `{"data":{"cardholder":"A B","exp_month":1,"exp_year":` + strconv.Itoa(year-1) + `}}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("data.exp_year", api.ReasonInvalidCardExpiration)}},
 		{"bad month and e-mail", renewed.ID, e.secretAuth(), `{"data":{"email":"x","cardholder":"A B","exp_month":13,"exp_year":2099}}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("data.email", api.ReasonInvalidFormatEmail), fe("data.exp_month", api.ReasonInvalidCardExpiration)}},
@@ -605,7 +606,7 @@ func TestTokenThreeDSIssuerToken(t *testing.T) {
 		wantError(t, e.do("GET", path, auth, ""), 400, api.CodeValidationError, api.FieldError{Reason: api.ReasonInvalidThreeDSStatus})
 	}
 	wantError(t, e.do("GET", "/stores/"+e.demo.StoreID+"/tokens/"+newID()+"/three_ds/issuer_token", e.secretAuth(), ""), 404, api.CodeNotFound)
-	_, otherAuth := e.otherStore("other")
+	_, otherAuth := e.addStore("other")
 	wantError(t, e.do("GET", path, otherAuth, ""), 404, api.CodeNotFound)
 
 	// The answer for a step awaiting the buyer: the sandbox ACS page.
@@ -617,20 +618,18 @@ func TestTokenThreeDSIssuerToken(t *testing.T) {
 	}
 }
 
-func wantCode(t *testing.T, r resp, code int) {
+func mustStatus(t *testing.T, r resp, code int) {
 	t.Helper()
 	if r.code != code {
 		t.Fatalf("status %d, want %d: %s", r.code, code, r.body)
 	}
 }
 
-func strconvI(n int) string { b, _ := json.Marshal(n); return string(b) }
-
 // chargeAmount creates a charge of amount yen on a token (distinct amounts
 // keep clear of the charge-frequency limit).
-func (e *testEnv) chargeAmount(tokenID string, amount int) api.Charge {
+func (e *testEnv) chargeYen(tokenID string, amount int) api.Charge {
 	e.t.Helper()
-	r := e.do("POST", "/charges", e.secretAuth(), `{"transaction_token_id":"`+tokenID+`","amount":`+strconvI(amount)+`,"currency":"JPY"}`)
+	r := e.do("POST", "/charges", e.secretAuth(), `{"transaction_token_id":"`+tokenID+`","amount":`+strconv.Itoa(amount)+`,"currency":"JPY"}`)
 	if r.code != http.StatusCreated {
 		e.t.Fatalf("POST /charges: %d %s", r.code, r.body)
 	}

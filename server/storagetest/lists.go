@@ -264,6 +264,8 @@ func testChargeFilters(t *testing.T, st domain.Storage) {
 	ft := newFilterTokens(t, st)
 	f := ft.f
 	store := domain.Scope{MerchantID: f.merchant.ID, StoreID: f.store.ID}
+	ptr := func(v string) *string { return &v }
+	num := func(v int64) *int64 { return &v }
 	mk := func(tok *domain.TxToken, n int, amount int64, currency string, edit func(*domain.Charge)) *domain.Charge {
 		at := base.Add(time.Duration(n) * time.Second)
 		c := &domain.Charge{ID: newID(), StoreID: tok.StoreID, MerchantID: tok.MerchantID, TokenID: tok.ID, TokenType: tok.Type,
@@ -277,11 +279,11 @@ func testChargeFilters(t *testing.T, st domain.Storage) {
 	}
 	taro1 := mk(ft.taro, 10, 1000, "JPY", nil)
 	taro2 := mk(ft.taro, 11, 5000, "USD", func(c *domain.Charge) {
-		c.ChargedAmount, c.ChargedCurrency = ptr(int64(750000)), ptr("JPY")
+		c.ChargedAmount, c.ChargedCurrency = num(750000), ptr("JPY")
 		c.Metadata.SetString("order", "B-2")
 	})
 	hanako := mk(ft.hanako, 12, 2000, "JPY", nil)
-	jiro := mk(ft.jiro, 13, 3000, "EUR", func(c *domain.Charge) { c.ChargedAmount, c.ChargedCurrency = ptr(int64(480000)), ptr("JPY") })
+	jiro := mk(ft.jiro, 13, 3000, "EUR", func(c *domain.Charge) { c.ChargedAmount, c.ChargedCurrency = num(480000), ptr("JPY") })
 	renewed := mk(ft.renewed, 14, 100, "JPY", func(c *domain.Charge) { c.SubscriptionID = ptr(newID()) })
 	otherStore := mk(ft.otherStores, 15, 1000, "JPY", nil)
 	at := func(n int) *time.Time { v := base.Add(time.Duration(n) * time.Second); return &v }
@@ -339,5 +341,3 @@ func testChargeFilters(t *testing.T, st domain.Storage) {
 		t.Fatalf("deleted token's charge by transaction_token_id: %d", l.TotalHits)
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
