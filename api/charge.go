@@ -91,3 +91,21 @@ type AppTokenClaims struct {
 	Version    int      `json:"version"`
 	JTI        string   `json:"jti"`
 }
+
+// ReasonInvalidChargeStatus: the charge is not in the status the request
+// needs (an issuer token exists only while a charge is awaiting).
+const ReasonInvalidChargeStatus = "INVALID_CHARGE_STATUS"
+
+// ChargeListItem is an item of GET /stores/{storeId}/charges and GET
+// /charges: the charge plus the merchant and store names.
+type ChargeListItem struct {
+	Charge
+	MerchantName string `json:"merchant_name"`
+	StoreName    string `json:"store_name"`
+}
+
+// ChargeUpdateRequest is the body of PATCH /stores/{storeId}/charges/{id}:
+// metadata only, merged into the charge's metadata.
+type ChargeUpdateRequest struct {
+	Metadata Metadata `json:"metadata"`
+}

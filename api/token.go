@@ -14,11 +14,14 @@ type TransactionToken struct {
 	// UsageLimit is set for recurring tokens only (null = unlimited).
 	UsageLimit *UsageLimit `json:"usage_limit"`
 	// Confirmed is always null.
-	Confirmed  *bool     `json:"confirmed"`
-	Metadata   Metadata  `json:"metadata"`
-	CreatedOn  string    `json:"created_on"`
-	UpdatedOn  string    `json:"updated_on"`
-	LastUsedOn *string   `json:"last_used_on"`
+	Confirmed  *bool    `json:"confirmed"`
+	Metadata   Metadata `json:"metadata"`
+	CreatedOn  string   `json:"created_on"`
+	UpdatedOn  string   `json:"updated_on"`
+	LastUsedOn *string  `json:"last_used_on"`
+	// PreviousID is the token this one replaced (POST
+	// /stores/{storeId}/tokens/{id}/renew); absent otherwise.
+	PreviousID *string   `json:"previous_id,omitempty"`
 	Data       TokenData `json:"data"`
 }
 
@@ -155,4 +158,108 @@ type CVVAuthorizeRequest struct {
 type ThreeDSTokenRequest struct {
 	Enabled          *FlexBool `json:"enabled,omitempty"`
 	RedirectEndpoint string    `json:"redirect_endpoint,omitempty"`
+}
+
+// ReasonInvalidThreeDSStatus: a 3-D Secure issuer token was requested while
+// the 3-D Secure step is not awaiting the buyer.
+const ReasonInvalidThreeDSStatus = "INVALID_THREE_DS_STATUS"
+
+// TokenListItem is an item of GET /stores/{storeId}/tokens and GET /tokens:
+// the token without data, plus the merchant and store names and user_data.
+// Data is set only in the secret-less list of a customer's recurring tokens
+// (the widget's saved cards), with the masked card.
+type TokenListItem struct {
+	ID           string           `json:"id"`
+	StoreID      string           `json:"store_id"`
+	Email        string           `json:"email"`
+	PaymentType  PaymentType      `json:"payment_type"`
+	Active       bool             `json:"active"`
+	Mode         Mode             `json:"mode"`
+	Type         TokenType        `json:"type"`
+	UsageLimit   *UsageLimit      `json:"usage_limit"`
+	Confirmed    *bool            `json:"confirmed"`
+	Metadata     Metadata         `json:"metadata"`
+	CreatedOn    string           `json:"created_on"`
+	UpdatedOn    string           `json:"updated_on"`
+	LastUsedOn   *string          `json:"last_used_on"`
+	PreviousID   *string          `json:"previous_id,omitempty"`
+	MerchantName string           `json:"merchant_name"`
+	StoreName    string           `json:"store_name"`
+	UserData     TokenUserData    `json:"user_data"`
+	Data         *TokenMaskedData `json:"data,omitempty"`
+}
+
+// TokenUserData is user_data of a token list item; the cardholder name is
+// lower-cased.
+type TokenUserData struct {
+	CardholderName  *string `json:"cardholder_name"`
+	Email           string  `json:"email"`
+	Brand           *string `json:"brand"`
+	Gateway         *string `json:"gateway"`
+	ServiceProvider *string `json:"service_provider"`
+}
+
+// TokenMaskedData is data of a secret-less token list item: what a buyer
+// needs to recognise a saved card, nothing more.
+type TokenMaskedData struct {
+	Card *TokenMaskedCard `json:"card,omitempty"`
+}
+
+// TokenMaskedCard is the masked card of a saved card.
+type TokenMaskedCard struct {
+	Cardholder string `json:"cardholder"`
+	Brand      string `json:"brand"`
+	LastFour   string `json:"last_four"`
+	ExpMonth   int    `json:"exp_month"`
+	ExpYear    int    `json:"exp_year"`
+}
+
+// TokenUpdateRequest is the body of PATCH /stores/{storeId}/tokens/{id}.
+// Absent fields are left unchanged; an empty string clears a billing field.
+type TokenUpdateRequest struct {
+	Email *string `json:"email,omitempty"`
+	// Cardholder at the top level is an alias of Data.Cardholder.
+	Cardholder *string          `json:"cardholder,omitempty"`
+	Metadata   Metadata         `json:"metadata,omitempty"`
+	Data       *TokenUpdateData `json:"data,omitempty"`
+}
+
+// TokenUpdateData is data of PATCH /stores/{storeId}/tokens/{id}. CardNumber,
+// ExpMonth and ExpYear cannot change: they are accepted only when equal to
+// the stored card.
+type TokenUpdateData struct {
+	CVV         *FlexString         `json:"cvv,omitempty"`
+	Cardholder  *string             `json:"cardholder,omitempty"`
+	CardNumber  *string             `json:"card_number,omitempty"`
+	ExpMonth    *FlexString         `json:"exp_month,omitempty"`
+	ExpYear     *FlexString         `json:"exp_year,omitempty"`
+	Line1       *string             `json:"line1,omitempty"`
+	Line2       *string             `json:"line2,omitempty"`
+	State       *string             `json:"state,omitempty"`
+	City        *string             `json:"city,omitempty"`
+	Country     *string             `json:"country,omitempty"`
+	Zip         *string             `json:"zip,omitempty"`
+	PhoneNumber *PhoneNumberRequest `json:"phone_number,omitempty"`
+}
+
+// TokenRenewRequest is the body of POST /stores/{storeId}/tokens/{id}/renew
+// (the SDK's transactionTokens.renew): the new cardholder and expiry of a
+// recurring card token, and optionally new billing details.
+type TokenRenewRequest struct {
+	Data TokenRenewData `json:"data"`
+}
+
+// TokenRenewData is data of TokenRenewRequest.
+type TokenRenewData struct {
+	Email       *string             `json:"email,omitempty"`
+	Cardholder  string              `json:"cardholder"`
+	ExpMonth    FlexString          `json:"exp_month"`
+	ExpYear     FlexString          `json:"exp_year"`
+	Line1       *string             `json:"line1,omitempty"`
+	Line2       *string             `json:"line2,omitempty"`
+	State       *string             `json:"state,omitempty"`
+	City        *string             `json:"city,omitempty"`
+	Country     *string             `json:"country,omitempty"`
+	Zip         *string             `json:"zip,omitempty"`
+	PhoneNumber *PhoneNumberRequest `json:"phone_number,omitempty"`
 }

@@ -346,4 +346,5 @@ func (s *Server) runDueCharges(ctx context.Context, storeID string, now time.Tim
 func (s *Server) chargeRoutes(m *apiMux) {
 	s.handle(m, "POST /charges", true, "Create a charge with a one_time or recurring token.", s.handleCreateCharge)
 	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}", true, "Get a charge; ?polling=true waits up to 3 s for it to leave pending.", s.handleGetCharge)
+	s.chargeReadRoutes(m)
 }

@@ -53,23 +53,14 @@ func (s *Server) routes() http.Handler {
 	s.webhookRoutes(m)
 	s.merchantRoutes(m)
 	s.sandboxRoutes(m)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveHTTP(m, w, r) })
+	return doubleSlashFix(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveHTTP(m, w, r) }))
 }
 
 var probeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete}
 
-// serveHTTP normalises the path (doubled slashes from SDKs that build
-// endpoint + "/path"), answers CORS preflights and turns unknown routes into
-// JSON 404/405 errors before dispatching to the mux.
+// serveHTTP answers CORS preflights and turns unknown routes into JSON
+// 404/405 errors before dispatching to the mux.
 func (s *Server) serveHTTP(m *apiMux, w http.ResponseWriter, r *http.Request) {
-	if strings.Contains(r.URL.Path, "//") {
-		p := r.URL.Path
-		for strings.Contains(p, "//") {
-			p = strings.ReplaceAll(p, "//", "/")
-		}
-		r.URL.Path = p
-		r.URL.RawPath = ""
-	}
 	if r.Method == http.MethodOptions {
 		s.preflight(m, w, r)
 		return
@@ -219,6 +210,10 @@ func mustJSON(v any) []byte {
 func writeJSON(w http.ResponseWriter, status int, v any) { writeRaw(w, status, mustJSON(v)) }
 
 func writeRaw(w http.ResponseWriter, status int, body []byte) {
+	if status == http.StatusNoContent {
+		w.WriteHeader(status) // 204 carries no body (DELETE)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(body)

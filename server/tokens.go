@@ -360,6 +360,7 @@ func (s *Server) tokenView(t *domain.TxToken) *api.TransactionToken {
 		Metadata:    t.Metadata,
 		CreatedOn:   api.FormatTime(t.CreatedAt),
 		UpdatedOn:   api.FormatTime(t.UpdatedAt),
+		PreviousID:  t.PreviousID,
 	}
 	if v.Metadata == nil {
 		v.Metadata = api.Metadata{}
@@ -419,4 +420,21 @@ func (s *Server) cardFingerprint(number string) string {
 func (s *Server) tokenRoutes(m *apiMux) {
 	s.handle(m, "POST /tokens", true, "Create a transaction token (card data only from the widget or with the secret).", s.handleCreateToken)
 	s.handle(m, "GET /stores/{storeId}/tokens/{id}", true, "Get a transaction token.", s.handleGetToken)
+	s.tokenManagementRoutes(m)
+}
+
+// cvvWindow is how long a CVV sent with PATCH /stores/{storeId}/tokens/{id}
+// stays usable (docs/tokens-and-lists.md, "The CVV window").
+const cvvWindow = 5 * time.Minute
+
+// cvvWindowOpen reports whether tok holds a CVV for its next charge: one
+// sent within the last 5 minutes and not yet used by a charge. The
+// recurring CVV confirmation (RECURRING_USAGE_REQUIRES_CVV) accepts a
+// charge while it is open.
+func (s *Server) cvvWindowOpen(tok *domain.TxToken) bool {
+	at := tok.CVVProvidedAt
+	if at == nil || (tok.LastUsedAt != nil && tok.LastUsedAt.After(*at)) {
+		return false
+	}
+	return s.clock.Now(tok.StoreID).Before(at.Add(cvvWindow))
 }

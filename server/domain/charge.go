@@ -43,22 +43,30 @@ type Charge struct {
 	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
-// ChargeQuery filters a list of charges (docs/api.md, "Lists").
+// ChargeQuery filters a list of charges (docs/tokens-and-lists.md, "Charge
+// list"). Empty fields do not filter; all filters are ANDed. The card,
+// e-mail and phone filters look at the charge's transaction token, so they
+// no longer find the charges of a deleted token.
 type ChargeQuery struct {
 	Scope
 	Page
 	Filters
 	TransactionTokenID string
 	SubscriptionID     string
-	// Card filters: all four or none.
+	// Card filters: all four or none. Name matches the whole cardholder
+	// name, ignoring case.
 	LastFour          string
 	Name              string
 	ExpMonth, ExpYear int
-	Email             string
-	Phone             string
-	// AmountFrom < amount < AmountTo.
+	// Email matches the token's whole address, ignoring case.
+	Email string
+	// Phone (digits only) matches the token's billing phone number as
+	// TokenQuery.PhoneNumber does.
+	Phone string
+	// AmountFrom < amount < AmountTo (the requested amount).
 	AmountFrom, AmountTo *int64
-	Currency             string
+	// Currency matches the requested or the charged currency.
+	Currency string
 }
 
 // ChargeStorage persists charges.

@@ -65,23 +65,39 @@ type TxToken struct {
 	CreatedAt               time.Time       `json:"created_at"`
 	UpdatedAt               time.Time       `json:"updated_at"`
 	LastUsedAt              *time.Time      `json:"last_used_at,omitempty"`
+	// CVVProvidedAt is when a CVV was last sent with PATCH
+	// /stores/{storeId}/tokens/{id}: it stays valid for 5 minutes and is
+	// used up by the next charge (a LastUsedAt after it).
+	CVVProvidedAt *time.Time `json:"cvv_provided_at,omitempty"`
+	// PreviousID is the token this one replaced (renew).
+	PreviousID *string `json:"previous_id,omitempty"`
 }
 
-// TokenQuery filters a list of transaction tokens (docs/api.md, "Lists").
+// TokenQuery filters a list of transaction tokens (docs/tokens-and-lists.md,
+// "Token list"). Empty fields do not filter; all filters are ANDed.
 type TokenQuery struct {
 	Scope
 	Page
 	Filters
-	ID           string
-	ShortID      string // the last 6 characters of the ID
-	Type         api.TokenType
-	Email        string
-	Cardholder   string
-	CardExp      string // yyyy-MM
+	ID      string
+	ShortID string // the last 6 characters of the ID
+	Type    api.TokenType
+	// Email matches the whole address, ignoring case.
+	Email string
+	// Cardholder matches a part of the card's name, ignoring case.
+	Cardholder string
+	CardExp    string // yyyy-MM
+	// CardLastFour is the card's last four digits.
 	CardLastFour string
-	PhoneNumber  string
-	Brand        string
-	CustomerID   string // metadata univapay-customer-id
+	// PhoneNumber (digits only) matches the billing phone number, with or
+	// without its country code, ignoring separators.
+	PhoneNumber string
+	// Brand is the card brand (visa, …).
+	Brand       string
+	CustomerID  string // metadata univapay-customer-id
+	PaymentType api.PaymentType
+	PreviousID  string // the token a renewed token replaced
+	ActiveOnly  bool
 }
 
 // TokenStorage persists transaction tokens.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"kessai/server/domain"
@@ -90,7 +91,7 @@ func (d *DB) ListCharges(ctx context.Context, q domain.ChargeQuery) (domain.List
 	w.scope(q.Scope)
 	w.filters(q.Filters)
 	if q.TransactionTokenID != "" {
-		w.add("token_id = ?", q.TransactionTokenID)
+		w.add("token_id = ?", strings.ToLower(q.TransactionTokenID))
 	}
 	if q.SubscriptionID != "" {
 		w.add("subscription_id = ?", q.SubscriptionID)
@@ -103,6 +104,18 @@ func (d *DB) ListCharges(ctx context.Context, q domain.ChargeQuery) (domain.List
 	}
 	if q.AmountTo != nil {
 		w.add("json_extract(data, '$.amount') < ?", *q.AmountTo)
+	}
+	if q.LastFour != "" {
+		w.add("json_extract(data, '$.last_four') = ?", q.LastFour)
+	}
+	// The card's name and expiry, the e-mail and the phone number are the
+	// token's: match the charges whose token matches.
+	m := tokenMatch{email: q.Email, cardholder: q.Name, expMonth: q.ExpMonth, expYear: q.ExpYear, phone: q.Phone}
+	if !m.empty() {
+		var tw where
+		tw.scope(q.Scope)
+		tokenFilters(&tw, m)
+		w.add("token_id IN (SELECT id FROM tokens"+tw.sql()+")", tw.args...)
 	}
 	return page[domain.Charge](ctx, d.db, "charges", w, q.Page)
 }
