@@ -195,7 +195,7 @@ func TestChargeAccess(t *testing.T) {
 	e := newEnv(t)
 	c := e.chargeYen(e.createToken("4000020000000000", "recurring").ID, 1000)
 	base := "/stores/" + e.demo.StoreID + "/charges"
-	otherID, otherAuth := e.addStore("other")
+	otherID, otherAuth := e.otherStore("other")
 	for _, tt := range []struct{ name, method, path, body string }{
 		{"store list", "GET", base, ""},
 		{"merchant list", "GET", "/charges", ""},

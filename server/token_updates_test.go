@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"kessai/api"
-	"kessai/server/domain"
 )
 
 // tokenSpec describes a card token to create with the secret.
@@ -47,22 +46,12 @@ func (e *testEnv) createTokenSpecAs(auth string, sp tokenSpec) api.TransactionTo
 	return tok
 }
 
-// otherStore creates a second store of the demo merchant and returns its
-// ID and the Authorization header (with secret) of an app token for it.
-func (e *testEnv) addStore(name string) (string, string) {
+// otherStore adds a second store to the demo merchant and returns its ID
+// and the Authorization header (with secret) of an app token for it.
+func (e *testEnv) otherStore(name string) (string, string) {
 	e.t.Helper()
-	ctx := context.Background()
-	shops, _ := e.s.storage.ListStores(ctx)
-	shop := &domain.Store{ID: newID(), MerchantID: shops[0].MerchantID, Name: name, CreatedAt: time.Now().UTC(),
-		Config: domain.StoreConfig{CardEnabled: true, CardBrands: []string{api.BrandVisa}, RecurringTokenPrivilege: api.RecurringInfinite}}
-	if err := e.s.storage.CreateStore(ctx, shop); err != nil {
-		e.t.Fatal(err)
-	}
-	other, err := e.s.CreateAppToken(ctx, AppTokenInput{StoreID: shop.ID, Domains: []string{"*"}})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return shop.ID, "Bearer " + other.Secret + "." + other.JWT
+	other := e.addStore(e.demoStore().MerchantID, name, "test")
+	return other.StoreID, secretAuthOf(other)
 }
 
 // listIDs GETs a list and returns the IDs of its items, newest first.
@@ -303,7 +292,7 @@ func TestTokenListAccess(t *testing.T) {
 	wantError(t, e.do("GET", store+"?customer_id="+customer+"&type=recurring", e.publicAuth(), "", "Origin", "https://evil.example"), 401, api.CodeInvalidDomain)
 
 	// Another store's lists: its own tokens only; this store's path is 404.
-	otherID, otherAuth := e.addStore("other")
+	otherID, otherAuth := e.otherStore("other")
 	wantError(t, e.do("GET", store, otherAuth, ""), 404, api.CodeNotFound)
 	if ids, _ := e.pageIDs("/tokens", otherAuth); len(ids) != 0 {
 		t.Errorf("other store sees %v", ids)
@@ -364,7 +353,7 @@ func TestTokenUpdateErrors(t *testing.T) {
 	e := newEnv(t)
 	tok := e.createToken("4000020000000000", "recurring")
 	path := "/stores/" + e.demo.StoreID + "/tokens/" + tok.ID
-	_, otherAuth := e.addStore("other")
+	_, otherAuth := e.otherStore("other")
 	live, err := e.s.CreateAppToken(context.Background(), AppTokenInput{StoreID: e.demo.StoreID, Mode: "live"})
 	if err != nil {
 		t.Fatal(err)
@@ -516,7 +505,7 @@ func TestTokenDelete(t *testing.T) {
 	tok := e.createToken("4000020000000000", "recurring")
 	c := e.chargeYen(tok.ID, 1234)
 	path := "/stores/" + e.demo.StoreID + "/tokens/" + tok.ID
-	_, otherAuth := e.addStore("other")
+	_, otherAuth := e.otherStore("other")
 	wantError(t, e.do("DELETE", path, e.publicAuth(), ""), 403, api.CodeInvalidPermissions)
 	wantError(t, e.do("DELETE", path, otherAuth, ""), 404, api.CodeNotFound)
 	r := e.do("DELETE", path, e.secretAuth(), "")
@@ -606,7 +595,7 @@ func TestTokenThreeDSIssuerToken(t *testing.T) {
 		wantError(t, e.do("GET", path, auth, ""), 400, api.CodeValidationError, api.FieldError{Reason: api.ReasonInvalidThreeDSStatus})
 	}
 	wantError(t, e.do("GET", "/stores/"+e.demo.StoreID+"/tokens/"+newID()+"/three_ds/issuer_token", e.secretAuth(), ""), 404, api.CodeNotFound)
-	_, otherAuth := e.addStore("other")
+	_, otherAuth := e.otherStore("other")
 	wantError(t, e.do("GET", path, otherAuth, ""), 404, api.CodeNotFound)
 
 	// The answer for a step awaiting the buyer: the sandbox ACS page.
