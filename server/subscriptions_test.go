@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -62,7 +64,9 @@ func (e *testEnv) createSub(tokenID, extra string) api.Subscription {
 	return v
 }
 
-func (e *testEnv) subPath(id string) string { return "/stores/" + e.demo.StoreID + "/subscriptions/" + id }
+func (e *testEnv) subPath(id string) string {
+	return "/stores/" + e.demo.StoreID + "/subscriptions/" + id
+}
 
 func (e *testEnv) getSub(id string, polling bool) api.Subscription {
 	e.t.Helper()
@@ -972,5 +976,27 @@ func TestSubscriptionDueForEngine(t *testing.T) {
 	due, _ = e.s.storage.ListDueSubscriptions(ctx, e.demo.StoreID, *st.DueAt)
 	if len(due) != 1 || due[0].ID != sub.ID || due[0].NextPayment.Index != 1 {
 		t.Fatalf("due = %+v", due)
+	}
+}
+
+// DELETE answers 204 with no body over a real connection.
+func TestSubscriptionDeleteNoContent(t *testing.T) {
+	e := newEnv(t)
+	sub := e.createSub(e.createToken(cardOK, "subscription").ID, "")
+	srv := httptest.NewServer(e.s.Handler())
+	defer srv.Close()
+	req, _ := http.NewRequest("DELETE", srv.URL+e.subPath(sub.ID), nil)
+	req.Header.Set("Authorization", e.secretAuth())
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusNoContent || len(body) != 0 {
+		t.Fatalf("DELETE: %d %q", res.StatusCode, body)
+	}
+	if got := e.getSub(sub.ID, false); got.Status != api.SubscriptionCanceled {
+		t.Errorf("status %s", got.Status)
 	}
 }
