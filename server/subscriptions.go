@@ -483,9 +483,11 @@ func (s *Server) subscriptionChargeChanged(ctx context.Context, prev, c *domain.
 	if prev != nil && prev.Status == c.Status {
 		return
 	}
+	// Events are fired under subMu too, so that they are in the order of
+	// the changes.
 	s.subMu.Lock()
+	defer s.subMu.Unlock()
 	sub, events, err := s.followCharge(ctx, prev, c)
-	s.subMu.Unlock()
 	if err != nil {
 		if ctx.Err() == nil {
 			s.log.Error("subscription follows charge", "charge_id", c.ID, "err", err)
@@ -819,15 +821,15 @@ func (s *Server) updateSubscription(ctx context.Context, p *principal, id string
 
 	s.subMu.Lock()
 	res, err := s.applyUpdate(ctx, p, id, upd, termination)
+	if err == nil && res.suspended {
+		s.subscriptionEvent(ctx, api.EventSubscriptionSuspended, subscriptionView(res.sub))
+	}
 	s.subMu.Unlock()
 	if err != nil {
 		return 0, nil, err
 	}
 	sub := res.sub
 	s.notifyChange()
-	if res.suspended {
-		s.subscriptionEvent(ctx, api.EventSubscriptionSuspended, subscriptionView(sub))
-	}
 	if res.retry != nil {
 		// unconfirmed + a new token: the first payment again, at once.
 		if err := s.startFirstCharge(ctx, sub, res.retry); err != nil {
@@ -1029,14 +1031,14 @@ func (s *Server) handleDeleteSubscription(r *http.Request, p *principal) (int, a
 	ctx := r.Context()
 	s.subMu.Lock()
 	sub, canceled, err := s.cancelSubscription(ctx, p, r.PathValue("id"))
+	if canceled {
+		s.subscriptionEvent(ctx, api.EventSubscriptionCanceled, subscriptionView(sub))
+	}
 	s.subMu.Unlock()
 	if err != nil {
 		return 0, nil, err
 	}
 	s.notifyChange()
-	if canceled {
-		s.subscriptionEvent(ctx, api.EventSubscriptionCanceled, subscriptionView(sub))
-	}
 	return http.StatusNoContent, nil, nil
 }
 

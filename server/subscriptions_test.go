@@ -27,15 +27,18 @@ const (
 
 // eventLog records the subscription events of the tests.
 type eventLog struct {
-	mu     sync.Mutex
-	events map[string][]api.WebhookEvent // subscription ID → events
+	mu      sync.Mutex
+	events  map[string][]api.WebhookEvent // subscription ID → events
+	changed chan struct{}                 // closed and replaced at each event
 }
 
 func recordEvents(t *testing.T) *eventLog {
-	l := &eventLog{events: map[string][]api.WebhookEvent{}}
+	l := &eventLog{events: map[string][]api.WebhookEvent{}, changed: make(chan struct{})}
 	h := func(ev api.WebhookEvent, v *api.Subscription) {
 		l.mu.Lock()
 		l.events[v.ID] = append(l.events[v.ID], ev)
+		close(l.changed)
+		l.changed = make(chan struct{})
 		l.mu.Unlock()
 	}
 	subscriptionEventHook.Store(&h)
@@ -43,10 +46,24 @@ func recordEvents(t *testing.T) *eventLog {
 	return l
 }
 
-func (l *eventLog) of(id string) []api.WebhookEvent {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return slices.Clone(l.events[id])
+// of returns the events of a subscription once there are at least n (an
+// event may be fired by the engine just after the change it reports is
+// visible), or after a second.
+func (l *eventLog) of(id string, n int) []api.WebhookEvent {
+	deadline := time.After(time.Second)
+	for {
+		l.mu.Lock()
+		got, changed := slices.Clone(l.events[id]), l.changed
+		l.mu.Unlock()
+		if len(got) >= n {
+			return got
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			return got
+		}
+	}
 }
 
 func subBody(tokenID, extra string) string {
@@ -348,7 +365,7 @@ func TestSubscriptionStates(t *testing.T) {
 			if sub.Status != tt.status {
 				t.Fatalf("status = %s, want %s", sub.Status, tt.status)
 			}
-			if got := events.of(sub.ID); !slices.Equal(got, tt.events) {
+			if got := events.of(sub.ID, len(tt.events)); !slices.Equal(got, tt.events) {
 				t.Errorf("events = %v, want %v", got, tt.events)
 			}
 			if tt.check != nil {
@@ -380,7 +397,7 @@ func TestSubscriptionFreeFirstPayment(t *testing.T) {
 	if st := e.storedSub(sub.ID); st.DueAt == nil {
 		t.Error("no due time for the schedule engine")
 	}
-	if got := events.of(sub.ID); !slices.Equal(got, []api.WebhookEvent{api.EventSubscriptionCreated}) {
+	if got := events.of(sub.ID, 1); !slices.Equal(got, []api.WebhookEvent{api.EventSubscriptionCreated}) {
 		t.Errorf("events %v", got)
 	}
 	// A failed CVV authorization never completes.
