@@ -853,7 +853,9 @@ func TestNonUniqueActiveSubscriptionToken(t *testing.T) {
 	wantError(t, e.do("POST", "/tokens", e.secretAuth(), cardTokenBody(cardOK, "subscription")), 409, api.CodeNonUniqueActiveToken)
 	e.advance(5*time.Minute + time.Second) // second expired unused
 	e.createToken(cardOK, "subscription")
-	_ = second
+	if b := e.do("POST", "/subscriptions", e.secretAuth(), subBody(second.ID, "")).errBody(t); b.Code != api.CodeTransactionTokenExpired {
+		t.Errorf("expired token: %+v", b)
+	}
 }
 
 // Polling waits for the first charge; GET without polling may still show
