@@ -100,11 +100,15 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 }
 
 // startCharge checks that tok can pay c now, fills in what the charge takes
-// from its token, stores it pending (consuming a one-time or subscription
-// token) and schedules its settlement. c carries what the caller decided:
-// amount, currency, capture, metadata, a subscription ID, …
+// from its token, stores it pending (consuming a one-time token) and
+// schedules its settlement. c carries what the caller decided: amount,
+// currency, capture, metadata, a subscription ID, …
 func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain.Charge) error {
+	// A subscription token belongs to the subscription that consumed it
+	// (docs/subscriptions.md): its charges use it for the subscription's life.
+	owned := c.SubscriptionID != nil && tok.Type == api.TokenTypeSubscription
 	switch {
+	case owned:
 	case !tok.Active && tok.LastUsedAt != nil && tok.Type != api.TokenTypeRecurring:
 		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
 	case s.tokenExpired(tok):
@@ -155,7 +159,7 @@ func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain
 	if err := s.checkChargeLimits(ctx, tok, c); err != nil {
 		return err
 	}
-	consume := tok.Type != api.TokenTypeRecurring
+	consume := tok.Type != api.TokenTypeRecurring && !owned
 	if err := s.storage.CreateCharge(ctx, c, tok.ID, consume); err != nil {
 		if errors.Is(err, domain.ErrTokenInactive) {
 			return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)

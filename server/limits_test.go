@@ -59,7 +59,7 @@ func bounded(name, usage string) step {
 func charge(name string, amount int) step {
 	return step{op: "charge", name: name, amount: amount}
 }
-func advance(d time.Duration) step { return step{op: "advance", d: d} }
+func advanceBy(d time.Duration) step { return step{op: "advance", d: d} }
 func setClock(t time.Time) step    { return step{op: "set", at: t} }
 
 func (s step) fails(status int, code string) step { s.status, s.code = status, code; return s }
@@ -71,7 +71,7 @@ func (s step) locked() step                       { return s.fails(403, api.Code
 func failures(name string, n int) []step {
 	var out []step
 	for range n {
-		out = append(out, charge(name, 1000), advance(time.Second))
+		out = append(out, charge(name, 1000), advanceBy(time.Second))
 	}
 	return out
 }
@@ -150,8 +150,8 @@ func TestChargeLimits(t *testing.T) {
 	}{
 		{"cooldown: same card and amount within 30s", limits{}, steps(
 			tok("a", "4000020000000000"), charge("a", 1000),
-			advance(29*time.Second), charge("a", 1000).tooQuick(),
-			advance(time.Second), charge("a", 1000))},
+			advanceBy(29*time.Second), charge("a", 1000).tooQuick(),
+			advanceBy(time.Second), charge("a", 1000))},
 		{"cooldown: another token of the same card", limits{}, steps(
 			tok("a", "4000020000000000"), tok("b", "4000020000000000"),
 			charge("a", 1000), charge("b", 1000).tooQuick())},
@@ -159,13 +159,13 @@ func TestChargeLimits(t *testing.T) {
 			tok("a", "4000020000000000"), tok("b", "4242424242424242"),
 			charge("a", 1000), charge("a", 1001), charge("b", 1000))},
 		{"cooldown: a declined charge does not count", limits{}, steps(
-			tok("a", "4111111111111111"), charge("a", 1000), advance(time.Second), charge("a", 1000))},
+			tok("a", "4111111111111111"), charge("a", 1000), advanceBy(time.Second), charge("a", 1000))},
 		{"cooldown: a pending charge counts", limits{}, steps(
 			tok("a", "4111111111111111"), charge("a", 1000), charge("a", 1000).tooQuick())},
 		{"cooldown: set per store", limits{ChargeCooldown: str("PT5S")}, steps(
 			tok("a", "4000020000000000"), charge("a", 1000),
-			advance(4*time.Second), charge("a", 1000).tooQuick(),
-			advance(time.Second), charge("a", 1000))},
+			advanceBy(4*time.Second), charge("a", 1000).tooQuick(),
+			advanceBy(time.Second), charge("a", 1000))},
 		{"cooldown: PT0S switches it off", limits{ChargeCooldown: str("PT0S")}, steps(
 			tok("a", "4000020000000000"), charge("a", 1000), charge("a", 1000))},
 
@@ -187,7 +187,7 @@ func TestChargeLimits(t *testing.T) {
 			setClock(time.Date(2031, 1, 1, 0, 0, 0, 0, jst)), charge("a", 2000))},
 		{"bounded token: a declined charge leaves the period unused", limits{}, steps(setClock(monday),
 			bounded("a", "daily"), step{op: "token", name: "bad", card: "4111111111111111", usage: "daily"},
-			charge("bad", 1000), advance(time.Second), charge("bad", 2000))},
+			charge("bad", 1000), advanceBy(time.Second), charge("bad", 2000))},
 
 		{"daily test charges", limits{DailyTestCharges: num(3), ChargeCooldown: str("PT0S")}, steps(setClock(monday),
 			tok("a", "4000020000000000"), charge("a", 1000), charge("a", 1000), charge("a", 1000),
@@ -201,18 +201,18 @@ func TestChargeLimits(t *testing.T) {
 			tok("bad", "4111111111111111"), failures("bad", 5),
 			charge("bad", 1000).locked(), tok("again", "4111111111111111").locked(),
 			tok("good", "4000020000000000"), charge("good", 1000),
-			advance(2*time.Hour-2*time.Second), charge("bad", 1000).locked(),
-			advance(time.Second), tok("again", "4111111111111111"), charge("bad", 1000))},
+			advanceBy(2*time.Hour-2*time.Second), charge("bad", 1000).locked(),
+			advanceBy(time.Second), tok("again", "4111111111111111"), charge("bad", 1000))},
 		{"card lock: 4 failures do not lock", limits{}, steps(
 			tok("bad", "4111111111111111"), failures("bad", 4), charge("bad", 1000))},
 		{"card lock: 5 failures over more than 30 min do not lock", limits{}, steps(
 			tok("bad", "4111111111111111"),
-			charge("bad", 1000), advance(10*time.Minute), charge("bad", 1000), advance(10*time.Minute),
-			charge("bad", 1000), advance(10*time.Minute), charge("bad", 1000), advance(10*time.Minute),
-			charge("bad", 1000), advance(time.Second), charge("bad", 1000))},
+			charge("bad", 1000), advanceBy(10*time.Minute), charge("bad", 1000), advanceBy(10*time.Minute),
+			charge("bad", 1000), advanceBy(10*time.Minute), charge("bad", 1000), advanceBy(10*time.Minute),
+			charge("bad", 1000), advanceBy(time.Second), charge("bad", 1000))},
 		{"card lock: set per store", limits{CardLockFailures: num(2), CardLockDuration: str("PT10M")}, steps(
 			tok("bad", "4111111111111111"), failures("bad", 2), charge("bad", 1000).locked(),
-			advance(10*time.Minute), charge("bad", 1000))},
+			advanceBy(10*time.Minute), charge("bad", 1000))},
 		{"card lock: 0 failures switch it off", limits{CardLockFailures: num(0)}, steps(
 			tok("bad", "4111111111111111"), failures("bad", 6), charge("bad", 1000))},
 	}

@@ -72,6 +72,7 @@ type Server struct {
 
 	settleMu sync.Mutex // serialises charge settlement
 	jobMu    sync.Mutex // one engine pass at a time
+	subMu    sync.Mutex // serialises read-modify-write of subscriptions
 
 	changeMu sync.Mutex
 	changed  chan struct{} // closed and replaced whenever a charge changes

@@ -79,6 +79,16 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	if err := s.checkCardLock(ctx, tok); err != nil {
 		return 0, nil, err
 	}
+	// One active subscription token per card (docs/subscriptions.md).
+	if tok.Type == api.TokenTypeSubscription && tok.Card != nil {
+		dup, err := s.storage.ActiveSubscriptionTokenExists(ctx, tok.StoreID, tok.Card.Fingerprint, tok.CreatedAt.Add(-oneTimeTokenTTL))
+		if err != nil {
+			return 0, nil, err
+		}
+		if dup {
+			return 0, nil, api.NewError(http.StatusConflict, api.CodeNonUniqueActiveToken)
+		}
+	}
 	if err := s.storage.CreateToken(ctx, tok); err != nil {
 		return 0, nil, err
 	}
