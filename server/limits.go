@@ -16,7 +16,6 @@ import (
 // they hold for every process sharing the storage, and are set per store
 // (domain.LimitsConfig). Config.LimitsOff switches them all off.
 
-
 // notCharged are the statuses of charges that took no money: they do not
 // count for the charge frequency.
 var notCharged = []api.ChargeStatus{api.ChargeFailed, api.ChargeError}

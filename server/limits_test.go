@@ -60,7 +60,7 @@ func charge(name string, amount int) step {
 	return step{op: "charge", name: name, amount: amount}
 }
 func advanceBy(d time.Duration) step { return step{op: "advance", d: d} }
-func setClock(t time.Time) step    { return step{op: "set", at: t} }
+func setClock(t time.Time) step      { return step{op: "set", at: t} }
 
 func (s step) fails(status int, code string) step { s.status, s.code = status, code; return s }
 func (s step) tooQuick() step                     { return s.fails(400, api.CodeChargeTooQuick) }

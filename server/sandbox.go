@@ -35,26 +35,24 @@ type SandboxClock struct {
 }
 
 func (s *Server) clockView(storeID string) SandboxClock {
-	return SandboxClock{Now: api.FormatTime(s.clock.Now(storeID)), Offset: formatISODuration(s.clock.Offset(storeID))}
+	return SandboxClock{Now: api.FormatTime(s.clock.Now(storeID)), Offset: api.DurationOf(s.clock.Offset(storeID)).String()}
 }
 
 func (s *Server) handleGetClock(r *http.Request, p *principal) (int, any, error) {
 	return http.StatusOK, s.clockView(p.app.StoreID), nil
 }
 
-// parseClockDuration parses the duration of POST /sandbox/clock/advance:
-// ISO-8601 (P1M, PT36H, P1DT12H) or a Go duration (36h, 90m, 1h30m).
-func parseClockDuration(v string) (isoDuration, bool) {
-	v = strings.TrimSpace(v)
-	if strings.HasPrefix(strings.ToUpper(v), "P") {
-		d, err := parseISODuration(v)
-		return d, err == nil
+// clockTarget returns the time POST /sandbox/clock/advance moves a clock
+// at now to: duration is ISO-8601 (P1M, PT36H, P1DT12H; calendar units in
+// Japan time) or a Go duration (36h, 90m, 1h30m).
+func clockTarget(now time.Time, duration string) (time.Time, bool) {
+	duration = strings.TrimSpace(duration)
+	if strings.HasPrefix(strings.ToUpper(duration), "P") {
+		d, ok := api.ParseDuration(duration)
+		return addInJapan(d, now), ok
 	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		return isoDuration{}, false
-	}
-	return isoDuration{clock: d}, true
+	d, err := time.ParseDuration(duration)
+	return now.Add(d), err == nil && d >= 0
 }
 
 func (s *Server) handleAdvanceClock(r *http.Request, p *principal) (int, any, error) {
@@ -67,11 +65,11 @@ func (s *Server) handleAdvanceClock(r *http.Request, p *principal) (int, any, er
 	if req.Duration == nil || strings.TrimSpace(*req.Duration) == "" {
 		return 0, nil, api.ValidationError(api.FieldError{Field: "duration", Reason: api.ReasonRequiredValue})
 	}
-	d, ok := parseClockDuration(*req.Duration)
+	to, ok := clockTarget(s.clock.Now(p.app.StoreID), *req.Duration)
 	if !ok {
 		return 0, nil, api.ValidationError(api.FieldError{Field: "duration", Reason: api.ReasonInvalidFormat})
 	}
-	return s.moveClock(r.Context(), p.app.StoreID, d.addTo(s.clock.Now(p.app.StoreID)))
+	return s.moveClock(r.Context(), p.app.StoreID, to)
 }
 
 func (s *Server) handleSetClock(r *http.Request, p *principal) (int, any, error) {

@@ -37,7 +37,7 @@ func TestSandboxClockAdvance(t *testing.T) {
 		{"PT36H", realNow.Add(36 * time.Hour), "PT36H"},
 		{"P1DT12H", realNow.Add(36 * time.Hour), "PT36H"},
 		{"pt90m", realNow.Add(90 * time.Minute), "PT1H30M"},
-		{"PT1.5S", realNow.Add(1500 * time.Millisecond), "PT2S"},
+		{"1.5s", realNow.Add(1500 * time.Millisecond), "PT2S"},
 		{"36h", realNow.Add(36 * time.Hour), "PT36H"},
 		{"1h30m15s", realNow.Add(time.Hour + 30*time.Minute + 15*time.Second), "PT1H30M15S"},
 		{"0s", realNow, "PT0S"},

@@ -11,7 +11,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -348,12 +347,12 @@ func normalizeStoreSettings(d *StoreSettings) []api.FieldError {
 		"bank_transfer_expiration":       &c.BankTransferExpiration,
 		"installments_max_payout_period": &c.InstallmentsMaxPayoutPeriod,
 	} {
-		d, err := parseISODuration(*p)
-		if err != nil {
+		d, ok := api.ParseDuration(*p)
+		if !ok {
 			add(field, "%q is not an ISO-8601 duration (e.g. PT720H, P30D)", *p)
 			continue
 		}
-		if d.zero() {
+		if d.IsZero() {
 			add(field, "Must be longer than zero")
 			continue
 		}
@@ -436,112 +435,11 @@ func cardCountryAllowed(cfg *domain.StoreConfig, country string) bool {
 	return cfg.ForeignCardsAllowed || cfg.Country == "" || country == cfg.Country
 }
 
-// isoDuration is a parsed ISO-8601 duration: PnYnMnWnDTnHnMnS, the
-// seconds possibly with a fraction.
-type isoDuration struct {
-	years, months, days int
-	clock               time.Duration // the T part
-}
-
-func (d isoDuration) zero() bool { return d == isoDuration{} }
-
 // jst is Japan time: calendar days, weeks and months of the limits, and the
 // calendar units (years, months, days) of a
 // duration are counted.
 var jst = time.FixedZone("JST", 9*60*60)
 
-// addTo adds d to t: calendar units in Japan time, then the clock part.
-func (d isoDuration) addTo(t time.Time) time.Time {
-	return t.In(jst).AddDate(d.years, d.months, d.days).Add(d.clock).UTC()
-}
-
-// parseISODuration parses an ISO-8601 duration such as P1M, P1Y2M,
-// P2W, P1DT12H, PT36H or PT0.5S (case-insensitive; not negative).
-func parseISODuration(s string) (isoDuration, error) {
-	var d isoDuration
-	bad := fmt.Errorf("%q is not an ISO-8601 duration", s)
-	u := strings.ToUpper(strings.TrimSpace(s))
-	if len(u) < 3 || u[0] != 'P' {
-		return d, bad
-	}
-	u = u[1:]
-	inTime, seen := false, false
-	num := ""
-	for i := 0; i < len(u); i++ {
-		ch := u[i]
-		switch {
-		case ch >= '0' && ch <= '9' || ch == '.':
-			num += string(ch)
-			continue
-		case ch == 'T':
-			if inTime || num != "" || i == len(u)-1 {
-				return d, bad
-			}
-			inTime = true
-			continue
-		}
-		if num == "" {
-			return d, bad
-		}
-		if strings.Contains(num, ".") {
-			if !inTime || ch != 'S' {
-				return d, bad
-			}
-			f, err := strconv.ParseFloat(num, 64)
-			if err != nil {
-				return d, bad
-			}
-			d.clock += time.Duration(f * float64(time.Second))
-		} else {
-			n, err := strconv.Atoi(num)
-			if err != nil || n > 1_000_000 {
-				return d, bad
-			}
-			switch {
-			case !inTime && ch == 'Y':
-				d.years += n
-			case !inTime && ch == 'M':
-				d.months += n
-			case !inTime && ch == 'W':
-				d.days += 7 * n
-			case !inTime && ch == 'D':
-				d.days += n
-			case inTime && ch == 'H':
-				d.clock += time.Duration(n) * time.Hour
-			case inTime && ch == 'M':
-				d.clock += time.Duration(n) * time.Minute
-			case inTime && ch == 'S':
-				d.clock += time.Duration(n) * time.Second
-			default:
-				return d, bad
-			}
-		}
-		num = ""
-		seen = true
-	}
-	if !seen || num != "" {
-		return d, bad
-	}
-	return d, nil
-}
-
-// formatISODuration writes d as PTnHnMnS, rounded to the second.
-func formatISODuration(d time.Duration) string {
-	d = d.Round(time.Second)
-	if d <= 0 {
-		return "PT0S"
-	}
-	var b strings.Builder
-	b.WriteString("PT")
-	h, m, sec := int64(d/time.Hour), int64(d%time.Hour/time.Minute), int64(d%time.Minute/time.Second)
-	if h > 0 {
-		b.WriteString(strconv.FormatInt(h, 10) + "H")
-	}
-	if m > 0 {
-		b.WriteString(strconv.FormatInt(m, 10) + "M")
-	}
-	if sec > 0 {
-		b.WriteString(strconv.FormatInt(sec, 10) + "S")
-	}
-	return b.String()
-}
+// addInJapan adds an ISO-8601 duration to t, counting calendar units in
+// Japan time.
+func addInJapan(d api.Duration, t time.Time) time.Time { return d.AddTo(t.In(jst)).UTC() }

@@ -249,43 +249,28 @@ func TestStoredConfigMissingKeysReadAsDefaults(t *testing.T) {
 	}
 }
 
-func TestParseISODuration(t *testing.T) {
-	// 2026-01-31 15:00 UTC is 2026-02-01 00:00 in Japan: months count
-	// there.
-	from := time.Date(2026, 1, 31, 15, 0, 0, 0, time.UTC)
+// Calendar units of the clock's durations count in Japan time: P1M from
+// 1 February 00:00 JST is 1 March 00:00 JST.
+func TestClockTarget(t *testing.T) {
+	from := time.Date(2026, 1, 31, 15, 0, 0, 0, time.UTC) // 1 February 00:00 JST
 	for _, test := range []struct {
 		in   string
 		want time.Time
 	}{
 		{"P1M", time.Date(2026, 2, 28, 15, 0, 0, 0, time.UTC)},
 		{"p1y", time.Date(2027, 1, 31, 15, 0, 0, 0, time.UTC)},
-		{"P1Y2M", time.Date(2027, 3, 31, 15, 0, 0, 0, time.UTC)},
-		{"P2W", time.Date(2026, 2, 14, 15, 0, 0, 0, time.UTC)},
-		{"P1D", time.Date(2026, 2, 1, 15, 0, 0, 0, time.UTC)},
 		{"P1DT12H", time.Date(2026, 2, 2, 3, 0, 0, 0, time.UTC)},
-		{"PT36H", time.Date(2026, 2, 2, 3, 0, 0, 0, time.UTC)},
-		{"PT90M", time.Date(2026, 1, 31, 16, 30, 0, 0, time.UTC)},
-		{"PT0.5S", from.Add(500 * time.Millisecond)},
-		{"P0D", from},
+		{"36h", time.Date(2026, 2, 2, 3, 0, 0, 0, time.UTC)},
+		{"1h30m0.5s", from.Add(90*time.Minute + 500*time.Millisecond)},
 	} {
-		d, err := parseISODuration(test.in)
-		if err != nil {
-			t.Errorf("%s: %v", test.in, err)
-			continue
-		}
-		if got := d.addTo(from); !got.Equal(test.want) {
-			t.Errorf("%s: %s, want %s", test.in, got, test.want)
+		got, ok := clockTarget(from, test.in)
+		if !ok || !got.Equal(test.want) {
+			t.Errorf("clockTarget(%q) = %s, %v; want %s", test.in, got, ok, test.want)
 		}
 	}
-	for _, bad := range []string{"", "P", "PT", "1M", "P1", "PT1", "P1H", "PT1D", "P1.5M", "PT-1H", "P1MT", "P 1M", "PTH", "P1M1", "P9999999D"} {
-		if _, err := parseISODuration(bad); err == nil {
-			t.Errorf("%q parsed", bad)
-		}
-	}
-	for d, want := range map[time.Duration]string{0: "PT0S", -time.Hour: "PT0S", 36 * time.Hour: "PT36H",
-		time.Hour + 30*time.Second: "PT1H30S", 90*time.Minute - time.Millisecond: "PT1H30M", 744 * time.Hour: "PT744H"} {
-		if got := formatISODuration(d); got != want {
-			t.Errorf("formatISODuration(%s) = %s, want %s", d, got, want)
+	for _, bad := range []string{"", "P", "-1h", "PT-1H", "soon"} {
+		if _, ok := clockTarget(from, bad); ok {
+			t.Errorf("clockTarget(%q) accepted", bad)
 		}
 	}
 }

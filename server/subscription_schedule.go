@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // zone_id works without the system's time-zone database
@@ -35,25 +34,23 @@ var periodCycles = map[string]cycle{
 // parseCycle reads a duration of one unit, PnD, PnW, PnM or PnY with n ≥ 1,
 // accepting only the units in units (e.g. "DWMY").
 func parseCycle(s, units string) (cycle, bool) {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if len(s) < 3 || s[0] != 'P' || !strings.ContainsRune(units, rune(s[len(s)-1])) {
+	d, ok := api.ParseDuration(s)
+	if !ok || d.HasTime() {
 		return cycle{}, false
 	}
-	digits := s[1 : len(s)-1]
-	n, err := strconv.Atoi(digits)
-	if err != nil || !api.AllDigits(digits) || n < 1 || n > 100_000 {
+	used := ""
+	for _, c := range []struct {
+		unit string
+		n    int
+	}{{"Y", d.Years}, {"M", d.Months}, {"W", d.Weeks}, {"D", d.Days}} {
+		if c.n != 0 {
+			used += c.unit
+		}
+	}
+	if len(used) != 1 || !strings.Contains(units, used) {
 		return cycle{}, false
 	}
-	switch s[len(s)-1] {
-	case 'D':
-		return cycle{days: n}, true
-	case 'W':
-		return cycle{days: 7 * n}, true
-	case 'M':
-		return cycle{months: n}, true
-	default: // 'Y'
-		return cycle{months: 12 * n}, true
-	}
+	return cycle{months: 12*d.Years + d.Months, days: 7*d.Weeks + d.Days}, true
 }
 
 // approxDays is the length of c counting a month as 30 days (the rule the

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"fmt"
+	"kessai/api"
 	"sort"
 	"strconv"
 	"strings"
@@ -584,7 +585,7 @@ func applyParam(o *Options, ps *Problems, q Param, src Source, v any) {
 			bad(err)
 			return
 		}
-		d, ok := ParseISODuration(s)
+		d, ok := api.ParseDuration(s)
 		if !ok {
 			ps.errorf(name, fmt.Sprintf("%q is not an ISO-8601 duration such as P30D", s))
 			return
@@ -643,7 +644,7 @@ func applyParam(o *Options, ps *Problems, q Param, src Source, v any) {
 			o.SubscriptionPeriod = low
 			return
 		}
-		d, ok := ParseISODuration(s)
+		d, ok := api.ParseDuration(s)
 		if !ok || d.HasTime() {
 			ps.errorf(name, fmt.Sprintf("%q is not one of %s or a duration PnD/PnW/PnM/PnY", s, strings.Join(SubscriptionPeriods, ", ")))
 			return

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"fmt"
+	"kessai/api"
 	"strings"
 	"time"
 )
@@ -146,7 +147,7 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		ps.errorf("subscriptionPeriod", "is required when tokenType=subscription and checkout=payment")
 	}
 	if o.SubscriptionPeriod != "" && !contains(SubscriptionPeriods, o.SubscriptionPeriod) {
-		if d, ok := ParseISODuration(o.SubscriptionPeriod); !ok || d.HasTime() || d.IsZero() {
+		if d, ok := api.ParseDuration(o.SubscriptionPeriod); !ok || d.HasTime() || d.IsZero() {
 			ps.errorf("subscriptionPeriod", fmt.Sprintf("%q is not a named period or a duration PnD/PnW/PnM/PnY", o.SubscriptionPeriod))
 		}
 	}
@@ -189,12 +190,12 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		ps.warnf("subscriptionStart", "given: subscriptionStartIn and subscriptionStartDayOfMonth are ignored")
 	}
 	if o.SubscriptionStartIn != "" {
-		if d, ok := ParseISODuration(o.SubscriptionStartIn); !ok || d.HasTime() || d.IsZero() {
+		if d, ok := api.ParseDuration(o.SubscriptionStartIn); !ok || d.HasTime() || d.IsZero() {
 			ps.errorf("subscriptionStartIn", fmt.Sprintf("%q is not a duration PnD/PnW/PnM/PnY", o.SubscriptionStartIn))
 		}
 	}
 	if o.SubscriptionRetryInterval != "" {
-		d, ok := ParseISODuration(o.SubscriptionRetryInterval)
+		d, ok := api.ParseDuration(o.SubscriptionRetryInterval)
 		switch {
 		case !ok || d.HasTime() || d.Years != 0:
 			ps.errorf("subscriptionRetryInterval", fmt.Sprintf("%q is not a duration PnD/PnW/PnM", o.SubscriptionRetryInterval))
@@ -223,7 +224,7 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		if period == "" {
 			continue
 		}
-		d, ok := ParseISODuration(period)
+		d, ok := api.ParseDuration(period)
 		if !ok {
 			ps.errorf(pair[0], fmt.Sprintf("%q is not an ISO-8601 duration", period))
 			continue
@@ -440,7 +441,7 @@ func periodDays(period string) (float64, bool) {
 	if d, ok := named[period]; ok {
 		return d, true
 	}
-	if d, ok := ParseISODuration(period); ok && !d.IsZero() {
+	if d, ok := api.ParseDuration(period); ok && !d.IsZero() {
 		return d.ApproxDays(), true
 	}
 	return 0, false

@@ -2,10 +2,6 @@ package domain
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"kessai/api"
@@ -80,9 +76,10 @@ func (c LimitsConfig) Resolve() (Limits, error) {
 		if s == nil {
 			return nil
 		}
-		d, err := ParseISODuration(*s)
-		if err != nil {
-			return &LimitsError{Field: field, Reason: err.Error()}
+		iso, ok := api.ParseDuration(*s)
+		d, fixed := iso.Fixed()
+		if !ok || !fixed {
+			return &LimitsError{Field: field, Reason: "not an ISO-8601 duration of fixed length such as PT30S, PT2H or P1D"}
 		}
 		if d < 0 || (d == 0 && !allowZero) {
 			return &LimitsError{Field: field, Reason: "must be a positive duration"}
@@ -121,75 +118,6 @@ func (c LimitsConfig) Resolve() (Limits, error) {
 func (c LimitsConfig) Validate() error {
 	_, err := c.Resolve()
 	return err
-}
-
-var errISODuration = errors.New("not an ISO-8601 duration such as PT30S, PT2H or P1D")
-
-// ParseISODuration parses an ISO-8601 duration of fixed length: weeks,
-// days, hours, minutes and (fractional) seconds, e.g. "PT30S", "PT2H",
-// "P1DT12H", "P2W". Years and months (whose length varies) are refused.
-func ParseISODuration(s string) (time.Duration, error) {
-	rest, ok := strings.CutPrefix(strings.ToUpper(strings.TrimSpace(s)), "P")
-	if !ok || rest == "" || strings.HasSuffix(rest, "T") {
-		return 0, errISODuration
-	}
-	var total time.Duration
-	inTime := false
-	units := "WD" // allowed designators, in order
-	for rest != "" {
-		if rest[0] == 'T' {
-			if inTime {
-				return 0, errISODuration
-			}
-			inTime, units, rest = true, "HMS", rest[1:]
-			continue
-		}
-		i := 0
-		for i < len(rest) && (rest[i] >= '0' && rest[i] <= '9' || rest[i] == '.') {
-			i++
-		}
-		if i == 0 || i == len(rest) {
-			return 0, errISODuration
-		}
-		unit := rest[i]
-		pos := strings.IndexByte(units, unit)
-		if pos < 0 {
-			return 0, errISODuration
-		}
-		units = units[pos+1:]
-		num := rest[:i]
-		rest = rest[i+1:]
-		var scale time.Duration
-		switch {
-		case !inTime && unit == 'W':
-			scale = 7 * 24 * time.Hour
-		case !inTime && unit == 'D':
-			scale = 24 * time.Hour
-		case unit == 'H':
-			scale = time.Hour
-		case unit == 'M':
-			scale = time.Minute
-		case unit == 'S':
-			scale = time.Second
-		}
-		if strings.Contains(num, ".") {
-			if unit != 'S' {
-				return 0, errISODuration
-			}
-			f, err := strconv.ParseFloat(num, 64)
-			if err != nil || f > 1e9 {
-				return 0, errISODuration
-			}
-			total += time.Duration(f * float64(time.Second))
-			continue
-		}
-		n, err := strconv.ParseInt(num, 10, 64)
-		if err != nil || n > int64(100*365*24*time.Hour/scale) {
-			return 0, fmt.Errorf("%w (too large)", errISODuration)
-		}
-		total += time.Duration(n) * scale
-	}
-	return total, nil
 }
 
 // ChargeCount selects the charges a limit counts. Empty fields do not

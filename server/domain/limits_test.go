@@ -6,32 +6,6 @@ import (
 	"time"
 )
 
-func TestParseISODuration(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want time.Duration
-	}{
-		{"PT30S", 30 * time.Second},
-		{"PT0S", 0},
-		{"PT0.5S", 500 * time.Millisecond},
-		{"PT30M", 30 * time.Minute},
-		{"PT2H", 2 * time.Hour},
-		{"P1D", 24 * time.Hour},
-		{"P1DT12H30M", 36*time.Hour + 30*time.Minute},
-		{"P2W", 14 * 24 * time.Hour},
-		{" pt1m ", time.Minute},
-	} {
-		if got, err := ParseISODuration(tc.in); err != nil || got != tc.want {
-			t.Errorf("ParseISODuration(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
-		}
-	}
-	for _, bad := range []string{"", "P", "PT", "30S", "P1M", "P1Y", "P1DT", "PT1D", "PT1H1H", "PT1S1M", "P1.5D", "PTS", "PT-1S", "P99999999999D", "PT1HX"} {
-		if d, err := ParseISODuration(bad); err == nil {
-			t.Errorf("ParseISODuration(%q) = %v, want an error", bad, d)
-		}
-	}
-}
-
 func TestLimitsConfigResolve(t *testing.T) {
 	str := func(s string) *string { return &s }
 	num := func(n int) *int { return &n }
