@@ -1,7 +1,7 @@
 // Package e2e drives the real kessai binary with Debian's Chromium, as a
 // buyer and a merchant's developer would: merchant pages on one origin, the
 // widget iframe on another, typing into the cross-origin iframe through its
-// own target (tech.md §5.3).
+// own target (docs/architecture.md).
 package e2e
 
 import (
@@ -26,13 +26,22 @@ import (
 	"kessai/api"
 )
 
-// env is what every test shares: one kessai server, one browser.
+// kessaiServer is a running `kessai serve` with its demo app token.
+type kessaiServer struct {
+	widget  string // widget + API origin, http://localhost:PORT
+	shop    string // example merchant origin, http://127.0.0.1:PORT
+	jwt     string
+	secret  string
+	storeID string
+	stop    func()
+}
+
+// env is what every browser test shares: one kessai server (with the
+// sandbox limits off, as a fast CI suite runs it: the tests pay with the
+// same test card again and again), one browser.
 var env struct {
-	widget   string // widget + API origin, http://localhost:PORT
-	shop     string // example merchant origin, http://127.0.0.1:PORT
-	jwt      string
-	secret   string
-	storeID  string
+	kessaiServer
+	bin      string
 	browser  context.Context
 	pages    string // origin of the test's own merchant pages (registered domain)
 	stranger string // origin of a merchant page on an unregistered domain
@@ -60,41 +69,15 @@ func setup(m *testing.M) (int, error) {
 		return 0, fmt.Errorf("chromium is not installed: run `make test`, which installs Debian's chromium: %w", err)
 	}
 
-	port, err := freePort()
-	if err != nil {
-		return 0, err
-	}
-	data, err := os.MkdirTemp("", "kessai-e2e-")
-	if err != nil {
-		return 0, err
-	}
-	defer os.RemoveAll(data)
-	env.widget = fmt.Sprintf("http://localhost:%d", port)
-	env.shop = fmt.Sprintf("http://127.0.0.1:%d", port)
-
-	cmd := exec.Command(bin, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--data", data, "--public-url", env.widget)
+	env.bin = bin
 	// The server's log (a line per request) goes to e2e/server.log, to read
 	// when a test fails.
-	logFile, err := os.Create("server.log")
+	srv, err := startKessai(bin, "server.log", "--limits=off")
 	if err != nil {
 		return 0, err
 	}
-	defer logFile.Close()
-	cmd.Stderr = logFile
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return 0, err
-	}
-	if err := cmd.Start(); err != nil {
-		return 0, err
-	}
-	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-	if err := readDemo(out); err != nil {
-		return 0, err
-	}
-	if err := waitHTTP(env.widget + "/heartbeat"); err != nil {
-		return 0, err
-	}
+	defer srv.stop()
+	env.kessaiServer = *srv
 
 	pages, err := servePages("127.0.0.1:0")
 	if err != nil {
@@ -134,8 +117,55 @@ func setup(m *testing.M) (int, error) {
 	return m.Run(), nil
 }
 
+// startKessai starts `kessai serve` on a free port with a fresh data
+// directory and the given extra flags, logging to logName, and waits until
+// it answers.
+func startKessai(bin, logName string, flags ...string) (*kessaiServer, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.MkdirTemp("", "kessai-e2e-")
+	if err != nil {
+		return nil, err
+	}
+	srv := &kessaiServer{widget: fmt.Sprintf("http://localhost:%d", port), shop: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	args := append([]string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--data", data, "--public-url", srv.widget}, flags...)
+	cmd := exec.Command(bin, args...)
+	logFile, err := os.Create(logName)
+	if err != nil {
+		os.RemoveAll(data)
+		return nil, err
+	}
+	cmd.Stderr = logFile
+	out, err := cmd.StdoutPipe()
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
+		logFile.Close()
+		os.RemoveAll(data)
+		return nil, err
+	}
+	srv.stop = func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+		logFile.Close()
+		os.RemoveAll(data)
+	}
+	if err := srv.readDemo(out); err != nil {
+		srv.stop()
+		return nil, err
+	}
+	if err := waitHTTP(srv.widget + "/heartbeat"); err != nil {
+		srv.stop()
+		return nil, err
+	}
+	return srv, nil
+}
+
 // readDemo reads the demo app token that the first start prints.
-func readDemo(r io.Reader) error {
+func (srv *kessaiServer) readDemo(r io.Reader) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -151,7 +181,7 @@ func readDemo(r io.Reader) error {
 		if err := json.Unmarshal([]byte(line), &tok); err != nil {
 			return fmt.Errorf("demo token line: %w", err)
 		}
-		env.jwt, env.secret, env.storeID = tok.JWT, tok.Secret, tok.StoreID
+		srv.jwt, srv.secret, srv.storeID = tok.JWT, tok.Secret, tok.StoreID
 		go io.Copy(io.Discard, r)
 		return nil
 	}
