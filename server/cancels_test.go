@@ -49,7 +49,7 @@ func (e *testEnv) setChargeStatus(id string, st api.ChargeStatus) {
 }
 
 func TestCancelOutcomes(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	fail := &api.PaymentError{Code: 312, Message: "Test cancel failed purposely", Detail: "Test cancel failed purposely", Details: "Test cancel failed purposely"}
 	tests := []struct {
 		name       string
@@ -120,7 +120,7 @@ func TestCancelOutcomes(t *testing.T) {
 }
 
 func TestCancelErrors(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	successful := e.settledCharge("4000020000000000", "")
 	failed := e.settledCharge("4111111111111111", "")
 	canceled := e.authorizedCharge("4000020000000000")
@@ -209,7 +209,7 @@ func TestCancelReadListUpdate(t *testing.T) {
 }
 
 func TestCancelGolden(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	ch := e.authorizedCharge("4000020000000000")
 	r := e.do("POST", e.cancelsPath(ch.ID), e.secretAuth(), `{"metadata":{"order_id":1234}}`)
 	assertGolden(t, "cancel_pending", r.body)

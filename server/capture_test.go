@@ -10,6 +10,26 @@ import (
 	"kessai/api"
 )
 
+// newClockEnv is newEnv with real time held still: only e.advance moves
+// the sandbox clock, so what is pending stays pending until the test moves
+// the clock (no race with the engine's real-time wake-ups).
+func newClockEnv(t *testing.T) *testEnv {
+	t.Helper()
+	dir := t.TempDir()
+	still := time.Now()
+	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(),
+		Now: func() time.Time { return still }})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	demo, created, err := s.EnsureDemo(context.Background())
+	if err != nil || !created {
+		t.Fatalf("EnsureDemo: created=%v err=%v", created, err)
+	}
+	return &testEnv{t: t, s: s, dir: dir, demo: demo}
+}
+
 // settleAll moves the demo store's clock past the processing delay, so
 // that every pending charge, refund and cancel reaches its outcome.
 func (e *testEnv) settleAll() {
@@ -58,7 +78,7 @@ func (e *testEnv) capture(id, body string) resp {
 }
 
 func TestCapture(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	tests := []struct {
 		name   string
 		body   string
@@ -111,7 +131,7 @@ func TestCapture(t *testing.T) {
 }
 
 func TestCaptureErrors(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	authorized := e.authorizedCharge("4000020000000000")
 	successful := e.settledCharge("4000020000000000", "")
 	failed := e.settledCharge("4111111111111111", "")
@@ -173,7 +193,7 @@ func TestCaptureErrors(t *testing.T) {
 }
 
 func TestCaptureAt(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	at := func(d time.Duration) string {
 		return `,"capture":false,"capture_at":"` + api.FormatTime(e.storeNow().Add(d)) + `"`
 	}

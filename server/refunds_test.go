@@ -37,7 +37,7 @@ func (e *testEnv) getRefund(chargeID, id, query string) (api.Refund, resp) {
 }
 
 func TestRefundOutcomes(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	pe := func(code int, msg string) *api.PaymentError {
 		return &api.PaymentError{Code: code, Message: msg, Detail: msg, Details: msg}
 	}
@@ -83,7 +83,7 @@ func TestRefundOutcomes(t *testing.T) {
 // A charge's pending and successful refunds never total more than it
 // charged; failed ones give their amount back.
 func TestRefundTotals(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	c := e.settledCharge("4000020000000000", "")
 	e.refund(c.ID, `{"amount":250,"currency":"JPY"}`)
 	e.refund(c.ID, `{"amount":100,"currency":"JPY"}`)
@@ -149,7 +149,7 @@ func TestConcurrentRefunds(t *testing.T) {
 }
 
 func TestRefundErrors(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	ctx := context.Background()
 	successful := e.settledCharge("4000020000000000", "")
 	failed := e.settledCharge("4111111111111111", "")
@@ -293,7 +293,7 @@ func TestRefundReadListUpdate(t *testing.T) {
 }
 
 func TestRefundGolden(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	c := e.settledCharge("4000020000000000", `,"metadata":{"order_id":12345}`)
 	assertGolden(t, "charge_successful", e.do("GET", e.chargePath(c.ID), e.secretAuth(), "").body)
 	f := e.settledCharge("4111111111111111", "")

@@ -32,7 +32,7 @@ func resourceIDs(l api.List[api.Transaction]) []string {
 }
 
 func TestTransactionHistory(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	paid := e.settledCharge("4000020000000000", `,"metadata":{"order_id":"A-1"}`)
 	e.advance(time.Minute)
 	refunded := e.refund(paid.ID, `{"amount":300,"currency":"JPY","metadata":{"coupon":"VIP007"}}`)
@@ -142,7 +142,7 @@ func equalStrings(a, b []string) bool {
 }
 
 func TestTransactionGolden(t *testing.T) {
-	e := newEnv(t)
+	e := newClockEnv(t)
 	c := e.settledCharge("4000020000000000", "")
 	e.refund(c.ID, `{"amount":250,"currency":"JPY","metadata":{"coupon":"VIP007"}}`)
 	e.settleAll()
