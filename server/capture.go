@@ -1,13 +1,129 @@
 package server
 
 import (
-	"kessai/server/domain"
+	"net/http"
+	"strings"
 	"time"
+
+	"kessai/api"
+	"kessai/server/domain"
 )
 
-// captureRoutes registers the capture route (issue: the REST sandbox).
-func (s *Server) captureRoutes(m *apiMux) {}
+// authorizationValidity is how long an authorization can be captured,
+// counted from the charge's creation on the store's clock (docs/charges.md,
+// "Authorization expiry").
+const authorizationValidity = 60 * 24 * time.Hour
 
-// dueAuthorized runs what is due on an authorized charge at now (capture at
-// capture_at, expiry of the authorization).
-func (s *Server) dueAuthorized(c *domain.Charge, now time.Time) {}
+// captureRoutes registers the capture route.
+func (s *Server) captureRoutes(m *apiMux) {
+	s.handle(m, "POST /stores/{storeId}/charges/{chargeId}/capture", false,
+		"Capture an authorized charge, all or part of the authorized amount.", s.handleCapture)
+}
+
+// handleCapture captures an authorized charge (docs/charges.md, "Capture"):
+// the charge goes pending and, after the processing delay, successful with
+// the captured amount charged (failed with 313 once the authorization has
+// expired).
+func (s *Server) handleCapture(r *http.Request, p *principal) (int, any, error) {
+	storeID, id := r.PathValue("storeId"), r.PathValue("chargeId")
+	if err := storeScoped(p, storeID); err != nil {
+		return 0, nil, err
+	}
+	var req api.CaptureRequest
+	if err := decodeBody(r, &req); err != nil {
+		return 0, nil, err
+	}
+	var errs []api.FieldError
+	add := func(field, reason string) { errs = append(errs, api.FieldError{Field: field, Reason: reason}) }
+	if req.ID != "" && !strings.EqualFold(strings.TrimSpace(req.ID), id) {
+		add("id", api.ReasonMustMatchCharge)
+	}
+	if req.StoreID != "" && !strings.EqualFold(strings.TrimSpace(req.StoreID), storeID) {
+		add("store_id", api.ReasonMustMatchCharge)
+	}
+	switch {
+	case req.Amount == nil:
+		add("amount", api.ReasonRequiredValue)
+	case *req.Amount <= 0:
+		add("amount", api.ReasonInvalidAmount)
+	}
+	currency := strings.ToUpper(strings.TrimSpace(req.Currency))
+	switch {
+	case currency == "":
+		add("currency", api.ReasonRequiredValue)
+	case !currencyRe.MatchString(currency):
+		add("currency", api.ReasonInvalidFormatCurrency)
+	}
+	if len(errs) > 0 {
+		return 0, nil, api.ValidationError(errs...)
+	}
+	ctx := r.Context()
+	// 404 for another store's charge; settles what is due first.
+	if _, err := s.loadCharge(ctx, p, id); err != nil {
+		return 0, nil, err
+	}
+
+	s.settleMu.Lock()
+	defer s.settleMu.Unlock()
+	c, err := s.storage.GetCharge(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	if c.Status != api.ChargeAuthorized {
+		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeAlreadyCaptured)
+	}
+	if currency != c.Currency {
+		return 0, nil, api.ValidationError(api.FieldError{Field: "currency", Reason: api.ReasonMustMatchCharge})
+	}
+	amount := int64(*req.Amount)
+	if amount > c.Amount {
+		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeCaptureAmountTooLarge)
+	}
+	prev := *c
+	now := s.clock.Now(c.StoreID)
+	c.Status = api.ChargePending
+	c.ChargedAmount = &amount
+	c.ChargedCurrency = ptr(c.Currency)
+	c.CaptureAt = nil
+	c.DueAt = ptr(now.Add(s.delay))
+	c.UpdatedAt = now
+	if err := s.storage.UpdateCharge(ctx, c); err != nil {
+		return 0, nil, err
+	}
+	s.chargeChanged(ctx, &prev, c)
+	return http.StatusOK, chargeView(c), nil
+}
+
+// dueAuthorized runs what is due on an authorized charge at now: the
+// automatic capture of the whole amount at capture_at.
+func (s *Server) dueAuthorized(c *domain.Charge, now time.Time) {
+	if c.CaptureAt == nil {
+		return
+	}
+	if now.Before(*c.CaptureAt) {
+		c.DueAt = c.CaptureAt
+		return
+	}
+	finishCapture(c, c.Amount, now)
+}
+
+// finishCapture completes the capture of amount of an authorized charge at
+// now: successful with amount charged, or failed with payment error 313
+// when the authorization has expired.
+func finishCapture(c *domain.Charge, amount int64, now time.Time) {
+	if !now.Before(c.CreatedAt.Add(authorizationValidity)) {
+		c.Status = api.ChargeFailed
+		c.ChargedAmount, c.ChargedCurrency = nil, nil
+		c.Error = paymentError(api.PaymentErrorAuthorizationExpired, api.AuthorizationExpiredMessage)
+		return
+	}
+	c.Status = api.ChargeSuccessful
+	c.ChargedAmount = &amount
+	c.ChargedCurrency = ptr(c.Currency)
+}
+
+// paymentError is the error object of a failed charge, refund or cancel;
+// message is also its detail.
+func paymentError(code int, message string) *api.PaymentError {
+	return &api.PaymentError{Code: code, Message: message, Detail: message, Details: message}
+}

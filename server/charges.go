@@ -240,6 +240,11 @@ func chargeView(c *domain.Charge) *api.Charge {
 	if c.ChargedAmount != nil && c.ChargedCurrency != nil {
 		v.ChargedAmountFormatted = ptr(api.FormatAmount(*c.ChargedAmount, *c.ChargedCurrency))
 	}
+	if c.Status == api.ChargePending {
+		// Nothing is charged yet; a capture in progress keeps its amount in
+		// ChargedAmount (capture.go).
+		v.ChargedAmount, v.ChargedCurrency, v.ChargedAmountFormatted = nil, nil, nil
+	}
 	if c.CaptureAt != nil {
 		v.CaptureAt = ptr(api.FormatTime(*c.CaptureAt))
 	}
@@ -287,12 +292,15 @@ func (s *Server) settle(ctx context.Context, id string) (*domain.Charge, error) 
 	switch c.Status {
 	case api.ChargePending:
 		switch {
+		case c.ChargedAmount != nil: // a capture in progress (capture.go)
+			finishCapture(c, *c.ChargedAmount, now)
 		case chargeFails(c.LastFour):
 			c.Status = api.ChargeFailed
 			c.Error = &api.PaymentError{Code: api.PaymentErrorGeneral, Message: api.TestChargeFailedMessage,
 				Detail: api.TestChargeFailedMessage, Details: api.TestChargeFailedMessage}
 		case !c.Capture:
 			c.Status = api.ChargeAuthorized
+			c.DueAt = c.CaptureAt // automatic capture (dueAuthorized)
 		default:
 			c.Status = api.ChargeSuccessful
 			c.ChargedAmount = ptr(c.Amount)
