@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -32,20 +31,6 @@ func (e *testEnv) getCancel(chargeID, id, query string) (api.Cancel, resp) {
 	var c api.Cancel
 	r.json(e.t, &c)
 	return c, r
-}
-
-// setChargeStatus changes a stored charge's status (for states this slice
-// cannot reach through the API, such as awaiting).
-func (e *testEnv) setChargeStatus(id string, st api.ChargeStatus) {
-	e.t.Helper()
-	c, err := e.s.storage.GetCharge(context.Background(), id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	c.Status = st
-	if err := e.s.storage.UpdateCharge(context.Background(), c); err != nil {
-		e.t.Fatal(err)
-	}
 }
 
 func TestCancelOutcomes(t *testing.T) {

@@ -15,19 +15,7 @@ import (
 // the clock (no race with the engine's real-time wake-ups).
 func newClockEnv(t *testing.T) *testEnv {
 	t.Helper()
-	dir := t.TempDir()
-	still := time.Now()
-	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(),
-		Now: func() time.Time { return still }})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	demo, created, err := s.EnsureDemo(context.Background())
-	if err != nil || !created {
-		t.Fatalf("EnsureDemo: created=%v err=%v", created, err)
-	}
-	return &testEnv{t: t, s: s, dir: dir, demo: demo}
+	return newEnvAt(t, time.Now())
 }
 
 // settleAll moves the demo store's clock past the processing delay, so
