@@ -90,7 +90,7 @@ func Luhn(digits string) bool {
 }
 
 // CardBrand returns the brand of a (possibly partial) card number by its
-// IIN (api.md §11.2, widget.md §3.2): visa, mastercard, american_express,
+// IIN (docs/charges.md, "Test cards"): visa, mastercard, american_express,
 // jcb, diners_club, discover, unionpay, maestro, or "" when unknown.
 func CardBrand(number string) string {
 	n := CardNumberDigits(number)

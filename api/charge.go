@@ -2,7 +2,7 @@ package api
 
 import "encoding/json"
 
-// Charge is the charge object (api.md §6.3.1), returned by POST /charges and
+// Charge is the charge object (docs/charges.md), returned by POST /charges and
 // GET /stores/{storeId}/charges/{chargeId}.
 type Charge struct {
 	ID                       string       `json:"id"`
@@ -41,14 +41,14 @@ type ChargeRedirect struct {
 	RedirectID string `json:"redirect_id,omitempty"`
 }
 
-// ChargeThreeDS is the 3-D Secure block of a charge (api.md §7.11).
+// ChargeThreeDS is the 3-D Secure block of a charge (the UnivaPay 3-D Secure documentation; not run by the sandbox yet).
 type ChargeThreeDS struct {
 	Mode             string  `json:"mode,omitempty"`
 	RedirectEndpoint *string `json:"redirect_endpoint"`
 	RedirectID       *string `json:"redirect_id"`
 }
 
-// ChargeCreateRequest is the body of POST /charges (api.md §6.3.2).
+// ChargeCreateRequest is the body of POST /charges (docs/charges.md).
 type ChargeCreateRequest struct {
 	TransactionTokenID string `json:"transaction_token_id"`
 	// Amount in minor units; a numeric string is accepted when decoding.
@@ -78,7 +78,7 @@ type ThreeDSRequest struct {
 }
 
 // AppTokenClaims are the claims of an app-token JWT (HS256), as issued by
-// the server (api.md §1.7, compat.md). The widget may decode the JWT payload
+// the server (docs/sandbox-api.md, "Authentication and access"). The widget may decode the JWT payload
 // (without verifying) to learn store_id for /stores/{storeId}/... URLs.
 type AppTokenClaims struct {
 	Subject    string   `json:"sub"` // always "app_token"

@@ -1,6 +1,6 @@
 package api
 
-// CheckoutInfo is the body of GET /checkout_info (api.md §10): the settings
+// CheckoutInfo is the body of GET /checkout_info (docs/sandbox.md, "How checkout_info is built"): the settings
 // of the store bound to the app token, which drive the widget.
 type CheckoutInfo struct {
 	Mode                               Mode                          `json:"mode"`

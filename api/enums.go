@@ -1,7 +1,7 @@
 package api
 
 // Mode is the processing mode of an app token and of every resource created
-// through it (api.md §1.4).
+// through it (docs/sandbox-api.md, "Authentication and access").
 type Mode string
 
 // Modes.
@@ -11,7 +11,7 @@ const (
 )
 
 // PaymentType is the payment method of a transaction token or brand
-// (api.md §6.2.1, §10.1).
+// (docs/tokens-and-lists.md; docs/sandbox.md, "How checkout_info is built").
 type PaymentType string
 
 // Payment types.
@@ -24,7 +24,7 @@ const (
 	PaymentTypeQRMerchant   PaymentType = "qr_merchant"
 )
 
-// TokenType is the type of a transaction token (api.md §7.1).
+// TokenType is the type of a transaction token (docs/tokens-and-lists.md).
 type TokenType string
 
 // Transaction-token types.
@@ -34,7 +34,7 @@ const (
 	TokenTypeRecurring    TokenType = "recurring"
 )
 
-// UsageLimit bounds how often a recurring token may be charged (api.md §7.1.4).
+// UsageLimit bounds how often a recurring token may be charged (docs/tokens-and-lists.md).
 type UsageLimit string
 
 // Usage limits.
@@ -56,7 +56,7 @@ const (
 	RecurringInfinite RecurringTokenPrivilege = "infinite"
 )
 
-// ChargeStatus is the status of a charge (api.md §7.2.1).
+// ChargeStatus is the status of a charge (docs/charges.md).
 type ChargeStatus string
 
 // Charge statuses.
@@ -71,7 +71,7 @@ const (
 )
 
 // Final reports whether s is a final charge state for polling purposes
-// (api.md §5.2: canceled, error, failed, successful).
+// (docs/sandbox-api.md, "Polling": canceled, error, failed, successful).
 func (s ChargeStatus) Final() bool {
 	switch s {
 	case ChargeCanceled, ChargeError, ChargeFailed, ChargeSuccessful:
@@ -80,7 +80,7 @@ func (s ChargeStatus) Final() bool {
 	return false
 }
 
-// CVVAuthorizeStatus is the state of a token's CVV authorization (api.md §7.1.5).
+// CVVAuthorizeStatus is the state of a token's CVV authorization (docs/tokens-and-lists.md).
 type CVVAuthorizeStatus string
 
 // CVV-authorization statuses.
@@ -91,7 +91,7 @@ const (
 	CVVAuthInactive CVVAuthorizeStatus = "inactive"
 )
 
-// ThreeDSStatus is the state of a 3-D Secure step (api.md §7.11).
+// ThreeDSStatus is the state of a 3-D Secure step (the UnivaPay 3-D Secure documentation).
 type ThreeDSStatus string
 
 // 3-D Secure statuses.
@@ -116,7 +116,7 @@ const (
 	BrandUnknown         = "unknown"
 )
 
-// Idempotency-Status header values (api.md §5.1).
+// Idempotency-Status header values (docs/limits.md, "Idempotency").
 const (
 	IdempotencyDisabled       = "disabled"
 	IdempotencyStored         = "successfully_stored"

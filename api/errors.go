@@ -8,7 +8,7 @@ import (
 // ErrorStatus is the value of ErrorBody.Status: always "error".
 const ErrorStatus = "error"
 
-// ErrorBody is the JSON body of every error response (api.md §2.2):
+// ErrorBody is the JSON body of every error response (docs/sandbox-api.md, "Errors"):
 //
 //	{"status":"error","code":"VALIDATION_ERROR","errors":[{"field":"data.card_number","reason":"INVALID_CARD_NUMBER"}]}
 type ErrorBody struct {
@@ -77,7 +77,7 @@ func (b ErrorBody) Err(httpStatus int) *Error {
 	return &Error{Status: httpStatus, Code: b.Code, Errors: b.Errors}
 }
 
-// Error codes (api.md §12.1, plus sandbox NOT_FOUND / NOT_ALLOWED / INTERNAL_ERROR).
+// Error codes (docs/sandbox-api.md, "Errors", plus sandbox NOT_FOUND / NOT_ALLOWED / INTERNAL_ERROR).
 const (
 	// 400
 	CodeValidationError                  = "VALIDATION_ERROR"
@@ -158,7 +158,7 @@ const (
 	CodeServiceUnavailable = "SERVICE_UNAVAILABLE_TRY_AGAIN"
 )
 
-// Validation reasons for FieldError.Reason (api.md §2.2).
+// Validation reasons for FieldError.Reason (docs/sandbox-api.md, "Errors").
 const (
 	ReasonRequiredValue           = "REQUIRED_VALUE"
 	ReasonInvalidFormat           = "INVALID_FORMAT"
@@ -183,7 +183,7 @@ const (
 )
 
 // PaymentError is the error object of a charge that ended failed or error
-// (api.md §6.3.1, §12.2). Detail and Details carry the same text (Appendix A9).
+// (docs/charges.md). Detail and Details carry the same text: the UnivaPay documentation spells it both ways.
 type PaymentError struct {
 	Code    int    `json:"code"`
 	Message string `json:"message"`
@@ -191,7 +191,7 @@ type PaymentError struct {
 	Details string `json:"details"`
 }
 
-// Payment error codes used by the sandbox (api.md §12.2).
+// Payment error codes used by the sandbox (docs/charges.md).
 const (
 	PaymentErrorGeneral      = 309 // test charges fail with 309
 	PaymentErrorCancelFailed = 312

@@ -1,6 +1,6 @@
 package api
 
-// TransactionToken is the transaction-token object (api.md §6.2.1),
+// TransactionToken is the transaction-token object (docs/tokens-and-lists.md),
 // returned by POST /tokens and GET /stores/{storeId}/tokens/{id}.
 type TransactionToken struct {
 	ID          string      `json:"id"`
@@ -69,7 +69,7 @@ type TokenPhoneNumber struct {
 	LocalNumber *string `json:"local_number"`
 }
 
-// TokenCVVAuthorize is data.cvv_authorize (api.md §7.1.5).
+// TokenCVVAuthorize is data.cvv_authorize (docs/tokens-and-lists.md).
 type TokenCVVAuthorize struct {
 	Enabled       bool                `json:"enabled"`
 	Status        *CVVAuthorizeStatus `json:"status"`
@@ -93,7 +93,7 @@ type TokenThreeDS struct {
 	RedirectID       *string        `json:"redirect_id"`
 }
 
-// TokenCreateRequest is the body of POST /tokens (api.md §6.2.2).
+// TokenCreateRequest is the body of POST /tokens (docs/tokens-and-lists.md).
 type TokenCreateRequest struct {
 	PaymentType PaymentType `json:"payment_type"`
 	Type        TokenType   `json:"type"`

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// Metadata is a flat JSON object (api.md §5.3). Values are kept as raw JSON
+// Metadata is a flat JSON object (docs/sandbox-api.md, "Metadata"). Values are kept as raw JSON
 // so number text survives unchanged (big integers, "12.50"); keys are never
 // converted. Values should be strings, numbers, booleans or null; the server
 // rejects nested objects and arrays.
@@ -77,7 +77,7 @@ func (m Metadata) NestedKeys() []string {
 	return keys
 }
 
-// Amount is an integer amount in the currency's minor unit (api.md §5.4).
+// Amount is an integer amount in the currency's minor unit (docs/sandbox-api.md, "Amounts and currencies").
 // It marshals as a JSON number and unmarshals from a JSON number or a
 // numeric string ("100", "1000.00"); a fractional value is an error.
 type Amount int64

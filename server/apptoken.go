@@ -18,7 +18,7 @@ type AppTokenInput struct {
 	StoreID string
 	// Mode is "test" (default) or "live".
 	Mode string
-	// Domains are the registered widget domains (api.md §1.5), e.g.
+	// Domains are the registered widget domains (docs/sandbox-api.md, "Authentication and access"), e.g.
 	// "localhost", "shop.example:3000" or "*".
 	Domains []string
 }

@@ -47,7 +47,7 @@ type credentials struct {
 }
 
 // parseAuthorization splits an Authorization header value into its
-// credentials (api.md §1.2, compat.md): "Bearer {jwt}",
+// credentials (docs/sandbox-api.md, "Authentication and access"): "Bearer {jwt}",
 // "Bearer {secret}.{jwt}" and the legacy "ApplicationToken {appId}|{secret}".
 func parseAuthorization(h string) (credentials, error) {
 	h = strings.TrimSpace(h)
@@ -208,7 +208,7 @@ func secretMatches(hash, secret string) bool {
 }
 
 // effectiveOrigin returns the origin to domain-check for a request
-// (api.md §1.5): the Origin header unless it is the widget origin or absent,
+// (docs/sandbox-api.md, "Authentication and access"): the Origin header unless it is the widget origin or absent,
 // then the "origin" query parameter. A widget-origin request without the
 // parameter fails with INVALID_DOMAIN. ok is false when there is no origin.
 func (s *Server) effectiveOrigin(r *http.Request) (origin string, ok bool, err error) {

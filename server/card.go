@@ -31,5 +31,5 @@ var testCards = map[string]bool{
 }
 
 // chargeFails reports whether a test charge on a card with these last four
-// digits fails (api.md §11.2: numbers ending 1111).
+// digits fails (docs/charges.md, "Test cards": numbers ending 1111).
 func chargeFails(lastFour string) bool { return lastFour == "1111" }

@@ -14,7 +14,7 @@ import (
 	"kessai/server/domain"
 )
 
-// maxAmounts are the sandbox maximum charge amounts (api.md §13 item 16).
+// maxAmounts are the sandbox maximum charge amounts (docs/sandbox.md).
 var maxAmounts = map[string]int64{"JPY": 9_999_999, "USD": 99_999_999}
 
 func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, error) {
@@ -212,7 +212,7 @@ func (s *Server) loadCharge(ctx context.Context, p *principal, id string) (*doma
 	return c, nil
 }
 
-// chargeView renders a charge as the API object (api.md §6.3.1).
+// chargeView renders a charge as the API object (docs/charges.md).
 func chargeView(c *domain.Charge) *api.Charge {
 	v := &api.Charge{
 		ID:                       c.ID,

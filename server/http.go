@@ -11,7 +11,7 @@ import (
 	"kessai/api"
 )
 
-// maxBodyBytes is the request-body limit (api.md §5.3: 256 KB).
+// maxBodyBytes is the request-body limit (docs/sandbox-api.md, "Metadata": 256 KB).
 const maxBodyBytes = 256 << 10
 
 // handlerFunc is an API handler: it returns the HTTP status and the value
@@ -86,7 +86,7 @@ func (s *Server) serveHTTP(m *apiMux, w http.ResponseWriter, r *http.Request) {
 }
 
 // preflight answers a CORS preflight for the secret-less allow-list
-// (api.md §1.5). The app token is not known yet, so the origin is echoed;
+// (docs/sandbox-api.md, "Authentication and access"). The app token is not known yet, so the origin is echoed;
 // the actual request is domain-checked and only gets
 // Access-Control-Allow-Origin when it passes.
 func (s *Server) preflight(m *apiMux, w http.ResponseWriter, r *http.Request) {
@@ -114,7 +114,7 @@ func (s *Server) preflight(m *apiMux, w http.ResponseWriter, r *http.Request) {
 type apiHandler func(w http.ResponseWriter, r *http.Request, p *principal)
 
 // handle registers an authenticated API route. public marks the routes a
-// secret-less (browser) app token may call (api.md §1.6); summary is its
+// secret-less (browser) app token may call (docs/sandbox-api.md, "Authentication and access"); summary is its
 // line in docs/endpoints.md. A request goes through a chain of layers:
 // authentication (and CORS) → rate limits → idempotency → fn, whose result
 // is written as JSON.

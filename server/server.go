@@ -28,7 +28,7 @@ import (
 type Storage = domain.Storage
 
 // DefaultProcessingDelay is how long a sandbox card charge stays pending
-// before the engine settles it (api.md §11.7).
+// before the engine settles it (docs/sandbox.md).
 const DefaultProcessingDelay = 300 * time.Millisecond
 
 // Config configures a Server.
@@ -38,7 +38,7 @@ type Config struct {
 	DataDir string
 	// PublicURL is the server's public base URL, e.g.
 	// "http://localhost:8080". Its origin is the widget origin
-	// (api.md §1.5 WIDGET_ORIGIN).
+	// (docs/sandbox-api.md, "Authentication and access" WIDGET_ORIGIN).
 	PublicURL string
 	// ProcessingDelay is how long card charges stay pending in the
 	// sandbox; 0 means DefaultProcessingDelay.

@@ -20,7 +20,7 @@ import (
 )
 
 // oneTimeTokenTTL is how long one_time and subscription tokens stay usable
-// (api.md §7.1.2).
+// (docs/tokens-and-lists.md).
 const oneTimeTokenTTL = 5 * time.Minute
 
 var (
@@ -96,7 +96,7 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	return http.StatusCreated, s.tokenView(tok), nil
 }
 
-// buildToken validates a POST /tokens request (api.md §6.2.2) and returns
+// buildToken validates a POST /tokens request (docs/tokens-and-lists.md) and returns
 // the token to store. The card number and CVV are used here only and never
 // kept.
 func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *domain.Store) (*domain.TxToken, error) {
@@ -355,7 +355,7 @@ func (s *Server) tokenExpired(tok *domain.TxToken) bool {
 	return tok.Type != api.TokenTypeRecurring && s.clock.Now(tok.StoreID).Sub(tok.CreatedAt) > oneTimeTokenTTL
 }
 
-// tokenView renders a token as the API object (api.md §6.2.1).
+// tokenView renders a token as the API object (docs/tokens-and-lists.md).
 func (s *Server) tokenView(t *domain.TxToken) *api.TransactionToken {
 	v := &api.TransactionToken{
 		ID:          t.ID,
@@ -399,9 +399,10 @@ func (s *Server) tokenView(t *domain.TxToken) *api.TransactionToken {
 	return v
 }
 
-// cardDataAllowed keeps card numbers off merchant pages (widget.md §6.1, the
-// PCI note of api.md §1.2): a browser may send card data with a secret-less
-// app token only from the widget's own iframe. Requests with the secret, or
+// cardDataAllowed keeps card numbers off merchant pages (docs/architecture.md,
+// the PCI note of docs/sandbox-api.md, "Authentication and access"): a
+// browser may send card data with a secret-less app token only from the
+// widget's own iframe. Requests with the secret, or
 // with no Origin at all (a server), are not browser requests.
 func (s *Server) cardDataAllowed(r *http.Request, p *principal, req *api.TokenCreateRequest) error {
 	if p.withSecret || req.PaymentType != api.PaymentTypeCard {

@@ -8,7 +8,7 @@ import (
 )
 
 // AppToken is an application token: the JWT, its hashed secret and the
-// registered domains (api.md §1).
+// registered domains (docs/sandbox-api.md, "Authentication and access").
 type AppToken struct {
 	ID         string   `json:"id"` // the JWT's jti
 	MerchantID string   `json:"merchant_id"`

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// WidgetDomain is one registered domain of an app token (api.md §1.5): a
+// WidgetDomain is one registered domain of an app token (docs/sandbox-api.md, "Authentication and access"): a
 // bare host, a host with a port, or "*" for every origin.
 type WidgetDomain struct {
 	Host string // lower case; IPv6 without brackets; "*" for any

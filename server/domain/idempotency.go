@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// IdempotentResponse is a response stored under an Idempotency-Key (api.md §5.1).
+// IdempotentResponse is a response stored under an Idempotency-Key (docs/limits.md, "Idempotency").
 type IdempotentResponse struct {
 	Scope     string    `json:"scope"` // merchant ID + mode
 	Key       string    `json:"key"`

@@ -8,7 +8,7 @@ import (
 )
 
 // Card is what the server keeps of a tokenised card: never the full number
-// or the CVV. The sandbox outcome is decided from LastFour (api.md §11.2).
+// or the CVV. The sandbox outcome is decided from LastFour (docs/charges.md, "Test cards").
 type Card struct {
 	Cardholder string `json:"cardholder"`
 	ExpMonth   int    `json:"exp_month"`
@@ -35,7 +35,7 @@ type Billing struct {
 	PhoneLocalNumber *string `json:"phone_local_number,omitempty"`
 }
 
-// CVVAuth is the CVV-authorization state of a token (api.md §7.1.5).
+// CVVAuth is the CVV-authorization state of a token (docs/tokens-and-lists.md).
 type CVVAuth struct {
 	Enabled   bool                    `json:"enabled"`
 	Status    *api.CVVAuthorizeStatus `json:"status,omitempty"`

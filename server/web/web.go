@@ -134,7 +134,7 @@ func (h *Handler) serveLoader(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveCheckout serves the iframe document. Only the app token's domains
-// may frame it (the browser enforces frame-ancestors; tech.md §6).
+// may frame it (the browser enforces frame-ancestors; docs/architecture.md).
 func (h *Handler) serveCheckout(w http.ResponseWriter, r *http.Request) {
 	if h.wasm == nil {
 		http.Error(w, "The checkout app is not built. Run `make wasm`.", http.StatusServiceUnavailable)
@@ -342,7 +342,7 @@ func renderLoader() ([]byte, error) {
 		MinifySyntax:      true,
 		MangleProps:       "_$",
 		Charset:           esbuild.CharsetUTF8,
-		// The seed's browser floor: Chrome 80, Safari 13.1 (widget.md §0.3).
+		// The browser floor of the UnivaPay widget documentation: Chrome 80, Safari 13.1.
 		Engines: []esbuild.Engine{{Name: esbuild.EngineChrome, Version: "80"}, {Name: esbuild.EngineSafari, Version: "13.1"}, {Name: esbuild.EngineFirefox, Version: "72"}},
 	})
 	if len(res.Errors) > 0 {
