@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -250,28 +249,11 @@ func domainAllowed(domains []string, origin string) bool {
 }
 
 // splitOrigin returns the lower-cased host and the port (explicit or the
-// scheme's default) of an origin.
+// scheme's default) of an origin (domain.ParseOrigin).
 func splitOrigin(origin string) (host, port string, ok bool) {
-	origin = strings.TrimSpace(origin)
-	if origin == "" || strings.EqualFold(origin, "null") {
+	o, err := domain.ParseOrigin(origin)
+	if err != nil {
 		return "", "", false
 	}
-	if !strings.Contains(origin, "://") {
-		origin = "http://" + origin
-	}
-	u, err := url.Parse(origin)
-	if err != nil || u.Hostname() == "" {
-		return "", "", false
-	}
-	host = strings.ToLower(u.Hostname())
-	port = u.Port()
-	if port == "" {
-		switch strings.ToLower(u.Scheme) {
-		case "http":
-			port = "80"
-		case "https":
-			port = "443"
-		}
-	}
-	return host, port, true
+	return o.Host, o.Port, true
 }

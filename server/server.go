@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -176,28 +175,15 @@ func (s *Server) Close() error {
 // Handler returns the REST API handler (all routes, CORS included).
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// originOf returns the normalised origin "scheme://host[:port]" of a URL,
-// lower-cased, without a default port.
+// originOf returns the serialised origin "scheme://host[:port]" of an
+// absolute URL (domain.ParseOrigin).
 func originOf(raw string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
+	if !strings.Contains(raw, "://") {
+		return "", errors.New("not an absolute URL")
+	}
+	o, err := domain.ParseOrigin(raw)
 	if err != nil {
 		return "", err
 	}
-	if u.Scheme == "" || u.Host == "" {
-		return "", errors.New("not an absolute URL")
-	}
-	scheme := strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Hostname())
-	port := u.Port()
-	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
-		port = ""
-	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	o := scheme + "://" + host
-	if port != "" {
-		o += ":" + port
-	}
-	return o, nil
+	return o.String(), nil
 }

@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -84,4 +85,52 @@ func (d WidgetDomain) Matches(host, port string) bool {
 		return true
 	}
 	return d.Host == strings.Trim(strings.ToLower(host), "[]") && (d.Port == "" || d.Port == port)
+}
+
+// Origin is a web origin: scheme, host and port (docs/sandbox-api.md,
+// "Authentication and access"). The widget origin, the Origin header of a
+// browser request and the origin the widget forwards are all read by
+// ParseOrigin, so they compare alike.
+type Origin struct {
+	Scheme string // lower case
+	Host   string // lower case; IPv6 without brackets
+	Port   string // explicit, or the scheme's default (80, 443)
+}
+
+// ParseOrigin reads an origin or a URL ("https://Shop.example:8443/path" is
+// https, shop.example, 8443). A bare "host[:port]" is taken as http, as the
+// widget forwards it. "null" and empty strings are errors.
+func ParseOrigin(raw string) (Origin, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" || strings.EqualFold(s, "null") {
+		return Origin{}, fmt.Errorf("origin %q: empty", raw)
+	}
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Hostname() == "" {
+		return Origin{}, fmt.Errorf("origin %q: not an origin", raw)
+	}
+	o := Origin{Scheme: strings.ToLower(u.Scheme), Host: strings.ToLower(u.Hostname()), Port: u.Port()}
+	if o.Port == "" {
+		o.Port = defaultPorts[o.Scheme]
+	}
+	return o, nil
+}
+
+var defaultPorts = map[string]string{"http": "80", "https": "443"}
+
+// String is the serialised origin, "scheme://host[:port]", without the
+// scheme's default port.
+func (o Origin) String() string {
+	h := o.Host
+	if strings.Contains(h, ":") {
+		h = "[" + h + "]"
+	}
+	s := o.Scheme + "://" + h
+	if o.Port != "" && o.Port != defaultPorts[o.Scheme] {
+		s += ":" + o.Port
+	}
+	return s
 }

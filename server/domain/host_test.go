@@ -64,3 +64,23 @@ func TestWidgetDomainMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestParseOrigin(t *testing.T) {
+	for _, c := range []struct{ in, host, port, str string }{
+		{"https://Shop.Example", "shop.example", "443", "https://shop.example"},
+		{"http://localhost:8080/path?q", "localhost", "8080", "http://localhost:8080"},
+		{"http://127.0.0.1:80", "127.0.0.1", "80", "http://127.0.0.1"},
+		{"localhost:3000", "localhost", "3000", "http://localhost:3000"},
+		{"http://[::1]:8080", "::1", "8080", "http://[::1]:8080"},
+	} {
+		o, err := ParseOrigin(c.in)
+		if err != nil || o.Host != c.host || o.Port != c.port || o.String() != c.str {
+			t.Errorf("ParseOrigin(%q) = %+v %q, %v; want %s %s %s", c.in, o, o.String(), err, c.host, c.port, c.str)
+		}
+	}
+	for _, bad := range []string{"", " ", "null", "http://", "http://:80"} {
+		if o, err := ParseOrigin(bad); err == nil {
+			t.Errorf("ParseOrigin(%q) = %+v, want an error", bad, o)
+		}
+	}
+}
