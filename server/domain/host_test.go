@@ -73,13 +73,13 @@ func TestParseOrigin(t *testing.T) {
 		{"localhost:3000", "localhost", "3000", "http://localhost:3000"},
 		{"http://[::1]:8080", "::1", "8080", "http://[::1]:8080"},
 	} {
-		o, err := ParseOrigin(c.in)
+		o, err := domain.ParseOrigin(c.in)
 		if err != nil || o.Host != c.host || o.Port != c.port || o.String() != c.str {
 			t.Errorf("ParseOrigin(%q) = %+v %q, %v; want %s %s %s", c.in, o, o.String(), err, c.host, c.port, c.str)
 		}
 	}
 	for _, bad := range []string{"", " ", "null", "http://", "http://:80"} {
-		if o, err := ParseOrigin(bad); err == nil {
+		if o, err := domain.ParseOrigin(bad); err == nil {
 			t.Errorf("ParseOrigin(%q) = %+v, want an error", bad, o)
 		}
 	}
