@@ -17,6 +17,38 @@ const card = (number, type = "one_time") => ({
   data: { cardholder: "TARO YAMADA", cardNumber: number, expMonth: "12", expYear: "2099", cvv: "123" },
 });
 
+// freshCard returns a Luhn-valid Visa number never used before that ends in
+// suffix (e.g. "4242" for the card whose refunds fail). The sandbox limits
+// count per card (the same card and amount twice within 30 seconds is
+// CHARGE_TOO_QUICK), so checks that are not about the limits pay with cards
+// of their own.
+function freshCard(suffix = "") {
+  const luhn = (n) => [...n].reverse().reduce((sum, ch, i) => {
+    let d = Number(ch);
+    if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+    return sum + d;
+  }, 0) % 10 === 0;
+  for (;;) {
+    let n = "4";
+    while (n.length < 16 - suffix.length) n += String(Math.floor(Math.random() * 10));
+    n += suffix;
+    if (luhn(n)) return n;
+  }
+}
+
+// advanceClock moves the store's sandbox clock forward (POST
+// /sandbox/clock/advance, docs/sandbox.md): the way to let time-based rules
+// act, such as the rate limits' refill, without waiting.
+async function advanceClock(duration) {
+  const res = await fetch(env("KESSAI_ENDPOINT") + "/sandbox/clock/advance", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${env("KESSAI_SECRET")}.${env("KESSAI_JWT")}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ duration }),
+  });
+  if (!res.ok) throw new Error(`advance clock: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
 // rejectsWith asserts that promise fails with the SDK's ResponseError of
 // the given API code, and returns the error response.
 async function rejectsWith(promise, code) {
@@ -28,4 +60,4 @@ async function rejectsWith(promise, code) {
   return caught.errorResponse;
 }
 
-module.exports = { sdk, storeId, card, env, rejectsWith };
+module.exports = { sdk, storeId, card, freshCard, advanceClock, env, rejectsWith };
