@@ -6,10 +6,11 @@ import (
 )
 
 // The sandbox engine runs the work the sandbox schedules for later: settle
-// pending charges, capture at capture_at, finish refunds and cancels,
-// deliver and retry webhooks. Each job is called for every store with that
-// store's clock time (Clock), when the engine is kicked (something became
-// due, a clock moved) and once a second as a safety net.
+// pending charges and CVV authorizations, capture at capture_at, finish
+// refunds and cancels, deliver and retry webhooks. Each job is called for
+// every store with that store's clock time (Clock), when the engine is
+// kicked (something became due, a clock moved) and once a second as a
+// safety net.
 
 // engineJob does the work of one kind that is due in a store at now.
 type engineJob struct {
@@ -22,6 +23,7 @@ type engineJob struct {
 func (s *Server) jobs() []engineJob {
 	return []engineJob{
 		{"charges", s.runDueCharges},
+		{"cvv authorizations", s.runDueCVVAuths},
 		{"refunds", s.runDueRefunds},
 		{"cancels", s.runDueCancels},
 		{"webhooks", s.runDueWebhooks},

@@ -73,6 +73,8 @@ type Server struct {
 	jobMu    sync.Mutex // one engine pass at a time
 	subMu    sync.Mutex // serialises read-modify-write of subscriptions
 
+	cvvAuths cvvAuthQueue // pending CVV authorizations of tokens (tokens.go)
+
 	changeMu sync.Mutex
 	changed  chan struct{} // closed and replaced whenever a charge changes
 

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"kessai/api"
@@ -41,13 +40,7 @@ func (s *Server) subscriptionRoutes(m *apiMux) {
 // subscription as GET returns it.
 func (s *Server) subscriptionEvent(ctx context.Context, ev api.WebhookEvent, v *api.Subscription) {
 	s.emit(ctx, v.StoreID, ev, v)
-	if h := subscriptionEventHook.Load(); h != nil {
-		(*h)(ev, v)
-	}
 }
-
-// subscriptionEventHook lets tests observe the subscription events.
-var subscriptionEventHook atomic.Pointer[func(api.WebhookEvent, *api.Subscription)]
 
 // maxStartDays is how far ahead the second payment may be.
 const maxStartDays = 999

@@ -25,32 +25,49 @@ const (
 	cardAmex     = "378282246310005" // no authorization-only
 )
 
-// eventLog records the subscription events of the tests.
+// eventLog records the subscription events of the tests as a webhook
+// receiver gets them: a receiver on loopback registered for the
+// subscription events (docs/webhooks.md, "Events").
 type eventLog struct {
 	mu      sync.Mutex
 	events  map[string][]api.WebhookEvent // subscription ID → events
 	changed chan struct{}                 // closed and replaced at each event
 }
 
-func recordEvents(t *testing.T) *eventLog {
+func recordEvents(e *testEnv) *eventLog {
 	l := &eventLog{events: map[string][]api.WebhookEvent{}, changed: make(chan struct{})}
-	h := func(ev api.WebhookEvent, v *api.Subscription) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p struct {
+			Event api.WebhookEvent `json:"event"`
+			Data  struct {
+				ID string `json:"id"`
+			} `json:"data"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
+			e.t.Errorf("webhook payload: %v", err)
+		}
 		l.mu.Lock()
-		l.events[v.ID] = append(l.events[v.ID], ev)
+		l.events[p.Data.ID] = append(l.events[p.Data.ID], p.Event)
 		close(l.changed)
 		l.changed = make(chan struct{})
 		l.mu.Unlock()
+	}))
+	e.t.Cleanup(srv.Close)
+	var triggers []string
+	for _, ev := range api.WebhookEvents {
+		if strings.HasPrefix(string(ev), "subscription_") {
+			triggers = append(triggers, `"`+string(ev)+`"`)
+		}
 	}
-	subscriptionEventHook.Store(&h)
-	t.Cleanup(func() { subscriptionEventHook.Store(nil) })
+	e.createWebhook(e.storeHooks(), `{"triggers":[`+strings.Join(triggers, ",")+`],"url":"`+srv.URL+`"}`)
 	return l
 }
 
 // of returns the events of a subscription once there are at least n (an
-// event may be fired by the engine just after the change it reports is
-// visible), or after a second.
+// event is delivered by the engine just after the change it reports is
+// visible), or after 5 seconds.
 func (l *eventLog) of(id string, n int) []api.WebhookEvent {
-	deadline := time.After(time.Second)
+	deadline := time.After(5 * time.Second)
 	for {
 		l.mu.Lock()
 		got, changed := slices.Clone(l.events[id]), l.changed
@@ -167,7 +184,7 @@ func (e *testEnv) cvvToken(number string) api.TransactionToken {
 // without the schedule engine, with the events it fires.
 func TestSubscriptionStates(t *testing.T) {
 	e := newEnv(t)
-	events := recordEvents(t)
+	events := recordEvents(e)
 	ev := func(names ...api.WebhookEvent) []api.WebhookEvent { return names }
 	created, payment, failure := api.EventSubscriptionCreated, api.EventSubscriptionPayment, api.EventSubscriptionFailure
 
@@ -379,7 +396,7 @@ func TestSubscriptionStates(t *testing.T) {
 // CVV authorization and the subscription starts current.
 func TestSubscriptionFreeFirstPayment(t *testing.T) {
 	e := newEnv(t)
-	events := recordEvents(t)
+	events := recordEvents(e)
 	tok := e.cvvToken(cardOK)
 	wantError(t, e.do("POST", "/subscriptions", e.secretAuth(), subBody(tok.ID, `,"initial_amount":0`)), 400, api.CodeCVVAuthorizationNotCompleted)
 	e.advance(time.Second) // the CVV authorization completes

@@ -5,12 +5,14 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/mail"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -93,6 +95,7 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 		return 0, nil, err
 	}
 	s.emit(ctx, tok.StoreID, api.EventTokenCreated, s.tokenView(tok))
+	s.queueCVVAuth(tok)
 	return http.StatusCreated, s.tokenView(tok), nil
 }
 
@@ -332,21 +335,112 @@ func (s *Server) loadToken(r *http.Request, id string, p *principal) (*domain.Tx
 	return tok, nil
 }
 
+// cvvAuthQueue holds the tokens whose CVV authorization is pending, so
+// that the engine settles each at its processing time and
+// token_cvv_auth_updated fires then (docs/webhooks.md, "Events"), not at
+// the token's next read. It lives in memory: after a restart, a pending
+// authorization settles when its token is next read (GET, PATCH, a
+// charge or a subscription with it), as before.
+type cvvAuthQueue struct {
+	mu  sync.Mutex
+	due map[string]map[string]time.Time // store ID → token ID → processing time
+
+	// settleMu serialises the settlements, so that concurrent readers
+	// of one token settle it (and fire its event) once.
+	settleMu sync.Mutex
+}
+
+// queueCVVAuth has the engine settle tok's pending CVV authorization when
+// its processing time comes.
+func (s *Server) queueCVVAuth(tok *domain.TxToken) {
+	at := tok.CVVAuth.ProcessAt
+	if !cvvAuthPending(tok) || at == nil {
+		return
+	}
+	q := &s.cvvAuths
+	q.mu.Lock()
+	if q.due == nil {
+		q.due = map[string]map[string]time.Time{}
+	}
+	if q.due[tok.StoreID] == nil {
+		q.due[tok.StoreID] = map[string]time.Time{}
+	}
+	q.due[tok.StoreID][tok.ID] = *at
+	q.mu.Unlock()
+	s.schedule(tok.StoreID, *at)
+}
+
+// takeDue removes and returns the tokens of a store whose CVV
+// authorization is due at now.
+func (q *cvvAuthQueue) takeDue(storeID string, now time.Time) []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var ids []string
+	for id, at := range q.due[storeID] {
+		if !now.Before(at) {
+			ids = append(ids, id)
+			delete(q.due[storeID], id)
+		}
+	}
+	slices.Sort(ids) // time-ordered IDs: oldest token first
+	return ids
+}
+
+// runDueCVVAuths is the engine job of CVV authorizations.
+func (s *Server) runDueCVVAuths(ctx context.Context, storeID string, now time.Time) {
+	for _, id := range s.cvvAuths.takeDue(storeID, now) {
+		tok, err := s.storage.GetToken(ctx, id)
+		if err == nil {
+			err = s.settleCVVAuth(ctx, tok)
+		}
+		if err != nil && !errors.Is(err, domain.ErrNotFound) && ctx.Err() == nil {
+			s.log.Error("settle CVV authorization", "token_id", id, "err", err)
+		}
+	}
+}
+
+func cvvAuthPending(tok *domain.TxToken) bool {
+	ca := tok.CVVAuth
+	return ca.Enabled && ca.Status != nil && *ca.Status == api.CVVAuthPending
+}
+
+// cvvAuthDue reports whether tok's CVV authorization is pending and its
+// processing time has passed.
+func (s *Server) cvvAuthDue(tok *domain.TxToken) bool {
+	at := tok.CVVAuth.ProcessAt
+	return cvvAuthPending(tok) && at != nil && !s.clock.Now(tok.StoreID).Before(*at)
+}
+
 // settleCVVAuth finishes a pending sandbox CVV authorization once its
-// processing time has passed: failed for cards ending 1111, else current.
+// processing time has passed: failed for cards ending 1111, else current;
+// token_cvv_auth_updated fires. tok is brought up to date.
 func (s *Server) settleCVVAuth(ctx context.Context, tok *domain.TxToken) error {
-	ca := &tok.CVVAuth
-	if !ca.Enabled || ca.Status == nil || *ca.Status != api.CVVAuthPending || ca.ProcessAt == nil || s.clock.Now(tok.StoreID).Before(*ca.ProcessAt) {
+	if !s.cvvAuthDue(tok) {
 		return nil
 	}
-	st := api.CVVAuthCurrent
-	if tok.Card != nil && chargeFails(tok.Card.LastFour) {
-		st = api.CVVAuthFailed
+	q := &s.cvvAuths
+	q.settleMu.Lock()
+	cur, err := s.storage.GetToken(ctx, tok.ID)
+	settled := err == nil && s.cvvAuthDue(cur)
+	if settled {
+		st := api.CVVAuthCurrent
+		if cur.Card != nil && chargeFails(cur.Card.LastFour) {
+			st = api.CVVAuthFailed
+		}
+		cur.CVVAuth.Status = &st
+		cur.CVVAuth.ProcessAt = nil
+		cur.UpdatedAt = s.clock.Now(cur.StoreID)
+		err = s.storage.UpdateToken(ctx, cur)
 	}
-	ca.Status = &st
-	ca.ProcessAt = nil
-	tok.UpdatedAt = s.clock.Now(tok.StoreID)
-	return s.storage.UpdateToken(ctx, tok)
+	q.settleMu.Unlock()
+	if err != nil {
+		return err
+	}
+	*tok = *cur
+	if settled {
+		s.emit(ctx, tok.StoreID, api.EventTokenCVVAuthUpdated, s.tokenView(tok))
+	}
+	return nil
 }
 
 // tokenExpired reports whether a one_time/subscription token is past its
