@@ -36,7 +36,7 @@ type Scope struct {
 	StoreID    string
 }
 
-// Page selects one page of a list (docs/api.md, "Lists"): at most Limit
+// Page selects one page of a list (docs/sandbox-api.md, "Lists"): at most Limit
 // items after the item with ID Cursor (exclusive; "" starts at the newest,
 // or the oldest with Asc). IDs are time-ordered UUIDs, so ID order is
 // creation order.

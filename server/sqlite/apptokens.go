@@ -6,28 +6,23 @@ import (
 	"kessai/server/domain"
 )
 
+var appTokenTable = table[domain.AppToken]{"app_tokens", func(t *domain.AppToken) row {
+	return row{id: t.ID, fixed: []col{{"store_id", t.StoreID}, {"created_at", us(t.CreatedAt)}}}
+}}
+
 // CreateAppToken implements domain.Storage.
 func (d *DB) CreateAppToken(ctx context.Context, t *domain.AppToken) error {
-	data, err := encode(t)
-	if err != nil {
-		return err
-	}
-	_, err = d.db.ExecContext(ctx, `INSERT INTO app_tokens (id, store_id, created_at, data) VALUES (?, ?, ?, ?)`, t.ID, t.StoreID, us(t.CreatedAt), data)
-	return err
+	return appTokenTable.insert(ctx, d.db, t)
 }
 
 // GetAppToken implements domain.Storage.
 func (d *DB) GetAppToken(ctx context.Context, id string) (*domain.AppToken, error) {
-	return getOne[domain.AppToken](ctx, d.db, `SELECT data FROM app_tokens WHERE id = ?`, id)
+	return appTokenTable.get(ctx, d.db, id)
 }
 
 // UpdateAppToken implements domain.Storage.
 func (d *DB) UpdateAppToken(ctx context.Context, t *domain.AppToken) error {
-	data, err := encode(t)
-	if err != nil {
-		return err
-	}
-	return expectOne(d.db.ExecContext(ctx, `UPDATE app_tokens SET data = ? WHERE id = ?`, data, t.ID))
+	return appTokenTable.update(ctx, d.db, t)
 }
 
 // ListAppTokens implements domain.Storage.

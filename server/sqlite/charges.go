@@ -3,93 +3,47 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
 	"kessai/server/domain"
 )
 
+var chargeTable = table[domain.Charge]{"charges", func(c *domain.Charge) row {
+	return row{id: c.ID,
+		fixed: []col{{"store_id", c.StoreID}, {"merchant_id", c.MerchantID}, {"mode", string(c.Mode)}, {"token_id", c.TokenID},
+			{"subscription_id", c.SubscriptionID}, {"card_fingerprint", nullString(c.CardFingerprint)}, {"created_at", us(c.CreatedAt)}},
+		mutable: []col{{"status", string(c.Status)}, {"due_at", optUS(c.DueAt)}}}
+}}
+
 // CreateCharge implements domain.Storage.
 func (d *DB) CreateCharge(ctx context.Context, c *domain.Charge, tokenID string, consume bool) error {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var tokData string
-	var active bool
-	err = tx.QueryRowContext(ctx, `SELECT active, data FROM tokens WHERE id = ?`, tokenID).Scan(&active, &tokData)
-	if errors.Is(err, sql.ErrNoRows) {
-		return domain.ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	if consume && !active {
-		return domain.ErrTokenInactive
-	}
-	var tok domain.TxToken
-	if err := json.Unmarshal([]byte(tokData), &tok); err != nil {
-		return err
-	}
-	used := c.CreatedAt
-	tok.LastUsedAt = &used
-	tok.UpdatedAt = used
-	if consume {
-		tok.Active = false
-	}
-	data, err := encode(&tok)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET active = ?, data = ? WHERE id = ?`, tok.Active, data, tok.ID); err != nil {
-		return err
-	}
-	cdata, err := encode(c)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO charges (id, store_id, merchant_id, mode, token_id, subscription_id, card_fingerprint, status, due_at, created_at, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.StoreID, c.MerchantID, string(c.Mode), tokenID, c.SubscriptionID, nullString(c.CardFingerprint), string(c.Status), optUS(c.DueAt), us(c.CreatedAt), cdata); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := useToken(ctx, tx, tokenID, c.CreatedAt, consume); err != nil {
+			return err
+		}
+		return chargeTable.insert(ctx, tx, c)
+	})
 }
 
 // GetCharge implements domain.Storage.
 func (d *DB) GetCharge(ctx context.Context, id string) (*domain.Charge, error) {
-	return getOne[domain.Charge](ctx, d.db, `SELECT data FROM charges WHERE id = ?`, id)
+	return chargeTable.get(ctx, d.db, id)
 }
 
 // UpdateCharge implements domain.Storage.
 func (d *DB) UpdateCharge(ctx context.Context, c *domain.Charge) error {
-	data, err := encode(c)
-	if err != nil {
-		return err
-	}
-	return expectOne(d.db.ExecContext(ctx, `UPDATE charges SET status = ?, due_at = ?, data = ? WHERE id = ?`, string(c.Status), optUS(c.DueAt), data, c.ID))
+	return chargeTable.update(ctx, d.db, c)
 }
 
 // ListDueCharges implements domain.Storage.
 func (d *DB) ListDueCharges(ctx context.Context, storeID string, t time.Time) ([]*domain.Charge, error) {
-	return listDocs[domain.Charge](ctx, d.db, `SELECT data FROM charges WHERE store_id = ? AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at`, storeID, us(t))
+	return chargeTable.due(ctx, d.db, storeID, t)
 }
 
 // ListCharges implements domain.Storage.
 func (d *DB) ListCharges(ctx context.Context, q domain.ChargeQuery) (domain.List[*domain.Charge], error) {
-	var w where
-	w.scope(q.Scope)
-	w.filters(q.Filters)
+	w := scoped(q.Scope, q.Filters)
 	if q.TransactionTokenID != "" {
 		w.add("token_id = ?", strings.ToLower(q.TransactionTokenID))
 	}
@@ -117,5 +71,5 @@ func (d *DB) ListCharges(ctx context.Context, q domain.ChargeQuery) (domain.List
 		tokenFilters(&tw, m)
 		w.add("token_id IN (SELECT id FROM tokens"+tw.sql()+")", tw.args...)
 	}
-	return page[domain.Charge](ctx, d.db, "charges", w, q.Page)
+	return chargeTable.list(ctx, d.db, w, q.Page)
 }

@@ -2,28 +2,13 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
 
 	"kessai/server/domain"
 )
 
 // GetIdempotentResponse implements domain.Storage.
 func (d *DB) GetIdempotentResponse(ctx context.Context, scope, key string) (*domain.IdempotentResponse, error) {
-	var data string
-	err := d.db.QueryRowContext(ctx, `SELECT data FROM idempotency WHERE scope = ? AND key = ?`, scope, key).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, domain.ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	r := new(domain.IdempotentResponse)
-	if err := json.Unmarshal([]byte(data), r); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return getOne[domain.IdempotentResponse](ctx, d.db, `SELECT data FROM idempotency WHERE scope = ? AND key = ?`, scope, key)
 }
 
 // PutIdempotentResponse implements domain.Storage.

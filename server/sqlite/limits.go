@@ -2,10 +2,8 @@ package sqlite
 
 import (
 	"context"
-	"strings"
 	"time"
 
-	"kessai/api"
 	"kessai/server/domain"
 )
 
@@ -32,18 +30,8 @@ func chargeCount(q domain.ChargeCount) where {
 	if q.Currency != "" {
 		w.add("json_extract(data, '$.currency') = ?", q.Currency)
 	}
-	in := func(not string, statuses []api.ChargeStatus) {
-		if len(statuses) == 0 {
-			return
-		}
-		args := make([]any, len(statuses))
-		for i, s := range statuses {
-			args[i] = string(s)
-		}
-		w.add("status "+not+"IN (?"+strings.Repeat(", ?", len(statuses)-1)+")", args...)
-	}
-	in("", q.Statuses)
-	in("NOT ", q.ExceptStatuses)
+	addIn(&w, "status", false, q.Statuses)
+	addIn(&w, "status", true, q.ExceptStatuses)
 	if !q.CreatedFrom.IsZero() {
 		w.add("created_at >= ?", us(q.CreatedFrom))
 	}

@@ -1,9 +1,8 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 
 	"kessai/server/domain"
@@ -27,6 +26,23 @@ func (w *where) sql() string {
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
+// addIn adds "expr IN (values)", or "expr NOT IN (values)" with not; no
+// condition when values is empty.
+func addIn[S ~string](w *where, expr string, not bool, values []S) {
+	if len(values) == 0 {
+		return
+	}
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = string(v)
+	}
+	op := " IN ("
+	if not {
+		op = " NOT IN ("
+	}
+	w.add(expr+op+"?"+strings.Repeat(", ?", len(values)-1)+")", args...)
+}
+
 // scope adds the store or merchant condition; the table must have
 // store_id and merchant_id columns.
 func (w *where) scope(s domain.Scope) {
@@ -35,6 +51,15 @@ func (w *where) scope(s domain.Scope) {
 	} else {
 		w.add("merchant_id = ?", s.MerchantID)
 	}
+}
+
+// scoped is the start of every list of a store's or merchant's records:
+// the scope and the shared filters.
+func scoped(s domain.Scope, f domain.Filters) where {
+	var w where
+	w.scope(s)
+	w.filters(f)
+	return w
 }
 
 // filters adds the filters every list shares; the table must have
@@ -70,6 +95,20 @@ func jsonPath(keys ...string) string {
 	return b.String()
 }
 
+// order is how a page walks the IDs: the ORDER BY direction, the
+// operator comparing an ID with the cursor, and the page size (10 by default).
+func order(p domain.Page) (dir, op string, limit int) {
+	dir, op = "DESC", "<"
+	if p.Asc {
+		dir, op = "ASC", ">"
+	}
+	limit = p.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	return dir, op, limit
+}
+
 // page runs a paginated list over table: the items matching w, ordered by
 // ID (time-ordered UUIDs), after the cursor, at most p.Limit of them, and
 // the count of all matches. The page query walks the (scope, id) index and
@@ -79,34 +118,33 @@ func page[T any](ctx context.Context, db querier, table string, w where, p domai
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+w.sql(), w.args...).Scan(&out.TotalHits); err != nil {
 		return out, err
 	}
-	order := "DESC"
-	cmp := "<"
-	if p.Asc {
-		order, cmp = "ASC", ">"
-	}
+	dir, op, limit := order(p)
 	if p.Cursor != "" {
-		var one int
-		err := db.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", p.Cursor).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return out, domain.ErrCursor
+		if found, err := exists(ctx, db, table, p.Cursor); err != nil || !found {
+			return out, cmp.Or(err, domain.ErrCursor)
 		}
-		if err != nil {
-			return out, err
-		}
-		w.add("id "+cmp+" ?", p.Cursor)
+		w.add("id "+op+" ?", p.Cursor)
 	}
-	limit := p.Limit
-	if limit <= 0 {
-		limit = 10
-	}
-	items, err := listDocs[T](ctx, db, "SELECT data FROM "+table+w.sql()+" ORDER BY id "+order+" LIMIT ?", append(w.args, limit+1)...)
+	items, err := listDocs[T](ctx, db, "SELECT data FROM "+table+w.sql()+" ORDER BY id "+dir+" LIMIT ?", append(w.args, limit+1)...)
 	if err != nil {
 		return out, err
 	}
-	if len(items) > limit {
-		out.HasMore = true
-		items = items[:limit]
-	}
-	out.Items = items
+	out.Items, out.HasMore = trim(items, limit)
 	return out, nil
+}
+
+// exists reports whether table has a row with this ID.
+func exists(ctx context.Context, db querier, table, id string) (bool, error) {
+	var found bool
+	err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+table+" WHERE id = ?)", id).Scan(&found)
+	return found, err
+}
+
+// trim cuts a page read with limit+1 rows to limit items, and reports
+// whether there were more.
+func trim[T any](items []T, limit int) ([]T, bool) {
+	if len(items) > limit {
+		return items[:limit], true
+	}
+	return items, false
 }

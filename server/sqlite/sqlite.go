@@ -119,23 +119,32 @@ func (d *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("sqlite: the database schema is version %d, newer than this kessai (%d): use a newer kessai or another --data directory", cur, len(ms))
 	}
 	for _, m := range ms[cur:] {
-		tx, err := d.db.BeginTx(ctx, nil)
+		err := d.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, m.version)
+			return err
+		})
 		if err != nil {
-			return fmt.Errorf("sqlite: migrate: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("sqlite: migration %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, m.version); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("sqlite: migration %s: %w", m.name, err)
-		}
-		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("sqlite: migration %s: %w", m.name, err)
 		}
 	}
 	return nil
+}
+
+// inTx runs fn in a transaction (immediate: it holds the write lock from
+// the start), committed when fn returns nil and rolled back otherwise.
+func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // us is the stored form of a time: microseconds since the epoch.
@@ -154,9 +163,30 @@ func encode(v any) (string, error) {
 	return string(b), err
 }
 
+// decode reads a stored JSON document.
+func decode[T any](data string) (*T, error) {
+	v := new(T)
+	if err := json.Unmarshal([]byte(data), v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// nullString stores "" as NULL.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 func listDocs[T any](ctx context.Context, db querier, query string, args ...any) ([]*T, error) {
@@ -171,8 +201,8 @@ func listDocs[T any](ctx context.Context, db querier, query string, args ...any)
 		if err := rows.Scan(&data); err != nil {
 			return nil, err
 		}
-		v := new(T)
-		if err := json.Unmarshal([]byte(data), v); err != nil {
+		v, err := decode[T](data)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
@@ -191,11 +221,7 @@ func getOne[T any](ctx context.Context, db querier, query string, args ...any) (
 	if err != nil {
 		return nil, err
 	}
-	v := new(T)
-	if err := json.Unmarshal([]byte(data), v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return decode[T](data)
 }
 
 func expectOne(res sql.Result, err error) error {
@@ -210,4 +236,83 @@ func expectOne(res sql.Result, err error) error {
 		return domain.ErrNotFound
 	}
 	return nil
+}
+
+// col is a column of a record's row: its name and stored value.
+type col struct {
+	name  string
+	value any
+}
+
+// row is what a record stores besides its JSON document: its ID, the
+// columns set once at insert, and the columns that follow the document,
+// rewritten by every update.
+type row struct {
+	id      string
+	fixed   []col
+	mutable []col
+}
+
+// table is how records of type T are stored: the rows of table name, with
+// the columns row returns, the ID in id and the document in data. Its
+// methods are the statements every entity shares; the entity files keep
+// the SQL that is their own.
+type table[T any] struct {
+	name string
+	row  func(*T) row
+}
+
+// insert stores v as a new row.
+func (tb table[T]) insert(ctx context.Context, db execer, v *T) error {
+	data, err := encode(v)
+	if err != nil {
+		return err
+	}
+	r := tb.row(v)
+	names, marks := []string{"id"}, []string{"?"}
+	args := []any{r.id}
+	for _, c := range append(r.fixed, r.mutable...) {
+		names, marks, args = append(names, c.name), append(marks, "?"), append(args, c.value)
+	}
+	_, err = db.ExecContext(ctx, "INSERT INTO "+tb.name+" ("+strings.Join(names, ", ")+", data) VALUES ("+strings.Join(marks, ", ")+", ?)",
+		append(args, data)...)
+	return err
+}
+
+// update rewrites the document of v's row and its mutable columns;
+// ErrNotFound when there is no such row.
+func (tb table[T]) update(ctx context.Context, db execer, v *T) error {
+	data, err := encode(v)
+	if err != nil {
+		return err
+	}
+	r := tb.row(v)
+	var set []string
+	var args []any
+	for _, c := range r.mutable {
+		set, args = append(set, c.name+" = ?"), append(args, c.value)
+	}
+	set = append(set, "data = ?")
+	return expectOne(db.ExecContext(ctx, "UPDATE "+tb.name+" SET "+strings.Join(set, ", ")+" WHERE id = ?", append(args, data, r.id)...))
+}
+
+// get returns the record with this ID, ErrNotFound when there is none.
+func (tb table[T]) get(ctx context.Context, db querier, id string) (*T, error) {
+	return getOne[T](ctx, db, "SELECT data FROM "+tb.name+" WHERE id = ?", id)
+}
+
+// delete removes the record with this ID, ErrNotFound when there is none.
+func (tb table[T]) delete(ctx context.Context, db execer, id string) error {
+	return expectOne(db.ExecContext(ctx, "DELETE FROM "+tb.name+" WHERE id = ?", id))
+}
+
+// due returns the records of a store whose due_at column is at or before
+// t, oldest first (the sandbox engine's jobs).
+func (tb table[T]) due(ctx context.Context, db querier, storeID string, t time.Time) ([]*T, error) {
+	return listDocs[T](ctx, db, "SELECT data FROM "+tb.name+" WHERE store_id = ? AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id", storeID, us(t))
+}
+
+// list is one page of the records matching w (see page).
+func (tb table[T]) list(ctx context.Context, db querier, w where, p domain.Page) (domain.List[*T], error) {
+	return page[T](ctx, db, tb.name, w, p)
 }

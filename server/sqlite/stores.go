@@ -1,43 +1,42 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"strings"
 
 	"kessai/server/domain"
 )
 
+var (
+	merchantTable = table[domain.Merchant]{"merchants", func(m *domain.Merchant) row {
+		return row{id: m.ID, fixed: []col{{"created_at", us(m.CreatedAt)}}}
+	}}
+	storeTable = table[domain.Store]{"stores", func(s *domain.Store) row {
+		return row{id: s.ID, fixed: []col{{"merchant_id", s.MerchantID}, {"created_at", us(s.CreatedAt)}}}
+	}}
+)
+
 // CreateMerchant implements domain.Storage.
 func (d *DB) CreateMerchant(ctx context.Context, m *domain.Merchant) error {
-	data, err := encode(m)
-	if err != nil {
-		return err
-	}
-	_, err = d.db.ExecContext(ctx, `INSERT INTO merchants (id, created_at, data) VALUES (?, ?, ?)`, m.ID, us(m.CreatedAt), data)
-	return err
+	return merchantTable.insert(ctx, d.db, m)
 }
 
 // GetMerchant implements domain.Storage.
 func (d *DB) GetMerchant(ctx context.Context, id string) (*domain.Merchant, error) {
-	return getOne[domain.Merchant](ctx, d.db, `SELECT data FROM merchants WHERE id = ?`, id)
+	return merchantTable.get(ctx, d.db, id)
 }
 
 // CreateStore implements domain.Storage.
 func (d *DB) CreateStore(ctx context.Context, s *domain.Store) error {
-	data, err := encode(s)
-	if err != nil {
-		return err
-	}
-	_, err = d.db.ExecContext(ctx, `INSERT INTO stores (id, merchant_id, created_at, data) VALUES (?, ?, ?, ?)`, s.ID, s.MerchantID, us(s.CreatedAt), data)
-	return err
+	return storeTable.insert(ctx, d.db, s)
 }
 
 // GetStore implements domain.Storage.
 func (d *DB) GetStore(ctx context.Context, id string) (*domain.Store, error) {
-	return getOne[domain.Store](ctx, d.db, `SELECT data FROM stores WHERE id = ?`, id)
+	return storeTable.get(ctx, d.db, id)
 }
 
 // ListStores implements domain.Storage.
@@ -47,11 +46,7 @@ func (d *DB) ListStores(ctx context.Context) ([]*domain.Store, error) {
 
 // UpdateStore implements domain.Storage.
 func (d *DB) UpdateStore(ctx context.Context, s *domain.Store) error {
-	data, err := encode(s)
-	if err != nil {
-		return err
-	}
-	return expectOne(d.db.ExecContext(ctx, `UPDATE stores SET data = ? WHERE id = ?`, data, s.ID))
+	return storeTable.update(ctx, d.db, s)
 }
 
 // keptTables are never emptied by ResetStore: the store itself, its
@@ -63,17 +58,21 @@ var keptTables = map[string]bool{"stores": true, "merchants": true, "app_tokens"
 // table with a store_id column, and the rows of other tables that refer
 // (by foreign key) to the rows deleted there.
 func (d *DB) ResetStore(ctx context.Context, storeID string) (map[string]int, error) {
-	tx, err := d.db.BeginTx(ctx, nil)
+	var deleted map[string]int
+	err := d.inTx(ctx, func(tx *sql.Tx) (err error) {
+		deleted, err = resetStore(ctx, tx, storeID)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	var one int
-	if err := tx.QueryRowContext(ctx, `SELECT 1 FROM stores WHERE id = ?`, storeID).Scan(&one); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, domain.ErrNotFound
-		}
-		return nil, err
+	return deleted, nil
+}
+
+// resetStore is ResetStore inside tx.
+func resetStore(ctx context.Context, tx *sql.Tx, storeID string) (map[string]int, error) {
+	if found, err := exists(ctx, tx, "stores", storeID); err != nil || !found {
+		return nil, cmp.Or(err, domain.ErrNotFound)
 	}
 	// The rows are deleted table by table; foreign keys are checked once,
 	// at commit.
@@ -95,7 +94,10 @@ func (d *DB) ResetStore(ctx context.Context, storeID string) (map[string]int, er
 		}
 	}
 	deleted := map[string]int{}
-	count := func(table string, res sql.Result) error {
+	count := func(table string, res sql.Result, err error) error {
+		if err != nil {
+			return err
+		}
 		n, err := res.RowsAffected()
 		deleted[table] += int(n)
 		return err
@@ -133,10 +135,7 @@ func (d *DB) ResetStore(ctx context.Context, storeID string) (map[string]int, er
 			}
 			res, err := tx.ExecContext(ctx, `DELETE FROM `+quoteIdent(t)+` WHERE `+quoteIdent(r.from)+
 				` IN (SELECT `+quoteIdent(r.to)+` FROM `+quoteIdent(r.parent)+` WHERE store_id = ?)`, storeID)
-			if err != nil {
-				return nil, err
-			}
-			if err := count(t, res); err != nil {
+			if err := count(t, res, err); err != nil {
 				return nil, err
 			}
 		}
@@ -146,15 +145,9 @@ func (d *DB) ResetStore(ctx context.Context, storeID string) (map[string]int, er
 			continue
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM `+quoteIdent(t)+` WHERE store_id = ?`, storeID)
-		if err != nil {
+		if err := count(t, res, err); err != nil {
 			return nil, err
 		}
-		if err := count(t, res); err != nil {
-			return nil, err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
 	}
 	return deleted, nil
 }

@@ -2,46 +2,61 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"strings"
+	"time"
 
 	"kessai/server/domain"
 )
 
+var tokenTable = table[domain.TxToken]{"tokens", func(t *domain.TxToken) row {
+	return row{id: t.ID,
+		fixed:   []col{{"store_id", t.StoreID}, {"merchant_id", t.MerchantID}, {"mode", string(t.Mode)}, {"created_at", us(t.CreatedAt)}},
+		mutable: []col{{"active", t.Active}}}
+}}
+
 // CreateToken implements domain.Storage.
 func (d *DB) CreateToken(ctx context.Context, t *domain.TxToken) error {
-	data, err := encode(t)
-	if err != nil {
-		return err
-	}
-	_, err = d.db.ExecContext(ctx, `INSERT INTO tokens (id, store_id, merchant_id, mode, active, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		t.ID, t.StoreID, t.MerchantID, string(t.Mode), t.Active, us(t.CreatedAt), data)
-	return err
+	return tokenTable.insert(ctx, d.db, t)
 }
 
 // GetToken implements domain.Storage.
 func (d *DB) GetToken(ctx context.Context, id string) (*domain.TxToken, error) {
-	return getOne[domain.TxToken](ctx, d.db, `SELECT data FROM tokens WHERE id = ?`, id)
+	return tokenTable.get(ctx, d.db, id)
 }
 
 // UpdateToken implements domain.Storage.
 func (d *DB) UpdateToken(ctx context.Context, t *domain.TxToken) error {
-	data, err := encode(t)
-	if err != nil {
-		return err
-	}
-	return expectOne(d.db.ExecContext(ctx, `UPDATE tokens SET active = ?, data = ? WHERE id = ?`, t.Active, data, t.ID))
+	return tokenTable.update(ctx, d.db, t)
 }
 
 // DeleteToken implements domain.Storage.
 func (d *DB) DeleteToken(ctx context.Context, id string) error {
-	return expectOne(d.db.ExecContext(ctx, `DELETE FROM tokens WHERE id = ?`, id))
+	return tokenTable.delete(ctx, d.db, id)
+}
+
+// useToken marks a token used at t inside tx (a charge or a subscription
+// is made with it); with consume it deactivates it and fails with
+// ErrTokenInactive if it was inactive.
+func useToken(ctx context.Context, tx *sql.Tx, tokenID string, t time.Time, consume bool) error {
+	tok, err := tokenTable.get(ctx, tx, tokenID)
+	if err != nil {
+		return err
+	}
+	if consume && !tok.Active {
+		return domain.ErrTokenInactive
+	}
+	tok.LastUsedAt = &t
+	tok.UpdatedAt = t
+	if consume {
+		tok.Active = false
+	}
+	return tokenTable.update(ctx, tx, tok)
 }
 
 // ListTokens implements domain.Storage.
 func (d *DB) ListTokens(ctx context.Context, q domain.TokenQuery) (domain.List[*domain.TxToken], error) {
-	var w where
-	w.scope(q.Scope)
-	w.filters(q.Filters)
+	w := scoped(q.Scope, q.Filters)
 	if q.Type != "" {
 		w.add("json_extract(data, '$.type') = ?", string(q.Type))
 	}
@@ -67,7 +82,7 @@ func (d *DB) ListTokens(ctx context.Context, q domain.TokenQuery) (domain.List[*
 		email: q.Email, cardholderPart: q.Cardholder, cardExp: q.CardExp,
 		lastFour: q.CardLastFour, phone: q.PhoneNumber, brand: q.Brand,
 	})
-	return page[domain.TxToken](ctx, d.db, "tokens", w, q.Page)
+	return tokenTable.list(ctx, d.db, w, q.Page)
 }
 
 // tokenMatch are the conditions on a token's own data that both the token

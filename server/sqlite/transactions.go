@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strings"
 
 	"kessai/api"
@@ -34,6 +33,14 @@ const (
 				OR json_extract(t.data, '$.card.cardholder') LIKE ? ESCAPE '\' OR json_extract(t.data, '$.email') LIKE ? ESCAPE '\')))`
 )
 
+// decodeNull reads the document of an outer join: nil for NULL.
+func decodeNull[T any](data sql.NullString) (*T, error) {
+	if !data.Valid {
+		return nil, nil
+	}
+	return decode[T](data.String)
+}
+
 // likePattern is a LIKE pattern matching s anywhere (ESCAPE '\').
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -49,25 +56,22 @@ func (d *DB) ListTransactions(ctx context.Context, q domain.TransactionQuery) (d
 	var out domain.List[*domain.Transaction]
 	var arms []*transactionArm
 	search := strings.TrimSpace(q.Search)
+	id, like := strings.ToLower(search), likePattern(search)
 	if q.Type != api.TransactionRefund {
-		a := &transactionArm{table: "charges", sel: "SELECT id, 'charge' AS type, id AS charge_id FROM charges"}
+		a := &transactionArm{table: "charges", sel: "SELECT id, 'charge' AS type, id AS charge_id FROM charges", w: scoped(q.Scope, q.Filters)}
 		if search != "" {
-			id := strings.ToLower(search)
-			a.w.add(chargeSearch, id, search, search, likePattern(search), likePattern(search))
+			a.w.add(chargeSearch, id, search, search, like, like)
 		}
 		arms = append(arms, a)
 	}
 	if q.Type != api.TransactionCharge {
-		a := &transactionArm{table: "refunds", sel: "SELECT id, 'refund' AS type, charge_id FROM refunds"}
+		a := &transactionArm{table: "refunds", sel: "SELECT id, 'refund' AS type, charge_id FROM refunds", w: scoped(q.Scope, q.Filters)}
 		if search != "" {
-			id := strings.ToLower(search)
-			a.w.add(refundSearch, id, id, search, search, likePattern(search), likePattern(search))
+			a.w.add(refundSearch, id, id, search, search, like, like)
 		}
 		arms = append(arms, a)
 	}
 	for _, a := range arms {
-		a.w.scope(q.Scope)
-		a.w.filters(q.Filters)
 		if q.Status != "" {
 			a.w.add("status = ?", q.Status)
 		}
@@ -77,10 +81,7 @@ func (d *DB) ListTransactions(ctx context.Context, q domain.TransactionQuery) (d
 		}
 		out.TotalHits += n
 	}
-	order, cmp := "DESC", "<"
-	if q.Asc {
-		order, cmp = "ASC", ">"
-	}
+	dir, op, limit := order(q.Page)
 	if q.Cursor != "" {
 		var found bool
 		if err := d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM charges WHERE id = ?) OR EXISTS (SELECT 1 FROM refunds WHERE id = ?)`,
@@ -91,25 +92,21 @@ func (d *DB) ListTransactions(ctx context.Context, q domain.TransactionQuery) (d
 			return out, domain.ErrCursor
 		}
 		for _, a := range arms {
-			a.w.add("id "+cmp+" ?", q.Cursor)
+			a.w.add("id "+op+" ?", q.Cursor)
 		}
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 10
 	}
 	var parts []string
 	var args []any
 	for _, a := range arms {
-		parts = append(parts, "SELECT * FROM ("+a.sel+a.w.sql()+" ORDER BY id "+order+" LIMIT ?)")
+		parts = append(parts, "SELECT * FROM ("+a.sel+a.w.sql()+" ORDER BY id "+dir+" LIMIT ?)")
 		args = append(append(args, a.w.args...), limit+1)
 	}
-	query := "WITH page AS (" + strings.Join(parts, " UNION ALL ") + " ORDER BY id " + order + ` LIMIT ?)
+	query := "WITH page AS (" + strings.Join(parts, " UNION ALL ") + " ORDER BY id " + dir + ` LIMIT ?)
 		SELECT p.type, c.data, r.data, t.data FROM page p
 		JOIN charges c ON c.id = p.charge_id
 		LEFT JOIN refunds r ON p.type = 'refund' AND r.id = p.id
 		LEFT JOIN tokens t ON t.id = c.token_id
-		ORDER BY p.id ` + order
+		ORDER BY p.id ` + dir
 	rows, err := d.db.QueryContext(ctx, query, append(args, limit+1)...)
 	if err != nil {
 		return out, err
@@ -121,30 +118,21 @@ func (d *DB) ListTransactions(ctx context.Context, q domain.TransactionQuery) (d
 		if err := rows.Scan(&typ, &cdata, &rdata, &tdata); err != nil {
 			return out, err
 		}
-		it := &domain.Transaction{Type: api.TransactionType(typ), Charge: new(domain.Charge)}
-		if err := json.Unmarshal([]byte(cdata), it.Charge); err != nil {
+		it := &domain.Transaction{Type: api.TransactionType(typ)}
+		if it.Charge, err = decode[domain.Charge](cdata); err != nil {
 			return out, err
 		}
-		if rdata.Valid {
-			it.Refund = new(domain.Refund)
-			if err := json.Unmarshal([]byte(rdata.String), it.Refund); err != nil {
-				return out, err
-			}
+		if it.Refund, err = decodeNull[domain.Refund](rdata); err != nil {
+			return out, err
 		}
-		if tdata.Valid {
-			it.Token = new(domain.TxToken)
-			if err := json.Unmarshal([]byte(tdata.String), it.Token); err != nil {
-				return out, err
-			}
+		if it.Token, err = decodeNull[domain.TxToken](tdata); err != nil {
+			return out, err
 		}
 		out.Items = append(out.Items, it)
 	}
 	if err := rows.Err(); err != nil {
 		return out, err
 	}
-	if len(out.Items) > limit {
-		out.HasMore = true
-		out.Items = out.Items[:limit]
-	}
+	out.Items, out.HasMore = trim(out.Items, limit)
 	return out, nil
 }

@@ -9,6 +9,20 @@ import (
 	"kessai/server/domain"
 )
 
+var (
+	webhookTable = table[domain.Webhook]{"webhooks", func(w *domain.Webhook) row {
+		return row{id: w.ID,
+			fixed:   []col{{"merchant_id", w.MerchantID}, {"store_id", nullString(w.StoreID)}, {"created_at", us(w.CreatedAt)}},
+			mutable: []col{{"url", w.URL}, {"active", w.Active}}}
+	}}
+	deliveryTable = table[domain.WebhookDelivery]{"webhook_deliveries", func(dl *domain.WebhookDelivery) row {
+		return row{id: dl.ID,
+			fixed: []col{{"webhook_id", dl.WebhookID}, {"store_id", dl.StoreID}, {"merchant_id", dl.MerchantID}, {"event", string(dl.Event)},
+				{"created_at", us(dl.CreatedAt)}},
+			mutable: []col{{"status", string(dl.Status)}, {"due_at", optUS(dl.DueAt)}}}
+	}}
+)
+
 // webhookScope is the condition selecting the webhooks of w's scope: its
 // store, or its merchant's merchant-wide webhooks.
 func webhookScope(w *domain.Webhook) (string, []any) {
@@ -18,12 +32,18 @@ func webhookScope(w *domain.Webhook) (string, []any) {
 	return "store_id = ?", []any{w.StoreID}
 }
 
-// urlTaken reports whether another webhook of w's scope has w's URL.
-func urlTaken(ctx context.Context, tx *sql.Tx, w *domain.Webhook) (bool, error) {
+// urlFree returns ErrConflict when another webhook of w's scope has w's
+// URL.
+func urlFree(ctx context.Context, tx *sql.Tx, w *domain.Webhook) error {
 	cond, args := webhookScope(w)
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM webhooks WHERE `+cond+` AND url = ? AND id != ?`, append(args, w.URL, w.ID)...).Scan(&n)
-	return n > 0, err
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM webhooks WHERE `+cond+` AND url = ? AND id != ?`, append(args, w.URL, w.ID)...).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return domain.ErrConflict
+	}
+	return nil
 }
 
 // uniqueViolation maps a UNIQUE constraint failure to domain.ErrConflict.
@@ -36,65 +56,40 @@ func uniqueViolation(err error) error {
 
 // CreateWebhook implements domain.Storage.
 func (d *DB) CreateWebhook(ctx context.Context, w *domain.Webhook, max int) error {
-	data, err := encode(w)
-	if err != nil {
-		return err
-	}
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if taken, err := urlTaken(ctx, tx, w); err != nil {
-		return err
-	} else if taken {
-		return domain.ErrConflict
-	}
-	cond, args := webhookScope(w)
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM webhooks WHERE `+cond, args...).Scan(&n); err != nil {
-		return err
-	}
-	if n >= max {
-		return domain.ErrLimit
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO webhooks (id, merchant_id, store_id, url, active, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		w.ID, w.MerchantID, nullString(w.StoreID), w.URL, w.Active, us(w.CreatedAt), data); err != nil {
-		return uniqueViolation(err)
-	}
-	return tx.Commit()
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := urlFree(ctx, tx, w); err != nil {
+			return err
+		}
+		cond, args := webhookScope(w)
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM webhooks WHERE `+cond, args...).Scan(&n); err != nil {
+			return err
+		}
+		if n >= max {
+			return domain.ErrLimit
+		}
+		return uniqueViolation(webhookTable.insert(ctx, tx, w))
+	})
 }
 
 // GetWebhook implements domain.Storage.
 func (d *DB) GetWebhook(ctx context.Context, id string) (*domain.Webhook, error) {
-	return getOne[domain.Webhook](ctx, d.db, `SELECT data FROM webhooks WHERE id = ?`, id)
+	return webhookTable.get(ctx, d.db, id)
 }
 
 // UpdateWebhook implements domain.Storage.
 func (d *DB) UpdateWebhook(ctx context.Context, w *domain.Webhook) error {
-	data, err := encode(w)
-	if err != nil {
-		return err
-	}
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if taken, err := urlTaken(ctx, tx, w); err != nil {
-		return err
-	} else if taken {
-		return domain.ErrConflict
-	}
-	if err := expectOne(tx.ExecContext(ctx, `UPDATE webhooks SET url = ?, active = ?, data = ? WHERE id = ?`, w.URL, w.Active, data, w.ID)); err != nil {
-		return uniqueViolation(err)
-	}
-	return tx.Commit()
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := urlFree(ctx, tx, w); err != nil {
+			return err
+		}
+		return uniqueViolation(webhookTable.update(ctx, tx, w))
+	})
 }
 
 // DeleteWebhook implements domain.Storage.
 func (d *DB) DeleteWebhook(ctx context.Context, id string) error {
-	return expectOne(d.db.ExecContext(ctx, `DELETE FROM webhooks WHERE id = ?`, id))
+	return webhookTable.delete(ctx, d.db, id)
 }
 
 // ListWebhooks implements domain.Storage.
@@ -112,7 +107,7 @@ func (d *DB) ListWebhooks(ctx context.Context, q domain.WebhookQuery) (domain.Li
 	if q.Active != nil {
 		w.add("active = ?", *q.Active)
 	}
-	return page[domain.Webhook](ctx, d.db, "webhooks", w, q.Page)
+	return webhookTable.list(ctx, d.db, w, q.Page)
 }
 
 // ActiveWebhooks implements domain.Storage.
@@ -123,38 +118,24 @@ func (d *DB) ActiveWebhooks(ctx context.Context, merchantID, storeID string) ([]
 
 // CreateWebhookDeliveries implements domain.Storage.
 func (d *DB) CreateWebhookDeliveries(ctx context.Context, ds []*domain.WebhookDelivery) error {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	for _, dl := range ds {
-		data, err := encode(dl)
-		if err != nil {
-			return err
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		for _, dl := range ds {
+			if err := deliveryTable.insert(ctx, tx, dl); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (id, webhook_id, store_id, merchant_id, event, status, due_at, created_at, data)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			dl.ID, dl.WebhookID, dl.StoreID, dl.MerchantID, string(dl.Event), string(dl.Status), optUS(dl.DueAt), us(dl.CreatedAt), data); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
+		return nil
+	})
 }
 
 // GetWebhookDelivery implements domain.Storage.
 func (d *DB) GetWebhookDelivery(ctx context.Context, id string) (*domain.WebhookDelivery, error) {
-	return getOne[domain.WebhookDelivery](ctx, d.db, `SELECT data FROM webhook_deliveries WHERE id = ?`, id)
+	return deliveryTable.get(ctx, d.db, id)
 }
 
 // UpdateWebhookDelivery implements domain.Storage.
 func (d *DB) UpdateWebhookDelivery(ctx context.Context, dl *domain.WebhookDelivery) error {
-	data, err := encode(dl)
-	if err != nil {
-		return err
-	}
-	return expectOne(d.db.ExecContext(ctx, `UPDATE webhook_deliveries SET status = ?, due_at = ?, data = ? WHERE id = ?`,
-		string(dl.Status), optUS(dl.DueAt), data, dl.ID))
+	return deliveryTable.update(ctx, d.db, dl)
 }
 
 // ListDueWebhookDeliveries implements domain.Storage.
@@ -177,5 +158,5 @@ func (d *DB) ListWebhookDeliveries(ctx context.Context, q domain.WebhookDelivery
 	if q.Status != "" {
 		w.add("status = ?", string(q.Status))
 	}
-	return page[domain.WebhookDelivery](ctx, d.db, "webhook_deliveries", w, q.Page)
+	return deliveryTable.list(ctx, d.db, w, q.Page)
 }

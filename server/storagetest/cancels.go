@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,27 +10,23 @@ import (
 	"kessai/server/domain"
 )
 
-func cancelIDs(items []*domain.Cancel) []string {
-	var out []string
-	for _, c := range items {
-		out = append(out, c.ID)
-	}
-	return out
+// cancel returns a pending cancel of c created at base+n seconds.
+func cancel(c *domain.Charge, n int) *domain.Cancel {
+	return &domain.Cancel{ID: newID(), StoreID: c.StoreID, MerchantID: c.MerchantID, ChargeID: c.ID, Status: api.CancelPending,
+		Metadata: api.Metadata{}, Mode: c.Mode, CreatedAt: at(n), UpdatedAt: at(n)}
 }
 
 func testCancels(t *testing.T, st domain.Storage) {
 	f := newFixture(t, st)
 	rec := f.token(t, st, f.store, 0, api.TokenTypeRecurring)
-	ch := f.charge(t, st, rec, 1, 1000)
-	ch.Status = api.ChargeAuthorized
-	must(t, st.UpdateCharge(ctx, ch))
+	ch := f.charge(t, st, rec, 1, 1000, status(api.ChargeAuthorized))
 
 	due := base.Add(time.Minute)
 	var want []string // newest first
 	for i := range 3 {
-		at := base.Add(time.Duration(2+i) * time.Second)
-		c := &domain.Cancel{ID: newID(), StoreID: ch.StoreID, MerchantID: ch.MerchantID, ChargeID: ch.ID, Status: api.CancelPending,
-			Metadata: api.Metadata{"order_id": []byte("1234")}, Mode: ch.Mode, DueAt: &due, CreatedAt: at, UpdatedAt: at}
+		c := cancel(ch, 2+i)
+		c.Metadata = api.Metadata{"order_id": []byte("1234")}
+		c.DueAt = &due
 		must(t, st.CreateCancel(ctx, c))
 		want = append([]string{c.ID}, want...)
 	}
@@ -39,14 +36,14 @@ func testCancels(t *testing.T, st domain.Storage) {
 	}
 
 	if l, _ := st.ListDueCancels(ctx, f.store.ID, due.Add(-time.Second)); len(l) != 0 {
-		t.Fatalf("due before its time: %v", cancelIDs(l))
+		t.Fatalf("due before its time: %v", ids(l))
 	}
 	if l, _ := st.ListDueCancels(ctx, f.other.ID, due); len(l) != 0 {
-		t.Fatalf("another store's due cancels: %v", cancelIDs(l))
+		t.Fatalf("another store's due cancels: %v", ids(l))
 	}
 	l, err := st.ListDueCancels(ctx, f.store.ID, due)
 	if err != nil || len(l) != 3 {
-		t.Fatalf("ListDueCancels = %v, %v", cancelIDs(l), err)
+		t.Fatalf("ListDueCancels = %v, %v", ids(l), err)
 	}
 
 	// A successful cancel and its charge are stored together.
@@ -60,7 +57,7 @@ func testCancels(t *testing.T, st domain.Storage) {
 		t.Fatalf("charge after cancel: %s", c.Status)
 	}
 	if l, _ := st.ListDueCancels(ctx, f.store.ID, due); len(l) != 2 {
-		t.Fatalf("settled cancel still due: %v", cancelIDs(l))
+		t.Fatalf("settled cancel still due: %v", ids(l))
 	}
 	// Neither is stored when one of them cannot be.
 	next, _ := st.GetCancel(ctx, want[1])
@@ -79,19 +76,12 @@ func testCancels(t *testing.T, st domain.Storage) {
 
 	q := domain.CancelQuery{Scope: domain.Scope{StoreID: f.store.ID}, Page: domain.Page{Limit: 10}, ChargeID: ch.ID}
 	list, err := st.ListCancels(ctx, q)
-	if err != nil || list.TotalHits != 3 || !equalIDs(cancelIDs(list.Items), want) {
-		t.Fatalf("ListCancels = %v, %v", cancelIDs(list.Items), err)
+	if err != nil || list.TotalHits != 3 || !slices.Equal(ids(list.Items), want) {
+		t.Fatalf("ListCancels = %v, %v", ids(list.Items), err)
 	}
 	q.ChargeID = newID()
 	if l, _ := st.ListCancels(ctx, q); l.TotalHits != 0 {
-		t.Fatalf("another charge's cancels: %v", cancelIDs(l.Items))
+		t.Fatalf("another charge's cancels: %v", ids(l.Items))
 	}
-	for _, err := range []error{
-		func() error { _, err := st.GetCancel(ctx, "nope"); return err }(),
-		st.UpdateCancel(ctx, &domain.Cancel{ID: "nope"}, nil),
-	} {
-		if !errors.Is(err, domain.ErrNotFound) {
-			t.Errorf("want ErrNotFound, got %v", err)
-		}
-	}
+	wantNotFound(t, errOf(st.GetCancel(ctx, "nope")), st.UpdateCancel(ctx, &domain.Cancel{ID: "nope"}, nil))
 }

@@ -42,16 +42,8 @@ func testStores(t *testing.T, st domain.Storage) {
 	if m, err := st.GetMerchant(ctx, f.merchant.ID); err != nil || !m.Verified {
 		t.Fatalf("GetMerchant = %+v, %v", m, err)
 	}
-	for _, err := range []error{
-		func() error { _, err := st.GetStore(ctx, "nope"); return err }(),
-		func() error { _, err := st.GetMerchant(ctx, "nope"); return err }(),
-		st.UpdateStore(ctx, &domain.Store{ID: "nope"}),
-		func() error { _, err := st.ResetStore(ctx, "nope"); return err }(),
-	} {
-		if !errors.Is(err, domain.ErrNotFound) {
-			t.Errorf("want ErrNotFound, got %v", err)
-		}
-	}
+	wantNotFound(t, errOf(st.GetStore(ctx, "nope")), errOf(st.GetMerchant(ctx, "nope")), st.UpdateStore(ctx, &domain.Store{ID: "nope"}),
+		errOf(st.ResetStore(ctx, "nope")))
 	t.Run("Config", func(t *testing.T) { testStoreConfig(t, st) })
 	t.Run("Reset", func(t *testing.T) { testResetStore(t, st) })
 }
@@ -174,15 +166,8 @@ func testTokens(t *testing.T, st domain.Storage) {
 		t.Fatalf("GetToken = %+v, %v", got, err)
 	}
 	must(t, st.DeleteToken(ctx, tok.ID))
-	if _, err := st.GetToken(ctx, tok.ID); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("deleted token: %v", err)
-	}
-	if err := st.DeleteToken(ctx, tok.ID); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("delete twice: %v", err)
-	}
-	if err := st.UpdateToken(ctx, &domain.TxToken{ID: "nope"}); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("update unknown: %v", err)
-	}
+	// The deleted token, deleted twice; an unknown one.
+	wantNotFound(t, errOf(st.GetToken(ctx, tok.ID)), st.DeleteToken(ctx, tok.ID), st.UpdateToken(ctx, &domain.TxToken{ID: "nope"}))
 }
 
 func testCharges(t *testing.T, st domain.Storage) {
@@ -229,9 +214,7 @@ func testCharges(t *testing.T, st domain.Storage) {
 	if got, _ := st.GetCharge(ctx, c.ID); got.Status != api.ChargeSuccessful {
 		t.Fatalf("status after update = %s", got.Status)
 	}
-	if _, err := st.GetCharge(ctx, "nope"); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("unknown charge: %v", err)
-	}
+	wantNotFound(t, errOf(st.GetCharge(ctx, "nope")), st.UpdateCharge(ctx, &domain.Charge{ID: "nope"}))
 }
 
 func testIdempotency(t *testing.T, st domain.Storage) {

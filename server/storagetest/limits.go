@@ -11,29 +11,19 @@ import (
 
 func testLimits(t *testing.T, st domain.Storage) {
 	f := newFixture(t, st)
-	at := func(n int) time.Time { return base.Add(time.Duration(n) * time.Second) }
 	rec := f.token(t, st, f.store, 0, api.TokenTypeRecurring)
 	f.charge(t, st, rec, 1, 1000) // the fixtures' card: fingerprint "fp"
-	c2 := f.charge(t, st, rec, 2, 2000)
-	c2.Status = api.ChargeFailed
-	must(t, st.UpdateCharge(ctx, c2))
-	c3 := f.charge(t, st, rec, 3, 1000)
-	c3.Status = api.ChargeSuccessful
-	must(t, st.UpdateCharge(ctx, c3))
+	f.charge(t, st, rec, 2, 2000, status(api.ChargeFailed))
+	f.charge(t, st, rec, 3, 1000, status(api.ChargeSuccessful))
 	// Another token of the same card, another card, a live charge, another
 	// store's charge.
 	other := f.token(t, st, f.store, 4, api.TokenTypeOneTime)
 	f.charge(t, st, other, 5, 1000)
-	otherCard := &domain.Charge{ID: newID(), StoreID: f.store.ID, MerchantID: f.merchant.ID, TokenID: rec.ID, Amount: 1000, Currency: "JPY",
-		Status: api.ChargeFailed, Metadata: api.Metadata{}, Mode: api.ModeTest, CardFingerprint: "fp2", CreatedAt: at(6), UpdatedAt: at(6)}
-	must(t, st.CreateCharge(ctx, otherCard, rec.ID, false))
-	live := &domain.Charge{ID: newID(), StoreID: f.store.ID, MerchantID: f.merchant.ID, TokenID: rec.ID, Amount: 1000, Currency: "USD",
-		Status: api.ChargePending, Metadata: api.Metadata{}, Mode: api.ModeLive, CardFingerprint: "fp", CreatedAt: at(7), UpdatedAt: at(7)}
-	must(t, st.CreateCharge(ctx, live, rec.ID, false))
+	f.charge(t, st, rec, 6, 1000, status(api.ChargeFailed), func(c *domain.Charge) { c.CardFingerprint = "fp2" })
+	f.charge(t, st, rec, 7, 1000, func(c *domain.Charge) { c.Mode, c.Currency = api.ModeLive, "USD" })
 	elsewhere := f.token(t, st, f.other, 8, api.TokenTypeRecurring)
 	f.charge(t, st, elsewhere, 9, 1000)
 
-	amount := func(n int64) *int64 { return &n }
 	for _, tc := range []struct {
 		name string
 		q    domain.ChargeCount
@@ -45,8 +35,8 @@ func testLimits(t *testing.T, st domain.Storage) {
 		{"live mode", domain.ChargeCount{StoreID: f.store.ID, Mode: api.ModeLive}, []time.Time{at(7)}},
 		{"token", domain.ChargeCount{TokenID: other.ID}, []time.Time{at(5)}},
 		{"card", domain.ChargeCount{StoreID: f.store.ID, CardFingerprint: "fp"}, []time.Time{at(1), at(2), at(3), at(5), at(7)}},
-		{"card and amount", domain.ChargeCount{StoreID: f.store.ID, CardFingerprint: "fp", Amount: amount(1000), Currency: "JPY"}, []time.Time{at(1), at(3), at(5)}},
-		{"amount in another currency", domain.ChargeCount{StoreID: f.store.ID, Amount: amount(1000), Currency: "USD"}, []time.Time{at(7)}},
+		{"card and amount", domain.ChargeCount{StoreID: f.store.ID, CardFingerprint: "fp", Amount: new(int64(1000)), Currency: "JPY"}, []time.Time{at(1), at(3), at(5)}},
+		{"amount in another currency", domain.ChargeCount{StoreID: f.store.ID, Amount: new(int64(1000)), Currency: "USD"}, []time.Time{at(7)}},
 		{"failed", domain.ChargeCount{StoreID: f.store.ID, Statuses: []api.ChargeStatus{api.ChargeFailed}}, []time.Time{at(2), at(6)}},
 		{"failed of a card", domain.ChargeCount{StoreID: f.store.ID, CardFingerprint: "fp2", Statuses: []api.ChargeStatus{api.ChargeFailed, api.ChargeError}}, []time.Time{at(6)}},
 		{"not failed", domain.ChargeCount{StoreID: f.store.ID, ExceptStatuses: []api.ChargeStatus{api.ChargeFailed, api.ChargeError}}, []time.Time{at(1), at(3), at(5), at(7)}},

@@ -1,7 +1,9 @@
 package storagetest
 
 import (
+	"cmp"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -10,35 +12,16 @@ import (
 	"kessai/server/domain"
 )
 
-// succeeded marks a charge successful with its full amount charged.
-func succeeded(t *testing.T, st domain.Storage, c *domain.Charge) {
-	t.Helper()
-	c.Status = api.ChargeSuccessful
-	c.ChargedAmount = &c.Amount
-	c.ChargedCurrency = &c.Currency
-	must(t, st.UpdateCharge(ctx, c))
-}
-
 // refund returns a pending refund of c created at base+n seconds.
 func refund(c *domain.Charge, n int, amount int64) *domain.Refund {
-	at := base.Add(time.Duration(n) * time.Second)
 	return &domain.Refund{ID: newID(), StoreID: c.StoreID, MerchantID: c.MerchantID, ChargeID: c.ID, Status: api.RefundPending,
-		Amount: amount, Currency: c.Currency, Metadata: api.Metadata{}, Mode: c.Mode, CreatedAt: at, UpdatedAt: at}
-}
-
-func refundIDs(items []*domain.Refund) []string {
-	var out []string
-	for _, r := range items {
-		out = append(out, r.ID)
-	}
-	return out
+		Amount: amount, Currency: c.Currency, Metadata: api.Metadata{}, Mode: c.Mode, CreatedAt: at(n), UpdatedAt: at(n)}
 }
 
 func testRefunds(t *testing.T, st domain.Storage) {
 	f := newFixture(t, st)
 	rec := f.token(t, st, f.store, 0, api.TokenTypeRecurring)
-	c := f.charge(t, st, rec, 1, 1000)
-	succeeded(t, st, c)
+	c := f.charge(t, st, rec, 1, 1000, succeeded)
 
 	t.Run("total never above the charge", func(t *testing.T) {
 		a := refund(c, 2, 300)
@@ -71,8 +54,7 @@ func testRefunds(t *testing.T, st domain.Storage) {
 	})
 
 	t.Run("concurrent refunds", func(t *testing.T) {
-		c := f.charge(t, st, rec, 10, 1000)
-		succeeded(t, st, c)
+		c := f.charge(t, st, rec, 10, 1000, succeeded)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		created, refused := 0, 0
@@ -107,8 +89,7 @@ func testRefunds(t *testing.T, st domain.Storage) {
 	})
 
 	t.Run("due and lists", func(t *testing.T) {
-		c := f.charge(t, st, rec, 40, 5000)
-		succeeded(t, st, c)
+		c := f.charge(t, st, rec, 40, 5000, succeeded)
 		due := base.Add(time.Minute)
 		var want []string // newest first
 		for i := range 12 {
@@ -121,45 +102,33 @@ func testRefunds(t *testing.T, st domain.Storage) {
 			want = append([]string{r.ID}, want...)
 		}
 		otherTok := f.token(t, st, f.other, 0, api.TokenTypeRecurring)
-		oc := f.charge(t, st, otherTok, 41, 1000)
-		succeeded(t, st, oc)
+		oc := f.charge(t, st, otherTok, 41, 1000, succeeded)
 		later := due.Add(time.Hour)
 		o := refund(oc, 42, 100)
 		o.DueAt = &due
 		must(t, st.CreateRefund(ctx, o, 1000))
 
 		if l, _ := st.ListDueRefunds(ctx, f.store.ID, due.Add(-time.Second)); len(l) != 0 {
-			t.Fatalf("due before its time: %v", refundIDs(l))
+			t.Fatalf("due before its time: %v", ids(l))
 		}
 		l, err := st.ListDueRefunds(ctx, f.store.ID, later)
 		if err != nil || len(l) != 1 || l[0].ID != want[8] {
-			t.Fatalf("ListDueRefunds = %v, %v", refundIDs(l), err)
+			t.Fatalf("ListDueRefunds = %v, %v", ids(l), err)
 		}
 		l[0].DueAt = nil
 		l[0].Status = api.RefundSuccessful
 		must(t, st.UpdateRefund(ctx, l[0]))
 		if l, _ := st.ListDueRefunds(ctx, f.store.ID, later); len(l) != 0 {
-			t.Fatalf("settled refund still due: %v", refundIDs(l))
+			t.Fatalf("settled refund still due: %v", ids(l))
 		}
 
 		q := domain.RefundQuery{Scope: domain.Scope{StoreID: f.store.ID}, Page: domain.Page{Limit: 10}, ChargeID: c.ID}
-		first, err := st.ListRefunds(ctx, q)
-		if err != nil || first.TotalHits != 12 || !first.HasMore || !equalIDs(refundIDs(first.Items), want[:10]) {
-			t.Fatalf("first page = %v (total %d, more %v), %v", refundIDs(first.Items), first.TotalHits, first.HasMore, err)
-		}
-		q.Cursor = first.Items[9].ID
-		second, _ := st.ListRefunds(ctx, q)
-		if second.HasMore || !equalIDs(refundIDs(second.Items), want[10:]) {
-			t.Fatalf("second page = %v", refundIDs(second.Items))
-		}
-		q.Cursor = newID()
-		if _, err := st.ListRefunds(ctx, q); !errors.Is(err, domain.ErrCursor) {
-			t.Fatalf("unknown cursor: %v", err)
-		}
-		q.Cursor = ""
+		testRecordPages(t, 10, func(p domain.Page) (domain.List[*domain.Refund], error) {
+			return st.ListRefunds(ctx, domain.RefundQuery{Scope: q.Scope, Page: p, ChargeID: c.ID})
+		}, want)
 		q.Filters.Metadata = map[string]string{"order": "A-1"}
 		if m, _ := st.ListRefunds(ctx, q); m.TotalHits != 1 || m.Items[0].ID != want[8] {
-			t.Fatalf("metadata filter: %v", refundIDs(m.Items))
+			t.Fatalf("metadata filter: %v", ids(m.Items))
 		}
 		merchant, _ := st.ListRefunds(ctx, domain.RefundQuery{Scope: domain.Scope{MerchantID: f.merchant.ID}, Page: domain.Page{Limit: 10}})
 		if merchant.TotalHits != 3+10+12+1 || merchant.Items[0].ID != o.ID { // the refunds of every subtest
@@ -171,14 +140,7 @@ func testRefunds(t *testing.T, st domain.Storage) {
 	// and stores, in the same storage).
 	t.Run("transactions", func(t *testing.T) { testTransactions(t, st) })
 
-	for _, err := range []error{
-		func() error { _, err := st.GetRefund(ctx, "nope"); return err }(),
-		st.UpdateRefund(ctx, &domain.Refund{ID: "nope"}),
-	} {
-		if !errors.Is(err, domain.ErrNotFound) {
-			t.Errorf("want ErrNotFound, got %v", err)
-		}
-	}
+	wantNotFound(t, errOf(st.GetRefund(ctx, "nope")), st.UpdateRefund(ctx, &domain.Refund{ID: "nope"}))
 }
 
 // txKey names a transaction item for comparisons: "charge:<id>" or
@@ -188,6 +150,15 @@ func txKey(it *domain.Transaction) string {
 		return "refund:" + it.Refund.ID
 	}
 	return "charge:" + it.Charge.ID
+}
+
+// txCursor is the cursor after a transaction item: its refund's or its
+// charge's ID.
+func txCursor(it *domain.Transaction) string {
+	if it.Refund != nil {
+		return it.Refund.ID
+	}
+	return it.Charge.ID
 }
 
 func txKeys(items []*domain.Transaction) []string {
@@ -206,8 +177,7 @@ func testTransactions(t *testing.T, st domain.Storage) {
 	var refunds []*domain.Refund
 	// Charges at +1 … +6 s, each but the last refunded one second later.
 	for i := range 6 {
-		c := f.charge(t, st, rec, 2*i+1, 1000)
-		succeeded(t, st, c)
+		c := f.charge(t, st, rec, 2*i+1, 1000, succeeded)
 		charges = append(charges, c)
 		want = append([]string{"charge:" + c.ID}, want...)
 		if i < 5 {
@@ -221,15 +191,14 @@ func testTransactions(t *testing.T, st domain.Storage) {
 		}
 	}
 	// A failed charge on another card of the same store.
-	other := f.token(t, st, f.store, 20, api.TokenTypeOneTime)
-	other.Email = "hanako@example.com"
-	other.Card.Cardholder = "HANAKO SATO"
-	must(t, st.UpdateToken(ctx, other))
-	failed := f.charge(t, st, other, 21, 500)
-	failed.Status = api.ChargeFailed
-	failed.LastFour = "1111"
-	failed.Metadata = api.Metadata{"order": []byte(`"B-2"`)}
-	must(t, st.UpdateCharge(ctx, failed))
+	other := f.token(t, st, f.store, 20, api.TokenTypeOneTime, func(tok *domain.TxToken) {
+		tok.Email = "hanako@example.com"
+		tok.Card.Cardholder = "HANAKO SATO"
+	})
+	failed := f.charge(t, st, other, 21, 500, status(api.ChargeFailed), func(c *domain.Charge) {
+		c.LastFour = "1111"
+		c.Metadata = api.Metadata{"order": []byte(`"B-2"`)}
+	})
 	want = append([]string{"charge:" + failed.ID}, want...)
 	// Another store's charge.
 	otherStoreTok := f.token(t, st, f.other, 0, api.TokenTypeOneTime)
@@ -238,19 +207,14 @@ func testTransactions(t *testing.T, st domain.Storage) {
 	scope := domain.Scope{MerchantID: f.merchant.ID, StoreID: f.store.ID}
 	list := func(q domain.TransactionQuery) domain.List[*domain.Transaction] {
 		t.Helper()
-		if q.Scope == (domain.Scope{}) {
-			q.Scope = scope
-		}
-		if q.Limit == 0 {
-			q.Limit = 100
-		}
+		q.Scope, q.Limit = cmp.Or(q.Scope, scope), cmp.Or(q.Limit, 100)
 		l, err := st.ListTransactions(ctx, q)
 		must(t, err)
 		return l
 	}
 
 	all := list(domain.TransactionQuery{})
-	if all.TotalHits != 12 || all.HasMore || !equalIDs(txKeys(all.Items), want) {
+	if all.TotalHits != 12 || all.HasMore || !slices.Equal(txKeys(all.Items), want) {
 		t.Fatalf("all = %v (total %d)\nwant %v", txKeys(all.Items), all.TotalHits, want)
 	}
 	for _, it := range all.Items {
@@ -264,41 +228,10 @@ func testTransactions(t *testing.T, st domain.Storage) {
 		}
 	}
 
-	// Pages of 5 with cursors, both directions.
-	for _, asc := range []bool{false, true} {
-		var got []string
-		q := domain.TransactionQuery{Page: domain.Page{Limit: 5, Asc: asc}}
-		for range 10 {
-			l := list(q)
-			got = append(got, txKeys(l.Items)...)
-			if l.TotalHits != 12 {
-				t.Fatalf("total_hits on a later page = %d", l.TotalHits)
-			}
-			if !l.HasMore {
-				break
-			}
-			last := l.Items[len(l.Items)-1]
-			q.Cursor = last.Charge.ID
-			if last.Refund != nil {
-				q.Cursor = last.Refund.ID
-			}
-		}
-		exp := want
-		if asc {
-			exp = make([]string, len(want))
-			for i, k := range want {
-				exp[len(want)-1-i] = k
-			}
-		}
-		if !equalIDs(got, exp) {
-			t.Fatalf("asc=%v pages = %v\nwant %v", asc, got, exp)
-		}
-	}
-	if _, err := st.ListTransactions(ctx, domain.TransactionQuery{Scope: scope, Page: domain.Page{Limit: 10, Cursor: newID()}}); !errors.Is(err, domain.ErrCursor) {
-		t.Fatalf("unknown cursor: %v", err)
-	}
+	testPages(t, 5, txKey, txCursor, func(p domain.Page) (domain.List[*domain.Transaction], error) {
+		return st.ListTransactions(ctx, domain.TransactionQuery{Scope: scope, Page: p})
+	}, want)
 
-	from, to := base.Add(2*time.Second), base.Add(4*time.Second)
 	for _, tt := range []struct {
 		name string
 		q    domain.TransactionQuery
@@ -306,7 +239,7 @@ func testTransactions(t *testing.T, st domain.Storage) {
 	}{
 		{"type charge", domain.TransactionQuery{Type: api.TransactionCharge},
 			[]string{"charge:" + failed.ID, "charge:" + charges[5].ID, "charge:" + charges[4].ID, "charge:" + charges[3].ID, "charge:" + charges[2].ID, "charge:" + charges[1].ID, "charge:" + charges[0].ID}},
-		{"type refund, from/to inclusive", domain.TransactionQuery{Type: api.TransactionRefund, Filters: domain.Filters{From: &from, To: &to, ToInclusive: true}},
+		{"type refund, from/to inclusive", domain.TransactionQuery{Type: api.TransactionRefund, Filters: domain.Filters{From: new(at(2)), To: new(at(4)), ToInclusive: true}},
 			[]string{"refund:" + refunds[1].ID, "refund:" + refunds[0].ID}},
 		{"status", domain.TransactionQuery{Status: string(api.ChargeFailed)}, []string{"charge:" + failed.ID}},
 		{"search refund ID", domain.TransactionQuery{Search: refunds[3].ID}, []string{"refund:" + refunds[3].ID}},
@@ -322,7 +255,7 @@ func testTransactions(t *testing.T, st domain.Storage) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			l := list(tt.q)
-			if !equalIDs(txKeys(l.Items), tt.want) {
+			if !slices.Equal(txKeys(l.Items), tt.want) {
 				t.Fatalf("got %v\nwant %v", txKeys(l.Items), tt.want)
 			}
 		})

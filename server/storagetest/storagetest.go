@@ -6,6 +6,7 @@ package storagetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -55,6 +56,9 @@ var ctx = context.Background()
 // one second apart after it.
 var base = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
+// at is base+n seconds.
+func at(n int) time.Time { return base.Add(time.Duration(n) * time.Second) }
+
 // newID returns a time-ordered UUID, as the server makes them.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
@@ -62,6 +66,20 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// errOf is the error of a Get.
+func errOf[T any](_ T, err error) error { return err }
+
+// wantNotFound checks that each call (an unknown ID, a deleted record)
+// returned ErrNotFound.
+func wantNotFound(t *testing.T, errs ...error) {
+	t.Helper()
+	for i, err := range errs {
+		if !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("call %d: want ErrNotFound, got %v", i+1, err)
+		}
 	}
 }
 
@@ -83,25 +101,47 @@ func newFixture(t *testing.T, st domain.Storage) fixture {
 	return fixture{merchant: m, store: a, other: b}
 }
 
-// token stores a card token of store s created at base+n seconds.
-func (f fixture) token(t *testing.T, st domain.Storage, s *domain.Store, n int, typ api.TokenType) *domain.TxToken {
+// token stores a card token of store s created at base+n seconds, changed
+// by edits first.
+func (f fixture) token(t *testing.T, st domain.Storage, s *domain.Store, n int, typ api.TokenType, edits ...func(*domain.TxToken)) *domain.TxToken {
 	t.Helper()
-	at := base.Add(time.Duration(n) * time.Second)
 	tok := &domain.TxToken{ID: newID(), StoreID: s.ID, MerchantID: s.MerchantID, Email: fmt.Sprintf("buyer%d@example.com", n),
 		PaymentType: api.PaymentTypeCard, Type: typ, Active: true, Mode: api.ModeTest, Metadata: api.Metadata{},
 		Card:      &domain.Card{Cardholder: "TARO YAMADA", ExpMonth: 12, ExpYear: 2099, BIN: "400002", LastFour: "0000", Brand: "visa", Fingerprint: "fp"},
-		CreatedAt: at, UpdatedAt: at}
+		CreatedAt: at(n), UpdatedAt: at(n)}
+	for _, edit := range edits {
+		edit(tok)
+	}
 	must(t, st.CreateToken(ctx, tok))
 	return tok
 }
 
-// charge stores a pending charge on tok created at base+n seconds.
-func (f fixture) charge(t *testing.T, st domain.Storage, tok *domain.TxToken, n int, amount int64) *domain.Charge {
+// charge stores a pending charge on tok, with its card, created at base+n
+// seconds and changed by edits first; it consumes tok unless tok is
+// recurring.
+func (f fixture) charge(t *testing.T, st domain.Storage, tok *domain.TxToken, n int, amount int64, edits ...func(*domain.Charge)) *domain.Charge {
 	t.Helper()
-	at := base.Add(time.Duration(n) * time.Second)
 	c := &domain.Charge{ID: newID(), StoreID: tok.StoreID, MerchantID: tok.MerchantID, TokenID: tok.ID, TokenType: tok.Type,
 		Amount: amount, Currency: "JPY", Capture: true, Status: api.ChargePending, Metadata: api.Metadata{}, Mode: tok.Mode,
-		PaymentType: tok.PaymentType, LastFour: "0000", CardFingerprint: "fp", CreatedAt: at, UpdatedAt: at}
+		PaymentType: tok.PaymentType, CreatedAt: at(n), UpdatedAt: at(n)}
+	if tok.Card != nil {
+		c.LastFour, c.CardFingerprint = tok.Card.LastFour, tok.Card.Fingerprint
+	}
+	for _, edit := range edits {
+		edit(c)
+	}
 	must(t, st.CreateCharge(ctx, c, tok.ID, tok.Type != api.TokenTypeRecurring))
 	return c
+}
+
+// succeeded makes a charge successful with its full amount charged.
+func succeeded(c *domain.Charge) {
+	c.Status = api.ChargeSuccessful
+	c.ChargedAmount = &c.Amount
+	c.ChargedCurrency = &c.Currency
+}
+
+// status gives a charge this status.
+func status(s api.ChargeStatus) func(*domain.Charge) {
+	return func(c *domain.Charge) { c.Status = s }
 }

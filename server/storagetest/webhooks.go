@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,21 +16,12 @@ import (
 // webhook returns a webhook of store s ("" = merchant-wide) created at
 // base+n seconds.
 func (f fixture) webhook(s *domain.Store, n int, url string) *domain.Webhook {
-	at := base.Add(time.Duration(n) * time.Second)
 	w := &domain.Webhook{ID: newID(), MerchantID: f.merchant.ID, Triggers: []api.WebhookEvent{api.EventChargeFinished},
-		URL: url, AuthToken: "secret-token", Active: true, CreatedAt: at, UpdatedAt: at}
+		URL: url, AuthToken: "secret-token", Active: true, CreatedAt: at(n), UpdatedAt: at(n)}
 	if s != nil {
 		w.StoreID = s.ID
 	}
 	return w
-}
-
-func webhookIDs(items []*domain.Webhook) []string {
-	var out []string
-	for _, w := range items {
-		out = append(out, w.ID)
-	}
-	return out
 }
 
 func testWebhooks(t *testing.T, st domain.Storage) {
@@ -42,9 +34,7 @@ func testWebhooks(t *testing.T, st domain.Storage) {
 		!slices.Equal(got.Triggers, a.Triggers) || !got.CreatedAt.Equal(a.CreatedAt) {
 		t.Fatalf("GetWebhook = %+v", got)
 	}
-	if _, err := st.GetWebhook(ctx, newID()); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("unknown webhook: %v", err)
-	}
+	wantNotFound(t, errOf(st.GetWebhook(ctx, newID())))
 
 	// The same URL twice in a store is a conflict; in another store or
 	// merchant-wide it is not.
@@ -85,78 +75,44 @@ func testWebhooks(t *testing.T, st domain.Storage) {
 	if got, _ := st.GetWebhook(ctx, b.ID); got.URL != b.URL || got.Active || len(got.Triggers) != 2 || !got.UpdatedAt.Equal(b.UpdatedAt) {
 		t.Fatalf("after update: %+v", got)
 	}
-	ghost := f.webhook(f.store, 9, "https://example.com/ghost")
-	if err := st.UpdateWebhook(ctx, ghost); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("update unknown: %v", err)
-	}
+	wantNotFound(t, st.UpdateWebhook(ctx, f.webhook(f.store, 9, "https://example.com/ghost")))
 
 	// Lists: by store, newest first; with the merchant-wide ones; active.
-	l, err := st.ListWebhooks(ctx, domain.WebhookQuery{Page: domain.Page{Limit: 10}, MerchantID: f.merchant.ID, StoreID: f.store.ID})
-	must(t, err)
-	if want := []string{c.ID, b.ID, a.ID}; !equalIDs(webhookIDs(l.Items), want) || l.TotalHits != 3 || l.HasMore {
-		t.Fatalf("store list = %v (total %d)", webhookIDs(l.Items), l.TotalHits)
+	list := func(q domain.WebhookQuery, want ...*domain.Webhook) {
+		t.Helper()
+		q.Limit = 10
+		l, err := st.ListWebhooks(ctx, q)
+		wantAll(t, l, err, want)
 	}
-	l, _ = st.ListWebhooks(ctx, domain.WebhookQuery{Page: domain.Page{Limit: 2}, MerchantID: f.merchant.ID, StoreID: f.store.ID, MerchantWide: true})
-	if want := []string{c.ID, b.ID}; !equalIDs(webhookIDs(l.Items), want) || l.TotalHits != 4 || !l.HasMore {
-		t.Fatalf("store + merchant list page 1 = %v (total %d)", webhookIDs(l.Items), l.TotalHits)
-	}
-	l, _ = st.ListWebhooks(ctx, domain.WebhookQuery{Page: domain.Page{Limit: 2, Cursor: b.ID}, MerchantID: f.merchant.ID, StoreID: f.store.ID, MerchantWide: true})
-	if want := []string{merchant.ID, a.ID}; !equalIDs(webhookIDs(l.Items), want) || l.HasMore {
-		t.Fatalf("store + merchant list page 2 = %v", webhookIDs(l.Items))
-	}
-	l, _ = st.ListWebhooks(ctx, domain.WebhookQuery{Page: domain.Page{Limit: 10}, MerchantID: f.merchant.ID})
-	if want := []string{merchant.ID}; !equalIDs(webhookIDs(l.Items), want) {
-		t.Fatalf("merchant-wide list = %v", webhookIDs(l.Items))
-	}
-	inactive := false
-	l, _ = st.ListWebhooks(ctx, domain.WebhookQuery{Page: domain.Page{Limit: 10}, MerchantID: f.merchant.ID, StoreID: f.store.ID, Active: &inactive})
-	if want := []string{b.ID}; !equalIDs(webhookIDs(l.Items), want) {
-		t.Fatalf("inactive list = %v", webhookIDs(l.Items))
-	}
-	from, to := base.Add(2*time.Second), base.Add(6*time.Second)
-	l, _ = st.ListWebhooks(ctx, domain.WebhookQuery{Page: domain.Page{Limit: 10}, Filters: domain.Filters{From: &from, To: &to}, MerchantID: f.merchant.ID, StoreID: f.store.ID})
-	if want := []string{b.ID}; !equalIDs(webhookIDs(l.Items), want) {
-		t.Fatalf("from/to list = %v", webhookIDs(l.Items))
-	}
-	if _, err := st.ListWebhooks(ctx, domain.WebhookQuery{Page: domain.Page{Limit: 10, Cursor: newID()}, StoreID: f.store.ID}); !errors.Is(err, domain.ErrCursor) {
-		t.Fatalf("unknown cursor: %v", err)
-	}
+	list(domain.WebhookQuery{MerchantID: f.merchant.ID, StoreID: f.store.ID}, c, b, a)
+	testRecordPages(t, 2, func(p domain.Page) (domain.List[*domain.Webhook], error) {
+		return st.ListWebhooks(ctx, domain.WebhookQuery{Page: p, MerchantID: f.merchant.ID, StoreID: f.store.ID, MerchantWide: true})
+	}, []string{c.ID, b.ID, merchant.ID, a.ID})
+	list(domain.WebhookQuery{MerchantID: f.merchant.ID}, merchant)
+	list(domain.WebhookQuery{MerchantID: f.merchant.ID, StoreID: f.store.ID, Active: new(false)}, b)
+	list(domain.WebhookQuery{Filters: domain.Filters{From: new(at(2)), To: new(at(6))}, MerchantID: f.merchant.ID, StoreID: f.store.ID}, b)
 
 	// The webhooks an event of a store goes to: the store's active ones and
 	// the merchant-wide ones, oldest first.
 	active, err := st.ActiveWebhooks(ctx, f.merchant.ID, f.store.ID)
 	must(t, err)
-	if want := []string{a.ID, merchant.ID, c.ID}; !equalIDs(webhookIDs(active), want) {
-		t.Fatalf("ActiveWebhooks = %v, want %v", webhookIDs(active), want)
+	if want := []string{a.ID, merchant.ID, c.ID}; !slices.Equal(ids(active), want) {
+		t.Fatalf("ActiveWebhooks = %v, want %v", ids(active), want)
 	}
 
 	// Delete frees the URL and the slot.
 	must(t, st.DeleteWebhook(ctx, a.ID))
-	if _, err := st.GetWebhook(ctx, a.ID); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("deleted webhook: %v", err)
-	}
-	if err := st.DeleteWebhook(ctx, a.ID); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("delete twice: %v", err)
-	}
+	wantNotFound(t, errOf(st.GetWebhook(ctx, a.ID)), st.DeleteWebhook(ctx, a.ID))
 	must(t, st.CreateWebhook(ctx, f.webhook(f.store, 10, a.URL), 3))
 
 	testWebhookDeliveries(t, st, f, c)
 }
 
-func deliveryIDs(items []*domain.WebhookDelivery) []string {
-	var out []string
-	for _, d := range items {
-		out = append(out, d.ID)
-	}
-	return out
-}
-
 func testWebhookDeliveries(t *testing.T, st domain.Storage, f fixture, w *domain.Webhook) {
 	delivery := func(s *domain.Store, n int, event api.WebhookEvent) *domain.WebhookDelivery {
-		at := base.Add(time.Duration(n) * time.Second)
 		return &domain.WebhookDelivery{ID: newID(), WebhookID: w.ID, StoreID: s.ID, MerchantID: s.MerchantID, EventID: newID(),
 			Event: event, Data: json.RawMessage(fmt.Sprintf(`{"id":"r%d","n":%d}`, n, n)), Status: api.DeliveryPending,
-			DueAt: &at, Attempts: []domain.WebhookAttempt{}, CreatedAt: at, UpdatedAt: at}
+			DueAt: new(at(n)), Attempts: []domain.WebhookAttempt{}, CreatedAt: at(n), UpdatedAt: at(n)}
 	}
 	d1 := delivery(f.store, 1, api.EventChargeFinished)
 	d2 := delivery(f.store, 2, api.EventTokenCreated)
@@ -167,9 +123,7 @@ func testWebhookDeliveries(t *testing.T, st domain.Storage, f fixture, w *domain
 	if err := st.CreateWebhookDeliveries(ctx, []*domain.WebhookDelivery{dup, d1}); err == nil {
 		t.Fatal("inserting an existing delivery succeeded")
 	}
-	if _, err := st.GetWebhookDelivery(ctx, dup.ID); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("a failed batch left %s behind: %v", dup.ID, err)
-	}
+	wantNotFound(t, errOf(st.GetWebhookDelivery(ctx, dup.ID))) // a failed batch leaves nothing behind
 	got, err := st.GetWebhookDelivery(ctx, d1.ID)
 	must(t, err)
 	if got.EventID != d1.EventID || got.Event != d1.Event || string(got.Data) != string(d1.Data) || got.Status != api.DeliveryPending || !got.DueAt.Equal(*d1.DueAt) {
@@ -178,8 +132,8 @@ func testWebhookDeliveries(t *testing.T, st domain.Storage, f fixture, w *domain
 
 	due, err := st.ListDueWebhookDeliveries(ctx, f.store.ID, base.Add(2*time.Second))
 	must(t, err)
-	if want := []string{d1.ID, d2.ID}; !equalIDs(deliveryIDs(due), want) {
-		t.Fatalf("due at +2s = %v, want %v", deliveryIDs(due), want)
+	if want := []string{d1.ID, d2.ID}; !slices.Equal(ids(due), want) {
+		t.Fatalf("due at +2s = %v, want %v", ids(due), want)
 	}
 
 	// An attempt failed: d1 is due again later; d2 succeeded: never due.
@@ -192,50 +146,46 @@ func testWebhookDeliveries(t *testing.T, st domain.Storage, f fixture, w *domain
 	d2.Attempts = append(d2.Attempts, domain.WebhookAttempt{Number: 1, At: base.Add(2 * time.Second), URL: w.URL, HTTPStatus: 200})
 	must(t, st.UpdateWebhookDelivery(ctx, d2))
 	due, _ = st.ListDueWebhookDeliveries(ctx, f.store.ID, base.Add(30*time.Second))
-	if want := []string{d3.ID}; !equalIDs(deliveryIDs(due), want) {
-		t.Fatalf("due at +30s = %v, want %v", deliveryIDs(due), want)
+	if want := []string{d3.ID}; !slices.Equal(ids(due), want) {
+		t.Fatalf("due at +30s = %v, want %v", ids(due), want)
 	}
 	due, _ = st.ListDueWebhookDeliveries(ctx, f.store.ID, next)
-	if want := []string{d3.ID, d1.ID}; !equalIDs(deliveryIDs(due), want) {
-		t.Fatalf("due at +1m = %v, want %v", deliveryIDs(due), want)
+	if want := []string{d3.ID, d1.ID}; !slices.Equal(ids(due), want) {
+		t.Fatalf("due at +1m = %v, want %v", ids(due), want)
 	}
 	got, _ = st.GetWebhookDelivery(ctx, d1.ID)
 	if len(got.Attempts) != 1 || got.Attempts[0].HTTPStatus != 500 || got.Attempts[0].Duration != 12*time.Millisecond || got.Attempts[0].Error != "HTTP 500" {
 		t.Fatalf("attempts = %+v", got.Attempts)
 	}
-	if err := st.UpdateWebhookDelivery(ctx, delivery(f.store, 9, api.EventChargeFinished)); !errors.Is(err, domain.ErrNotFound) {
-		t.Fatalf("update unknown delivery: %v", err)
-	}
+	wantNotFound(t, st.UpdateWebhookDelivery(ctx, delivery(f.store, 9, api.EventChargeFinished)))
 
 	// The log: per store, newest first, filtered.
 	list := func(q domain.WebhookDeliveryQuery) []string {
 		t.Helper()
 		q.StoreID = f.store.ID
-		if q.Limit == 0 {
-			q.Limit = 10
-		}
+		q.Limit = cmp.Or(q.Limit, 10)
 		l, err := st.ListWebhookDeliveries(ctx, q)
 		must(t, err)
-		return deliveryIDs(l.Items)
+		return ids(l.Items)
 	}
-	if got, want := list(domain.WebhookDeliveryQuery{}), []string{d3.ID, d2.ID, d1.ID}; !equalIDs(got, want) {
+	if got, want := list(domain.WebhookDeliveryQuery{}), []string{d3.ID, d2.ID, d1.ID}; !slices.Equal(got, want) {
 		t.Fatalf("log = %v, want %v", got, want)
 	}
-	if got, want := list(domain.WebhookDeliveryQuery{Event: api.EventChargeFinished}), []string{d3.ID, d1.ID}; !equalIDs(got, want) {
+	if got, want := list(domain.WebhookDeliveryQuery{Event: api.EventChargeFinished}), []string{d3.ID, d1.ID}; !slices.Equal(got, want) {
 		t.Fatalf("log by event = %v", got)
 	}
-	if got, want := list(domain.WebhookDeliveryQuery{Status: api.DeliverySuccessful}), []string{d2.ID}; !equalIDs(got, want) {
+	if got, want := list(domain.WebhookDeliveryQuery{Status: api.DeliverySuccessful}), []string{d2.ID}; !slices.Equal(got, want) {
 		t.Fatalf("log by status = %v", got)
 	}
 	if got := list(domain.WebhookDeliveryQuery{WebhookID: newID()}); len(got) != 0 {
 		t.Fatalf("log by other webhook = %v", got)
 	}
-	if got, want := list(domain.WebhookDeliveryQuery{WebhookID: w.ID, Page: domain.Page{Limit: 10, Cursor: d3.ID}}), []string{d2.ID, d1.ID}; !equalIDs(got, want) {
+	if got, want := list(domain.WebhookDeliveryQuery{WebhookID: w.ID, Page: domain.Page{Limit: 10, Cursor: d3.ID}}), []string{d2.ID, d1.ID}; !slices.Equal(got, want) {
 		t.Fatalf("log after cursor = %v", got)
 	}
-	if got, want := list(domain.WebhookDeliveryQuery{Page: domain.Page{Limit: 10, Asc: true}}), []string{d1.ID, d2.ID, d3.ID}; !equalIDs(got, want) {
-		t.Fatalf("log ascending = %v", got)
-	}
+	testRecordPages(t, 2, func(p domain.Page) (domain.List[*domain.WebhookDelivery], error) {
+		return st.ListWebhookDeliveries(ctx, domain.WebhookDeliveryQuery{Page: p, StoreID: f.store.ID})
+	}, []string{d3.ID, d2.ID, d1.ID})
 	// Deliveries outlive their webhook.
 	must(t, st.DeleteWebhook(ctx, w.ID))
 	if got := list(domain.WebhookDeliveryQuery{WebhookID: w.ID}); len(got) != 3 {
