@@ -159,19 +159,7 @@ func (s *Server) handleUpdateCharge(r *http.Request, p *principal) (int, any, er
 		return 0, nil, api.ValidationError(errs...)
 	}
 	ctx := r.Context()
-	// Serialised with settlement, so that a status change made meanwhile
-	// is not overwritten.
-	s.settleMu.Lock()
-	c, err = s.storage.GetCharge(ctx, c.ID)
-	if err != nil {
-		s.settleMu.Unlock()
-		return 0, nil, err
-	}
-	prev := *c
-	c.Metadata = c.Metadata.Merge(req.Metadata)
-	c.UpdatedAt = s.clock.Now(c.StoreID)
-	err = s.storage.UpdateCharge(ctx, c)
-	s.settleMu.Unlock()
+	prev, c, err := s.charges().mergeMetadata(ctx, c.ID, req.Metadata)
 	if err != nil {
 		return 0, nil, err
 	}

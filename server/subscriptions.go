@@ -191,12 +191,7 @@ func buildSubscription(req *api.SubscriptionCreateRequest, now time.Time) (*doma
 	default:
 		sub.Amount = int64(*req.Amount)
 	}
-	sub.Currency = strings.ToUpper(strings.TrimSpace(req.Currency))
-	if sub.Currency == "" {
-		add("currency", api.ReasonRequiredValue)
-	} else if !currencyRe.MatchString(sub.Currency) {
-		add("currency", api.ReasonInvalidFormatCurrency)
-	}
+	sub.Currency = checkCurrency(req.Currency, add)
 	if req.InitialAmount != nil {
 		if *req.InitialAmount < 0 {
 			add("initial_amount", api.ReasonInvalidAmount)
