@@ -114,17 +114,13 @@ func (s *Server) handleListCharges(r *http.Request, p *principal) (int, any, err
 	if err != nil {
 		return 0, nil, listError(err)
 	}
-	names := s.nameCache(ctx)
-	var viewErr error
-	out := listView(list, func(c *domain.Charge) api.ChargeListItem {
-		merchant, store, err := names.of(c.StoreID)
-		if err != nil && viewErr == nil {
-			viewErr = err
-		}
-		return api.ChargeListItem{Charge: *chargeView(c), MerchantName: merchant, StoreName: store}
+	names := s.storeNames(ctx)
+	out, err := listViewErr(list, func(c *domain.Charge) (api.ChargeListItem, error) {
+		n, err := names.of(c.StoreID)
+		return api.ChargeListItem{Charge: *chargeView(c), StoreNames: n}, err
 	})
-	if viewErr != nil {
-		return 0, nil, viewErr
+	if err != nil {
+		return 0, nil, err
 	}
 	return http.StatusOK, out, nil
 }

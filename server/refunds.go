@@ -166,9 +166,8 @@ func (s *Server) handleListRefunds(r *http.Request, p *principal) (int, any, err
 	}
 	names := s.storeNames(r.Context())
 	return http.StatusOK, listView(list, func(ref *domain.Refund) api.RefundListItem {
-		it := api.RefundListItem{Refund: *refundView(ref)}
-		it.MerchantName, it.StoreName = names(ref.StoreID)
-		return it
+		n, _ := names.of(ref.StoreID) // a name that cannot be read stays empty
+		return api.RefundListItem{Refund: *refundView(ref), StoreNames: n}
 	}), nil
 }
 

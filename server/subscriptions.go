@@ -642,23 +642,13 @@ func (s *Server) handleListSubscriptions(r *http.Request, p *principal) (int, an
 	if err != nil {
 		return 0, nil, listError(err)
 	}
-	names := map[string][2]string{} // store ID → merchant name, store name
+	names := s.storeNames(ctx)
 	out := api.List[*api.SubscriptionListItem]{Items: []*api.SubscriptionListItem{}, HasMore: list.HasMore, TotalHits: list.TotalHits}
 	for _, sub := range list.Items {
-		n, ok := names[sub.StoreID]
-		if !ok {
-			if shop, err := s.storage.GetStore(ctx, sub.StoreID); err == nil {
-				n[1] = shop.Name
-				if m, err := s.storage.GetMerchant(ctx, shop.MerchantID); err == nil {
-					n[0] = m.Name
-				}
-			}
-			names[sub.StoreID] = n
-		}
+		n, _ := names.of(sub.StoreID) // a name that cannot be read stays empty
 		item := &api.SubscriptionListItem{
 			SubscriptionFields: subscriptionFields(sub),
-			MerchantName:       n[0],
-			StoreName:          n[1],
+			StoreNames:         n,
 			PaymentType:        sub.PaymentType,
 			UserData:           api.SubscriptionUserData{Type: "charge"},
 		}
