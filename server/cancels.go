@@ -15,11 +15,11 @@ func (s *Server) cancelRoutes(m *apiMux) {
 	s.handle(m, "POST /stores/{storeId}/charges/{chargeId}/cancels", false,
 		"Cancel an authorized or awaiting charge.", s.handleCreateCancel)
 	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}/cancels/{cancelId}", false,
-		"Get a cancel; ?polling=true waits up to 3 s for it to leave pending.", s.handleGetCancel)
+		"Get a cancel; ?polling=true waits up to 3 s for it to leave pending.", viewed(s.cancels().read, cancelView))
 	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}/cancels", false,
 		"List the cancels of a charge.", s.handleListCancels)
 	s.handle(m, "PATCH /stores/{storeId}/charges/{chargeId}/cancels/{cancelId}", false,
-		"Update a cancel's metadata (merged into the stored metadata).", s.handleUpdateCancel)
+		"Update a cancel's metadata (merged into the stored metadata).", viewed(s.cancels().updateMetadata, cancelView))
 }
 
 // cancelFails reports whether a test cancel of a charge on a card with
@@ -106,28 +106,12 @@ func (s *Server) cancels() *resource[domain.Cancel] {
 	}
 }
 
-func (s *Server) handleGetCancel(r *http.Request, p *principal) (int, any, error) {
-	cn, err := s.cancels().read(r, p)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, cancelView(cn), nil
-}
-
 func (s *Server) handleListCancels(r *http.Request, p *principal) (int, any, error) {
 	list, err := s.cancels().listOfCharge(r, p)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, listView(list, cancelView), nil
-}
-
-func (s *Server) handleUpdateCancel(r *http.Request, p *principal) (int, any, error) {
-	cn, err := s.cancels().updateMetadata(r, p)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, cancelView(cn), nil
 }
 
 // settleCancel decides the outcome of a cancel whose DueAt has come

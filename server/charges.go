@@ -119,16 +119,10 @@ func checkCurrency(currency string, add func(field, reason string)) string {
 	return currency
 }
 
-// startCharge checks that tok can pay c now, fills in what the charge takes
-// from its token, stores it pending (consuming a one-time token) and
-// schedules its settlement. c carries what the caller decided: amount,
-// currency, capture, metadata, a subscription ID, …
-func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain.Charge) error {
-	// A subscription token belongs to the subscription that consumed it
-	// (docs/subscriptions.md): its charges use it for the subscription's life.
-	owned := c.SubscriptionID != nil && tok.Type == api.TokenTypeSubscription
+// tokenUsable returns the error of paying with tok now (a charge, or a
+// subscription's start): used up, expired (deactivating it), disabled.
+func (s *Server) tokenUsable(ctx context.Context, tok *domain.TxToken) error {
 	switch {
-	case owned:
 	case !tok.Active && tok.LastUsedAt != nil && tok.Type != api.TokenTypeRecurring:
 		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
 	case s.tokenExpired(tok):
@@ -140,11 +134,26 @@ func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain
 			}
 		}
 		return api.NewError(http.StatusBadRequest, api.CodeTransactionTokenExpired)
+	case !tok.Active && tok.Type == api.TokenTypeRecurring:
+		return api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
 	case !tok.Active:
-		if tok.Type == api.TokenTypeRecurring {
-			return api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
-		}
 		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
+	}
+	return nil
+}
+
+// startCharge checks that tok can pay c now, fills in what the charge takes
+// from its token, stores it pending (consuming a one-time token) and
+// schedules its settlement. c carries what the caller decided: amount,
+// currency, capture, metadata, a subscription ID, …
+func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain.Charge) error {
+	// A subscription token belongs to the subscription that consumed it
+	// (docs/subscriptions.md): its charges use it for the subscription's life.
+	owned := c.SubscriptionID != nil && tok.Type == api.TokenTypeSubscription
+	if !owned {
+		if err := s.tokenUsable(ctx, tok); err != nil {
+			return err
+		}
 	}
 	if tok.Card != nil && !c.Capture && !brandSupportsAuth(tok.Card.Brand) {
 		return api.NewError(http.StatusBadRequest, api.CodeAuthNotSupported)
@@ -202,14 +211,6 @@ func (s *Server) charges() *resource[domain.Charge] {
 		},
 		metadata: func(c *domain.Charge) (*api.Metadata, *time.Time) { return &c.Metadata, &c.UpdatedAt },
 	}
-}
-
-func (s *Server) handleGetCharge(r *http.Request, p *principal) (int, any, error) {
-	c, err := s.charges().read(r, p)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, chargeView(c), nil
 }
 
 // loadCharge returns a charge of the caller's store (404 otherwise), after
@@ -339,6 +340,6 @@ func (s *Server) chargeChanged(ctx context.Context, prev, c *domain.Charge) {
 
 func (s *Server) chargeRoutes(m *apiMux) {
 	s.handle(m, "POST /charges", true, "Create a charge with a one_time or recurring token.", s.handleCreateCharge)
-	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}", true, "Get a charge; ?polling=true waits up to 3 s for it to leave pending.", s.handleGetCharge)
+	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}", true, "Get a charge; ?polling=true waits up to 3 s for it to leave pending.", viewed(s.charges().read, chargeView))
 	s.chargeReadRoutes(m)
 }

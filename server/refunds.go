@@ -15,13 +15,13 @@ func (s *Server) refundRoutes(m *apiMux) {
 	s.handle(m, "POST /stores/{storeId}/charges/{chargeId}/refunds", false,
 		"Refund all or part of a successful charge.", s.handleCreateRefund)
 	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}/refunds/{refundId}", false,
-		"Get a refund; ?polling=true waits up to 3 s for it to leave pending.", s.handleGetRefund)
+		"Get a refund; ?polling=true waits up to 3 s for it to leave pending.", viewed(s.refunds().read, refundView))
 	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}/refunds", false,
 		"List the refunds of a charge.", s.handleListRefunds)
 	s.handle(m, "PATCH /stores/{storeId}/charges/{chargeId}/refunds/{refundId}", false,
-		"Update a refund's metadata (merged into the stored metadata).", s.handleUpdateRefund)
+		"Update a refund's metadata (merged into the stored metadata).", viewed(s.refunds().updateMetadata, refundView))
 	s.handle(m, "PATCH /stores/{storeId}/refunds/{refundId}", false,
-		"Update a refund's metadata (the path of the UnivaPay documentation's example).", s.handleUpdateRefund)
+		"Update a refund's metadata (the path of the UnivaPay documentation's example).", viewed(s.refunds().updateMetadata, refundView))
 	s.transactionRoutes(m)
 }
 
@@ -151,14 +151,6 @@ func (s *Server) refunds() *resource[domain.Refund] {
 	}
 }
 
-func (s *Server) handleGetRefund(r *http.Request, p *principal) (int, any, error) {
-	ref, err := s.refunds().read(r, p)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, refundView(ref), nil
-}
-
 func (s *Server) handleListRefunds(r *http.Request, p *principal) (int, any, error) {
 	list, err := s.refunds().listOfCharge(r, p)
 	if err != nil {
@@ -169,16 +161,6 @@ func (s *Server) handleListRefunds(r *http.Request, p *principal) (int, any, err
 		n, _ := names.of(ref.StoreID) // a name that cannot be read stays empty
 		return api.RefundListItem{Refund: *refundView(ref), StoreNames: n}
 	}), nil
-}
-
-// handleUpdateRefund merges metadata into a refund's (also on the alias
-// path without the charge ID).
-func (s *Server) handleUpdateRefund(r *http.Request, p *principal) (int, any, error) {
-	ref, err := s.refunds().updateMetadata(r, p)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, refundView(ref), nil
 }
 
 // settleRefund decides the outcome of a refund whose DueAt has come

@@ -41,6 +41,18 @@ type resource[S any] struct {
 	metadata func(*S) (*api.Metadata, *time.Time)
 }
 
+// viewed is the handler of a resource operation (resource.read,
+// resource.updateMetadata): 200 with the resource's API view.
+func viewed[S, V any](op func(*http.Request, *principal) (*S, error), view func(*S) V) handlerFunc {
+	return func(r *http.Request, p *principal) (int, any, error) {
+		v, err := op(r, p)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, view(v), nil
+	}
+}
+
 // resourceState is what the shared code reads of a resource.
 type resourceState struct {
 	pollState

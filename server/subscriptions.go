@@ -144,29 +144,6 @@ func (s *Server) handleCreateSubscription(r *http.Request, p *principal) (int, a
 	return http.StatusCreated, v, nil
 }
 
-// tokenUsable returns the error of starting a subscription with tok now:
-// used up, expired (deactivating it), disabled (the rules a charge applies).
-func (s *Server) tokenUsable(ctx context.Context, tok *domain.TxToken) error {
-	switch {
-	case !tok.Active && tok.LastUsedAt != nil && tok.Type != api.TokenTypeRecurring:
-		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
-	case s.tokenExpired(tok):
-		if tok.Active {
-			tok.Active = false
-			tok.UpdatedAt = s.clock.Now(tok.StoreID)
-			if err := s.storage.UpdateToken(ctx, tok); err != nil {
-				return err
-			}
-		}
-		return api.NewError(http.StatusBadRequest, api.CodeTransactionTokenExpired)
-	case !tok.Active && tok.Type == api.TokenTypeRecurring:
-		return api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
-	case !tok.Active:
-		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
-	}
-	return nil
-}
-
 // buildSubscription validates a POST /subscriptions request and returns the
 // subscription it describes (without store, token state or schedule state).
 func buildSubscription(req *api.SubscriptionCreateRequest, now time.Time) (*domain.Subscription, error) {
