@@ -236,6 +236,24 @@ func wantError(t *testing.T, r resp, status int, code string, errs ...api.FieldE
 	}
 }
 
+// setChargeStatus changes a stored charge as the capture and cancel
+// endpoints do, through chargeChanged.
+func (e *testEnv) setChargeStatus(id string, st api.ChargeStatus) {
+	e.t.Helper()
+	ctx := context.Background()
+	c, err := e.s.storage.GetCharge(ctx, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	prev := *c
+	c.Status = st
+	c.DueAt = nil
+	if err := e.s.storage.UpdateCharge(ctx, c); err != nil {
+		e.t.Fatal(err)
+	}
+	e.s.chargeChanged(ctx, &prev, c)
+}
+
 // errorCase is a request that must fail with status and code (and field
 // errors).
 type errorCase struct {

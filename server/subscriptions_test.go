@@ -107,24 +107,6 @@ func (e *testEnv) subCharges(id string) api.List[api.Charge] {
 	return call[api.List[api.Charge]](e, http.StatusOK, "GET", e.subPath(id)+"/charges", e.secretAuth(), "")
 }
 
-// setChargeStatus changes a stored charge as the capture and cancel
-// endpoints do, through chargeChanged.
-func (e *testEnv) setChargeStatus(id string, st api.ChargeStatus) {
-	e.t.Helper()
-	ctx := context.Background()
-	c, err := e.s.storage.GetCharge(ctx, id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	prev := *c
-	c.Status = st
-	c.DueAt = nil
-	if err := e.s.storage.UpdateCharge(ctx, c); err != nil {
-		e.t.Fatal(err)
-	}
-	e.s.chargeChanged(ctx, &prev, c)
-}
-
 // cvvToken creates a subscription token with a CVV authorization and
 // waits (on the sandbox clock) until it is current.
 func (e *testEnv) cvvToken(number string) api.TransactionToken {
