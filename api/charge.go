@@ -100,8 +100,7 @@ const ReasonInvalidChargeStatus = "INVALID_CHARGE_STATUS"
 // /charges: the charge plus the merchant and store names.
 type ChargeListItem struct {
 	Charge
-	MerchantName string `json:"merchant_name"`
-	StoreName    string `json:"store_name"`
+	StoreNames
 }
 
 // ChargeUpdateRequest is the body of PATCH /stores/{storeId}/charges/{id}:

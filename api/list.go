@@ -9,6 +9,13 @@ type List[T any] struct {
 	TotalHits int `json:"total_hits"`
 }
 
+// StoreNames are the names of the merchant and the store that the items
+// of the charge, refund, token and subscription lists carry.
+type StoreNames struct {
+	MerchantName string `json:"merchant_name"`
+	StoreName    string `json:"store_name"`
+}
+
 // List query parameters.
 const (
 	ListLimitDefault = 10

@@ -51,8 +51,7 @@ type Refund struct {
 // of its merchant and store.
 type RefundListItem struct {
 	Refund
-	MerchantName string `json:"merchant_name"`
-	StoreName    string `json:"store_name"`
+	StoreNames
 }
 
 // RefundCreateRequest is the body of POST

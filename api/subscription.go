@@ -144,8 +144,7 @@ type SubscriptionPayment struct {
 // next payment date and data of the buyer.
 type SubscriptionListItem struct {
 	SubscriptionFields
-	MerchantName    string               `json:"merchant_name"`
-	StoreName       string               `json:"store_name"`
+	StoreNames
 	PaymentType     PaymentType          `json:"payment_type"`
 	NextPaymentDate *string              `json:"next_payment_date"`
 	UserData        SubscriptionUserData `json:"user_data"`

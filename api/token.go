@@ -169,24 +169,23 @@ const ReasonInvalidThreeDSStatus = "INVALID_THREE_DS_STATUS"
 // Data is set only in the secret-less list of a customer's recurring tokens
 // (the widget's saved cards), with the masked card.
 type TokenListItem struct {
-	ID           string           `json:"id"`
-	StoreID      string           `json:"store_id"`
-	Email        string           `json:"email"`
-	PaymentType  PaymentType      `json:"payment_type"`
-	Active       bool             `json:"active"`
-	Mode         Mode             `json:"mode"`
-	Type         TokenType        `json:"type"`
-	UsageLimit   *UsageLimit      `json:"usage_limit"`
-	Confirmed    *bool            `json:"confirmed"`
-	Metadata     Metadata         `json:"metadata"`
-	CreatedOn    string           `json:"created_on"`
-	UpdatedOn    string           `json:"updated_on"`
-	LastUsedOn   *string          `json:"last_used_on"`
-	PreviousID   *string          `json:"previous_id,omitempty"`
-	MerchantName string           `json:"merchant_name"`
-	StoreName    string           `json:"store_name"`
-	UserData     TokenUserData    `json:"user_data"`
-	Data         *TokenMaskedData `json:"data,omitempty"`
+	ID          string      `json:"id"`
+	StoreID     string      `json:"store_id"`
+	Email       string      `json:"email"`
+	PaymentType PaymentType `json:"payment_type"`
+	Active      bool        `json:"active"`
+	Mode        Mode        `json:"mode"`
+	Type        TokenType   `json:"type"`
+	UsageLimit  *UsageLimit `json:"usage_limit"`
+	Confirmed   *bool       `json:"confirmed"`
+	Metadata    Metadata    `json:"metadata"`
+	CreatedOn   string      `json:"created_on"`
+	UpdatedOn   string      `json:"updated_on"`
+	LastUsedOn  *string     `json:"last_used_on"`
+	PreviousID  *string     `json:"previous_id,omitempty"`
+	StoreNames
+	UserData TokenUserData    `json:"user_data"`
+	Data     *TokenMaskedData `json:"data,omitempty"`
 }
 
 // TokenUserData is user_data of a token list item; the cardholder name is

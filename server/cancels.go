@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -16,11 +15,11 @@ func (s *Server) cancelRoutes(m *apiMux) {
 	s.handle(m, "POST /stores/{storeId}/charges/{chargeId}/cancels", false,
 		"Cancel an authorized or awaiting charge.", s.handleCreateCancel)
 	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}/cancels/{cancelId}", false,
-		"Get a cancel; ?polling=true waits up to 3 s for it to leave pending.", s.handleGetCancel)
+		"Get a cancel; ?polling=true waits up to 3 s for it to leave pending.", viewed(s.cancels().read, cancelView))
 	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}/cancels", false,
 		"List the cancels of a charge.", s.handleListCancels)
 	s.handle(m, "PATCH /stores/{storeId}/charges/{chargeId}/cancels/{cancelId}", false,
-		"Update a cancel's metadata (merged into the stored metadata).", s.handleUpdateCancel)
+		"Update a cancel's metadata (merged into the stored metadata).", viewed(s.cancels().updateMetadata, cancelView))
 }
 
 // cancelFails reports whether a test cancel of a charge on a card with
@@ -89,99 +88,30 @@ func (s *Server) handleCreateCancel(r *http.Request, p *principal) (int, any, er
 	return http.StatusCreated, cancelView(cn), nil
 }
 
-func (s *Server) handleGetCancel(r *http.Request, p *principal) (int, any, error) {
-	if err := storeScoped(p, r.PathValue("storeId")); err != nil {
-		return 0, nil, err
+// cancels describes cancels for the code they share with charges and
+// refunds (resource.go).
+func (s *Server) cancels() *resource[domain.Cancel] {
+	return &resource[domain.Cancel]{
+		s: s, name: "cancel", param: "cancelId",
+		get: s.storage.GetCancel, settle: s.settleCancel, listDue: s.storage.ListDueCancels,
+		update: func(ctx context.Context, cn *domain.Cancel) error { return s.storage.UpdateCancel(ctx, cn, nil) },
+		list: func(ctx context.Context, q childQuery) (domain.List[*domain.Cancel], error) {
+			return s.storage.ListCancels(ctx, domain.CancelQuery(q))
+		},
+		state: func(cn *domain.Cancel) resourceState {
+			return resourceState{ID: cn.ID, ChargeID: cn.ChargeID,
+				pollState: pollState{Status: string(cn.Status), Final: cn.Status.Final(), StoreID: cn.StoreID, Due: cn.DueAt}}
+		},
+		metadata: func(cn *domain.Cancel) (*api.Metadata, *time.Time) { return &cn.Metadata, &cn.UpdatedAt },
 	}
-	polling, err := pollParam(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	ctx := r.Context()
-	chargeID, id := r.PathValue("chargeId"), r.PathValue("cancelId")
-	cn, err := poll(ctx, s, polling, func() (*domain.Cancel, pollState, error) {
-		cn, err := s.loadCancel(ctx, p, chargeID, id)
-		if err != nil {
-			return nil, pollState{}, err
-		}
-		return cn, pollState{Status: string(cn.Status), Final: cn.Status.Final(), StoreID: cn.StoreID, Due: cn.DueAt}, nil
-	})
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, cancelView(cn), nil
 }
 
 func (s *Server) handleListCancels(r *http.Request, p *principal) (int, any, error) {
-	storeID := r.PathValue("storeId")
-	if err := storeScoped(p, storeID); err != nil {
-		return 0, nil, err
-	}
-	page, filters, err := listParams(r.URL.Query())
+	list, err := s.cancels().listOfCharge(r, p)
 	if err != nil {
 		return 0, nil, err
-	}
-	ctx := r.Context()
-	c, err := s.loadCharge(ctx, p, r.PathValue("chargeId"))
-	if err != nil {
-		return 0, nil, err
-	}
-	list, err := s.storage.ListCancels(ctx, domain.CancelQuery{Scope: domain.Scope{MerchantID: c.MerchantID, StoreID: storeID},
-		Page: page, Filters: filters, ChargeID: c.ID})
-	if err != nil {
-		return 0, nil, listError(err)
 	}
 	return http.StatusOK, listView(list, cancelView), nil
-}
-
-func (s *Server) handleUpdateCancel(r *http.Request, p *principal) (int, any, error) {
-	if err := storeScoped(p, r.PathValue("storeId")); err != nil {
-		return 0, nil, err
-	}
-	var req api.MetadataUpdateRequest
-	if err := decodeBody(r, &req); err != nil {
-		return 0, nil, err
-	}
-	var errs []api.FieldError
-	flatMetadata(req.Metadata, &errs)
-	if len(errs) > 0 {
-		return 0, nil, api.ValidationError(errs...)
-	}
-	ctx := r.Context()
-	cn, err := s.loadCancel(ctx, p, r.PathValue("chargeId"), r.PathValue("cancelId"))
-	if err != nil {
-		return 0, nil, err
-	}
-	s.settleMu.Lock()
-	defer s.settleMu.Unlock()
-	if cn, err = s.storage.GetCancel(ctx, cn.ID); err != nil {
-		return 0, nil, err
-	}
-	cn.Metadata = cn.Metadata.Merge(req.Metadata)
-	cn.UpdatedAt = s.clock.Now(cn.StoreID)
-	if err := s.storage.UpdateCancel(ctx, cn, nil); err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, cancelView(cn), nil
-}
-
-// loadCancel returns a cancel of the caller's store and of that charge (404
-// otherwise), after settling it if it is due.
-func (s *Server) loadCancel(ctx context.Context, p *principal, chargeID, id string) (*domain.Cancel, error) {
-	if !validUUID(id) || !validUUID(chargeID) {
-		return nil, errNotFound
-	}
-	cn, err := s.storage.GetCancel(ctx, id)
-	if errors.Is(err, domain.ErrNotFound) || (err == nil && (cn.StoreID != p.app.StoreID || cn.ChargeID != chargeID)) {
-		return nil, errNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	if cn.DueAt != nil && !s.clock.Now(cn.StoreID).Before(*cn.DueAt) {
-		return s.settleCancel(ctx, id)
-	}
-	return cn, nil
 }
 
 // settleCancel decides the outcome of a cancel whose DueAt has come
@@ -189,84 +119,50 @@ func (s *Server) loadCancel(ctx context.Context, p *principal, chargeID, id stri
 // storage transaction. It returns the cancel's current state; a cancel with
 // nothing due is returned unchanged.
 func (s *Server) settleCancel(ctx context.Context, id string) (*domain.Cancel, error) {
-	cn, err := s.storage.GetCancel(ctx, id)
+	k := s.cancels()
+	cn, err := k.get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if cn.DueAt == nil || s.clock.Now(cn.StoreID).Before(*cn.DueAt) {
+	if !k.due(cn, s.clock.Now(cn.StoreID)) {
 		return cn, nil
 	}
 	// What was due on the charge first (a capture at capture_at, …).
 	if _, err := s.settle(ctx, cn.ChargeID); err != nil {
 		return nil, err
 	}
-	cn, changed, err := s.settleCancelLocked(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if changed {
-		s.notifyChange()
-		s.emit(ctx, cn.StoreID, api.EventCancelFinished, cancelView(cn))
-	}
-	return cn, nil
-}
-
-func (s *Server) settleCancelLocked(ctx context.Context, id string) (*domain.Cancel, bool, error) {
-	s.settleMu.Lock()
-	defer s.settleMu.Unlock()
-	cn, err := s.storage.GetCancel(ctx, id)
-	if err != nil {
-		return nil, false, err
-	}
-	now := s.clock.Now(cn.StoreID)
-	if cn.DueAt == nil || now.Before(*cn.DueAt) {
-		return cn, false, nil
-	}
-	c, err := s.storage.GetCharge(ctx, cn.ChargeID)
-	if err != nil {
-		return nil, false, err
-	}
-	prev := *c
-	cn.DueAt = nil
-	cn.UpdatedAt = now
-	var canceled *domain.Charge
-	switch {
-	case !cancelable(c.Status): // captured or canceled meanwhile
-		cn.Status = api.CancelFailed
-		cn.Error = paymentError(api.PaymentErrorCancelFailed, api.ChargeNotCancelableMessage)
-	case cancelFails(c.LastFour):
-		cn.Status = api.CancelFailed
-		cn.Error = paymentError(api.PaymentErrorCancelFailed, api.TestCancelFailedMessage)
-	default:
-		cn.Status = api.CancelSuccessful
-		c.Status = api.ChargeCanceled
-		c.DueAt = nil
-		c.UpdatedAt = now
-		canceled = c
-	}
-	if err := s.storage.UpdateCancel(ctx, cn, canceled); err != nil {
-		return nil, false, err
-	}
-	if canceled != nil {
-		s.chargeChanged(ctx, &prev, c)
-	}
-	return cn, true, nil
-}
-
-// runDueCancels is the engine job of cancels.
-func (s *Server) runDueCancels(ctx context.Context, storeID string, now time.Time) {
-	due, err := s.storage.ListDueCancels(ctx, storeID, now)
-	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Error("list due cancels", "err", err)
-		}
-		return
-	}
-	for _, cn := range due {
-		if _, err := s.settleCancel(ctx, cn.ID); err != nil && ctx.Err() == nil {
-			s.log.Error("settle cancel", "cancel_id", cn.ID, "err", err)
-		}
-	}
+	return k.settleChild(ctx, id, api.EventCancelFinished, func(cn *domain.Cancel) any { return cancelView(cn) },
+		func(cn *domain.Cancel, now time.Time) error {
+			c, err := s.storage.GetCharge(ctx, cn.ChargeID)
+			if err != nil {
+				return err
+			}
+			prev := *c
+			cn.DueAt = nil
+			cn.UpdatedAt = now
+			var canceled *domain.Charge
+			switch {
+			case !cancelable(c.Status): // captured or canceled meanwhile
+				cn.Status = api.CancelFailed
+				cn.Error = paymentError(api.PaymentErrorCancelFailed, api.ChargeNotCancelableMessage)
+			case cancelFails(c.LastFour):
+				cn.Status = api.CancelFailed
+				cn.Error = paymentError(api.PaymentErrorCancelFailed, api.TestCancelFailedMessage)
+			default:
+				cn.Status = api.CancelSuccessful
+				c.Status = api.ChargeCanceled
+				c.DueAt = nil
+				c.UpdatedAt = now
+				canceled = c
+			}
+			if err := s.storage.UpdateCancel(ctx, cn, canceled); err != nil {
+				return err
+			}
+			if canceled != nil {
+				s.chargeChanged(ctx, &prev, c)
+			}
+			return nil
+		})
 }
 
 // cancelView renders a cancel as the API object.

@@ -13,24 +13,12 @@ func (e *testEnv) cancelsPath(chargeID string) string { return e.chargePath(char
 // cancel creates a cancel and returns it (201 expected).
 func (e *testEnv) cancel(chargeID, body string) api.Cancel {
 	e.t.Helper()
-	r := e.do("POST", e.cancelsPath(chargeID), e.secretAuth(), body)
-	if r.code != http.StatusCreated {
-		e.t.Fatalf("POST cancel: %d %s", r.code, r.body)
-	}
-	var c api.Cancel
-	r.json(e.t, &c)
-	return c
+	return call[api.Cancel](e, http.StatusCreated, "POST", e.cancelsPath(chargeID), e.secretAuth(), body)
 }
 
 func (e *testEnv) getCancel(chargeID, id, query string) (api.Cancel, resp) {
 	e.t.Helper()
-	r := e.do("GET", e.cancelsPath(chargeID)+"/"+id+query, e.secretAuth(), "")
-	if r.code != http.StatusOK {
-		e.t.Fatalf("GET cancel: %d %s", r.code, r.body)
-	}
-	var c api.Cancel
-	r.json(e.t, &c)
-	return c, r
+	return callRaw[api.Cancel](e, http.StatusOK, "GET", e.cancelsPath(chargeID)+"/"+id+query, e.secretAuth(), "")
 }
 
 func TestCancelOutcomes(t *testing.T) {
@@ -114,15 +102,7 @@ func TestCancelErrors(t *testing.T) {
 	e.capture(capturing.ID, `{"amount":1000,"currency":"JPY"}`)
 	authorized := e.authorizedCharge("4000020000000000")
 	e.settleAll()
-	tests := []struct {
-		name   string
-		path   string
-		auth   string
-		body   string
-		status int
-		code   string
-		errs   []api.FieldError
-	}{
+	e.wantErrors(t, "POST", []errorCase{
 		{"successful charge", e.cancelsPath(successful.ID), "", "", 400, api.CodeCancelNotAllowed, nil},
 		{"failed charge", e.cancelsPath(failed.ID), "", "", 400, api.CodeCancelNotAllowed, nil},
 		{"canceled charge", e.cancelsPath(canceled.ID), "", "", 400, api.CodeCancelNotAllowed, nil},
@@ -133,16 +113,7 @@ func TestCancelErrors(t *testing.T) {
 		{"unknown charge", e.cancelsPath(newID()), "", "", 404, api.CodeNotFound, nil},
 		{"another store", "/stores/" + newID() + "/charges/" + authorized.ID + "/cancels", "", "", 404, api.CodeNotFound, nil},
 		{"without the secret", e.cancelsPath(authorized.ID), e.publicAuth(), "", 403, api.CodeInvalidPermissions, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			auth := tt.auth
-			if auth == "" {
-				auth = e.secretAuth()
-			}
-			wantError(t, e.do("POST", tt.path, auth, tt.body), tt.status, tt.code, tt.errs...)
-		})
-	}
+	})
 	if c := e.getCharge(authorized.ID); c.Status != api.ChargeAuthorized {
 		t.Fatalf("authorization after refused cancels: %s", c.Status)
 	}

@@ -41,19 +41,7 @@ func (s *Server) handleCapture(r *http.Request, p *principal) (int, any, error) 
 	if req.StoreID != "" && !strings.EqualFold(strings.TrimSpace(req.StoreID), storeID) {
 		add("store_id", api.ReasonMustMatchCharge)
 	}
-	switch {
-	case req.Amount == nil:
-		add("amount", api.ReasonRequiredValue)
-	case *req.Amount <= 0:
-		add("amount", api.ReasonInvalidAmount)
-	}
-	currency := strings.ToUpper(strings.TrimSpace(req.Currency))
-	switch {
-	case currency == "":
-		add("currency", api.ReasonRequiredValue)
-	case !currencyRe.MatchString(currency):
-		add("currency", api.ReasonInvalidFormatCurrency)
-	}
+	currency := checkAmountCurrency(req.Amount, req.Currency, add)
 	if len(errs) > 0 {
 		return 0, nil, api.ValidationError(errs...)
 	}
@@ -62,35 +50,33 @@ func (s *Server) handleCapture(r *http.Request, p *principal) (int, any, error) 
 	if _, err := s.loadCharge(ctx, p, id); err != nil {
 		return 0, nil, err
 	}
-
-	s.settleMu.Lock()
-	defer s.settleMu.Unlock()
-	c, err := s.storage.GetCharge(ctx, id)
+	c, err := s.charges().locked(ctx, id, func(c *domain.Charge, now time.Time) error {
+		if c.Status != api.ChargeAuthorized {
+			return api.NewError(http.StatusBadRequest, api.CodeAlreadyCaptured)
+		}
+		if currency != c.Currency {
+			return api.ValidationError(api.FieldError{Field: "currency", Reason: api.ReasonMustMatchCharge})
+		}
+		amount := int64(*req.Amount)
+		if amount > c.Amount {
+			return api.NewError(http.StatusBadRequest, api.CodeCaptureAmountTooLarge)
+		}
+		prev := *c
+		c.Status = api.ChargePending
+		c.ChargedAmount = &amount
+		c.ChargedCurrency = ptr(c.Currency)
+		c.CaptureAt = nil
+		c.DueAt = ptr(now.Add(s.delay))
+		c.UpdatedAt = now
+		if err := s.storage.UpdateCharge(ctx, c); err != nil {
+			return err
+		}
+		s.chargeChanged(ctx, &prev, c)
+		return nil
+	})
 	if err != nil {
 		return 0, nil, err
 	}
-	if c.Status != api.ChargeAuthorized {
-		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeAlreadyCaptured)
-	}
-	if currency != c.Currency {
-		return 0, nil, api.ValidationError(api.FieldError{Field: "currency", Reason: api.ReasonMustMatchCharge})
-	}
-	amount := int64(*req.Amount)
-	if amount > c.Amount {
-		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeCaptureAmountTooLarge)
-	}
-	prev := *c
-	now := s.clock.Now(c.StoreID)
-	c.Status = api.ChargePending
-	c.ChargedAmount = &amount
-	c.ChargedCurrency = ptr(c.Currency)
-	c.CaptureAt = nil
-	c.DueAt = ptr(now.Add(s.delay))
-	c.UpdatedAt = now
-	if err := s.storage.UpdateCharge(ctx, c); err != nil {
-		return 0, nil, err
-	}
-	s.chargeChanged(ctx, &prev, c)
 	return http.StatusOK, chargeView(c), nil
 }
 

@@ -10,56 +10,6 @@ import (
 	"kessai/api"
 )
 
-// newClockEnv is newEnv with real time held still: only e.advance moves
-// the sandbox clock, so what is pending stays pending until the test moves
-// the clock (no race with the engine's real-time wake-ups).
-func newClockEnv(t *testing.T) *testEnv {
-	t.Helper()
-	return newEnvAt(t, time.Now())
-}
-
-// settleAll moves the demo store's clock past the processing delay, so
-// that every pending charge, refund and cancel reaches its outcome.
-func (e *testEnv) settleAll() {
-	e.t.Helper()
-	e.advance(time.Second)
-}
-
-func (e *testEnv) storeNow() time.Time { return e.s.clock.Now(e.demo.StoreID) }
-
-func (e *testEnv) chargePath(id string) string { return "/stores/" + e.demo.StoreID + "/charges/" + id }
-
-// getCharge reads a charge without polling.
-func (e *testEnv) getCharge(id string) api.Charge {
-	e.t.Helper()
-	r := e.do("GET", e.chargePath(id), e.secretAuth(), "")
-	if r.code != http.StatusOK {
-		e.t.Fatalf("GET charge: %d %s", r.code, r.body)
-	}
-	var c api.Charge
-	r.json(e.t, &c)
-	return c
-}
-
-// settledCharge creates a charge of 1000 JPY on a new one-time token of
-// the card number (extra: more JSON fields) and settles it.
-func (e *testEnv) settledCharge(number, extra string) api.Charge {
-	e.t.Helper()
-	c := e.createCharge(e.createToken(number, "one_time").ID, extra)
-	e.settleAll()
-	return e.getCharge(c.ID)
-}
-
-// authorizedCharge is an authorized charge of 1000 JPY (capture=false).
-func (e *testEnv) authorizedCharge(number string) api.Charge {
-	e.t.Helper()
-	c := e.settledCharge(number, `,"capture":false`)
-	if c.Status != api.ChargeAuthorized {
-		e.t.Fatalf("charge status %s, want authorized", c.Status)
-	}
-	return c
-}
-
 func (e *testEnv) capture(id, body string) resp {
 	e.t.Helper()
 	return e.do("POST", e.chargePath(id)+"/capture", e.secretAuth(), body)
@@ -135,45 +85,29 @@ func TestCaptureErrors(t *testing.T) {
 	}
 	fe := func(field, reason string) api.FieldError { return api.FieldError{Field: field, Reason: reason} }
 	ok := `{"amount":1000,"currency":"JPY"}`
-	tests := []struct {
-		name   string
-		path   string
-		auth   string
-		body   string
-		status int
-		code   string
-		errs   []api.FieldError
-	}{
-		{"successful charge", e.chargePath(successful.ID), "", ok, 400, api.CodeAlreadyCaptured, nil},
-		{"failed charge", e.chargePath(failed.ID), "", ok, 400, api.CodeAlreadyCaptured, nil},
-		{"capture in progress", e.chargePath(capturing.ID), "", ok, 400, api.CodeAlreadyCaptured, nil},
-		{"canceled charge", e.chargePath(canceled.ID), "", ok, 400, api.CodeAlreadyCaptured, nil},
-		{"more than authorized", e.chargePath(authorized.ID), "", `{"amount":1001,"currency":"JPY"}`, 400, api.CodeCaptureAmountTooLarge, nil},
-		{"other currency", e.chargePath(authorized.ID), "", `{"amount":1000,"currency":"USD"}`, 400, api.CodeValidationError,
+	at := func(id string) string { return e.chargePath(id) + "/capture" }
+	e.wantErrors(t, "POST", []errorCase{
+		{"successful charge", at(successful.ID), "", ok, 400, api.CodeAlreadyCaptured, nil},
+		{"failed charge", at(failed.ID), "", ok, 400, api.CodeAlreadyCaptured, nil},
+		{"capture in progress", at(capturing.ID), "", ok, 400, api.CodeAlreadyCaptured, nil},
+		{"canceled charge", at(canceled.ID), "", ok, 400, api.CodeAlreadyCaptured, nil},
+		{"more than authorized", at(authorized.ID), "", `{"amount":1001,"currency":"JPY"}`, 400, api.CodeCaptureAmountTooLarge, nil},
+		{"other currency", at(authorized.ID), "", `{"amount":1000,"currency":"USD"}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("currency", api.ReasonMustMatchCharge)}},
-		{"missing fields", e.chargePath(authorized.ID), "", `{}`, 400, api.CodeValidationError,
+		{"missing fields", at(authorized.ID), "", `{}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("amount", api.ReasonRequiredValue), fe("currency", api.ReasonRequiredValue)}},
-		{"bad values", e.chargePath(authorized.ID), "", `{"amount":0,"currency":"JPYY"}`, 400, api.CodeValidationError,
+		{"bad values", at(authorized.ID), "", `{"amount":0,"currency":"JPYY"}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("amount", api.ReasonInvalidAmount), fe("currency", api.ReasonInvalidFormatCurrency)}},
-		{"fractional amount", e.chargePath(authorized.ID), "", `{"amount":"10.5","currency":"JPY"}`, 400, api.CodeValidationError,
+		{"fractional amount", at(authorized.ID), "", `{"amount":"10.5","currency":"JPY"}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("amount", api.ReasonInvalidFormat)}},
-		{"id of another charge", e.chargePath(authorized.ID), "", `{"id":"` + successful.ID + `","store_id":"` + newID() + `","amount":1000,"currency":"JPY"}`, 400, api.CodeValidationError,
+		{"id of another charge", at(authorized.ID), "", `{"id":"` + successful.ID + `","store_id":"` + newID() + `","amount":1000,"currency":"JPY"}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("id", api.ReasonMustMatchCharge), fe("store_id", api.ReasonMustMatchCharge)}},
-		{"empty body", e.chargePath(authorized.ID), "", ``, 400, api.CodeValidationError, []api.FieldError{{Reason: api.ReasonRequiredValue}}},
-		{"unknown charge", e.chargePath(newID()), "", ok, 404, api.CodeNotFound, nil},
-		{"malformed charge ID", e.chargePath("nope"), "", ok, 404, api.CodeNotFound, nil},
-		{"another store", "/stores/" + newID() + "/charges/" + authorized.ID, "", ok, 404, api.CodeNotFound, nil},
-		{"without the secret", e.chargePath(authorized.ID), e.publicAuth(), ok, 403, api.CodeInvalidPermissions, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			auth := tt.auth
-			if auth == "" {
-				auth = e.secretAuth()
-			}
-			wantError(t, e.do("POST", tt.path+"/capture", auth, tt.body), tt.status, tt.code, tt.errs...)
-		})
-	}
+		{"empty body", at(authorized.ID), "", ``, 400, api.CodeValidationError, []api.FieldError{{Reason: api.ReasonRequiredValue}}},
+		{"unknown charge", at(newID()), "", ok, 404, api.CodeNotFound, nil},
+		{"malformed charge ID", at("nope"), "", ok, 404, api.CodeNotFound, nil},
+		{"another store", "/stores/" + newID() + "/charges/" + authorized.ID + "/capture", "", ok, 404, api.CodeNotFound, nil},
+		{"without the secret", at(authorized.ID), e.publicAuth(), ok, 403, api.CodeInvalidPermissions, nil},
+	})
 	// None of the refused captures changed the authorization.
 	if c := e.getCharge(authorized.ID); c.Status != api.ChargeAuthorized || c.ChargedAmount != nil {
 		t.Fatalf("authorization after refused captures: %+v", c)

@@ -114,17 +114,13 @@ func (s *Server) handleListCharges(r *http.Request, p *principal) (int, any, err
 	if err != nil {
 		return 0, nil, listError(err)
 	}
-	names := s.nameCache(ctx)
-	var viewErr error
-	out := listView(list, func(c *domain.Charge) api.ChargeListItem {
-		merchant, store, err := names.of(c.StoreID)
-		if err != nil && viewErr == nil {
-			viewErr = err
-		}
-		return api.ChargeListItem{Charge: *chargeView(c), MerchantName: merchant, StoreName: store}
+	names := s.storeNames(ctx)
+	out, err := listViewErr(list, func(c *domain.Charge) (api.ChargeListItem, error) {
+		n, err := names.of(c.StoreID)
+		return api.ChargeListItem{Charge: *chargeView(c), StoreNames: n}, err
 	})
-	if viewErr != nil {
-		return 0, nil, viewErr
+	if err != nil {
+		return 0, nil, err
 	}
 	return http.StatusOK, out, nil
 }
@@ -159,19 +155,7 @@ func (s *Server) handleUpdateCharge(r *http.Request, p *principal) (int, any, er
 		return 0, nil, api.ValidationError(errs...)
 	}
 	ctx := r.Context()
-	// Serialised with settlement, so that a status change made meanwhile
-	// is not overwritten.
-	s.settleMu.Lock()
-	c, err = s.storage.GetCharge(ctx, c.ID)
-	if err != nil {
-		s.settleMu.Unlock()
-		return 0, nil, err
-	}
-	prev := *c
-	c.Metadata = c.Metadata.Merge(req.Metadata)
-	c.UpdatedAt = s.clock.Now(c.StoreID)
-	err = s.storage.UpdateCharge(ctx, c)
-	s.settleMu.Unlock()
+	prev, c, err := s.charges().mergeMetadata(ctx, c.ID, req.Metadata)
 	if err != nil {
 		return 0, nil, err
 	}

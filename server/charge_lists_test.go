@@ -173,21 +173,9 @@ func TestChargeListItemShape(t *testing.T) {
 	var c api.Charge
 	r.json(t, &c)
 	e.pollCharge(c.ID)
-	l := e.do("GET", "/stores/"+e.demo.StoreID+"/charges?transaction_token_id="+tok.ID, e.secretAuth(), "")
-	var list struct {
-		Items []json.RawMessage `json:"items"`
-	}
-	l.json(t, &list)
-	if len(list.Items) != 1 {
-		t.Fatalf("items = %s", l.body)
-	}
-	assertGolden(t, "charge_list_item", list.Items[0])
-	var it api.ChargeListItem
-	if err := json.Unmarshal(list.Items[0], &it); err != nil {
-		t.Fatal(err)
-	}
+	it, raw := onlyItem[api.ChargeListItem](t, e, "/stores/"+e.demo.StoreID+"/charges?transaction_token_id="+tok.ID, "charge_list_item")
 	if it.MerchantName != DemoMerchantName || it.StoreName != DemoStoreName || it.ID != c.ID || it.Status != api.ChargeSuccessful {
-		t.Errorf("item = %s", list.Items[0])
+		t.Errorf("item = %s", raw)
 	}
 }
 

@@ -34,12 +34,7 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 	if req.Amount <= 0 {
 		add("amount", api.ReasonInvalidAmount)
 	}
-	currency := strings.ToUpper(strings.TrimSpace(req.Currency))
-	if currency == "" {
-		add("currency", api.ReasonRequiredValue)
-	} else if !currencyRe.MatchString(currency) {
-		add("currency", api.ReasonInvalidFormatCurrency)
-	}
+	currency := checkCurrency(req.Currency, add)
 	var captureAt *time.Time
 	if req.CaptureAt != "" {
 		t, err := api.ParseTime(req.CaptureAt)
@@ -99,16 +94,35 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 	return http.StatusCreated, chargeView(c), nil
 }
 
-// startCharge checks that tok can pay c now, fills in what the charge takes
-// from its token, stores it pending (consuming a one-time token) and
-// schedules its settlement. c carries what the caller decided: amount,
-// currency, capture, metadata, a subscription ID, …
-func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain.Charge) error {
-	// A subscription token belongs to the subscription that consumed it
-	// (docs/subscriptions.md): its charges use it for the subscription's life.
-	owned := c.SubscriptionID != nil && tok.Type == api.TokenTypeSubscription
+// checkAmountCurrency validates the required amount and currency of a
+// capture or a refund (docs/sandbox-api.md, "Amounts and currencies") and
+// returns the currency upper-cased.
+func checkAmountCurrency(amount *api.Amount, currency string, add func(field, reason string)) string {
 	switch {
-	case owned:
+	case amount == nil:
+		add("amount", api.ReasonRequiredValue)
+	case *amount <= 0:
+		add("amount", api.ReasonInvalidAmount)
+	}
+	return checkCurrency(currency, add)
+}
+
+// checkCurrency validates a required currency and returns it upper-cased.
+func checkCurrency(currency string, add func(field, reason string)) string {
+	currency = strings.ToUpper(strings.TrimSpace(currency))
+	switch {
+	case currency == "":
+		add("currency", api.ReasonRequiredValue)
+	case !currencyRe.MatchString(currency):
+		add("currency", api.ReasonInvalidFormatCurrency)
+	}
+	return currency
+}
+
+// tokenUsable returns the error of paying with tok now (a charge, or a
+// subscription's start): used up, expired (deactivating it), disabled.
+func (s *Server) tokenUsable(ctx context.Context, tok *domain.TxToken) error {
+	switch {
 	case !tok.Active && tok.LastUsedAt != nil && tok.Type != api.TokenTypeRecurring:
 		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
 	case s.tokenExpired(tok):
@@ -120,11 +134,26 @@ func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain
 			}
 		}
 		return api.NewError(http.StatusBadRequest, api.CodeTransactionTokenExpired)
+	case !tok.Active && tok.Type == api.TokenTypeRecurring:
+		return api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
 	case !tok.Active:
-		if tok.Type == api.TokenTypeRecurring {
-			return api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
-		}
 		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
+	}
+	return nil
+}
+
+// startCharge checks that tok can pay c now, fills in what the charge takes
+// from its token, stores it pending (consuming a one-time token) and
+// schedules its settlement. c carries what the caller decided: amount,
+// currency, capture, metadata, a subscription ID, …
+func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain.Charge) error {
+	// A subscription token belongs to the subscription that consumed it
+	// (docs/subscriptions.md): its charges use it for the subscription's life.
+	owned := c.SubscriptionID != nil && tok.Type == api.TokenTypeSubscription
+	if !owned {
+		if err := s.tokenUsable(ctx, tok); err != nil {
+			return err
+		}
 	}
 	if tok.Card != nil && !c.Capture && !brandSupportsAuth(tok.Card.Brand) {
 		return api.NewError(http.StatusBadRequest, api.CodeAuthNotSupported)
@@ -170,46 +199,24 @@ func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain
 	return nil
 }
 
-func (s *Server) handleGetCharge(r *http.Request, p *principal) (int, any, error) {
-	if err := storeScoped(p, r.PathValue("storeId")); err != nil {
-		return 0, nil, err
+// charges describes charges for the code they share with refunds and
+// cancels (resource.go).
+func (s *Server) charges() *resource[domain.Charge] {
+	return &resource[domain.Charge]{
+		s: s, name: "charge", param: "chargeId",
+		get: s.storage.GetCharge, update: s.storage.UpdateCharge, settle: s.settle, listDue: s.storage.ListDueCharges,
+		state: func(c *domain.Charge) resourceState {
+			return resourceState{ID: c.ID, ChargeID: c.ID,
+				pollState: pollState{Status: string(c.Status), Final: c.Status.Final(), StoreID: c.StoreID, Due: c.DueAt}}
+		},
+		metadata: func(c *domain.Charge) (*api.Metadata, *time.Time) { return &c.Metadata, &c.UpdatedAt },
 	}
-	polling, err := pollParam(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	id := r.PathValue("chargeId")
-	ctx := r.Context()
-	c, err := poll(ctx, s, polling, func() (*domain.Charge, pollState, error) {
-		c, err := s.loadCharge(ctx, p, id)
-		if err != nil {
-			return nil, pollState{}, err
-		}
-		return c, pollState{Status: string(c.Status), Final: c.Status.Final(), StoreID: c.StoreID, Due: c.DueAt}, nil
-	})
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, chargeView(c), nil
 }
 
 // loadCharge returns a charge of the caller's store (404 otherwise), after
 // running what is due on it.
 func (s *Server) loadCharge(ctx context.Context, p *principal, id string) (*domain.Charge, error) {
-	if !validUUID(id) {
-		return nil, errNotFound
-	}
-	c, err := s.storage.GetCharge(ctx, id)
-	if errors.Is(err, domain.ErrNotFound) || (err == nil && c.StoreID != p.app.StoreID) {
-		return nil, errNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	if c.DueAt != nil && !s.clock.Now(c.StoreID).Before(*c.DueAt) {
-		return s.settle(ctx, id)
-	}
-	return c, nil
+	return s.charges().load(ctx, p, "", id)
 }
 
 // chargeView renders a charge as the API object (docs/charges.md).
@@ -276,44 +283,36 @@ func (s *Server) notifyChange() {
 // current state. It is idempotent: a charge with nothing due is returned
 // unchanged.
 func (s *Server) settle(ctx context.Context, id string) (*domain.Charge, error) {
-	s.settleMu.Lock()
-	defer s.settleMu.Unlock()
-	c, err := s.storage.GetCharge(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	now := s.clock.Now(c.StoreID)
-	if c.DueAt == nil || now.Before(*c.DueAt) {
-		return c, nil
-	}
-	prev := *c
-	c.DueAt = nil
-	c.UpdatedAt = now
-	switch c.Status {
-	case api.ChargePending:
-		switch {
-		case c.ChargedAmount != nil: // a capture in progress (capture.go)
-			finishCapture(c, *c.ChargedAmount, now)
-		case chargeFails(c.LastFour):
-			c.Status = api.ChargeFailed
-			c.Error = &api.PaymentError{Code: api.PaymentErrorGeneral, Message: api.TestChargeFailedMessage,
-				Detail: api.TestChargeFailedMessage, Details: api.TestChargeFailedMessage}
-		case !c.Capture:
-			c.Status = api.ChargeAuthorized
-			c.DueAt = c.CaptureAt // automatic capture (dueAuthorized)
-		default:
-			c.Status = api.ChargeSuccessful
-			c.ChargedAmount = ptr(c.Amount)
-			c.ChargedCurrency = ptr(c.Currency)
+	c, _, err := s.charges().settleDue(ctx, id, func(c *domain.Charge, now time.Time) error {
+		prev := *c
+		c.DueAt = nil
+		c.UpdatedAt = now
+		switch c.Status {
+		case api.ChargePending:
+			switch {
+			case c.ChargedAmount != nil: // a capture in progress (capture.go)
+				finishCapture(c, *c.ChargedAmount, now)
+			case chargeFails(c.LastFour):
+				c.Status = api.ChargeFailed
+				c.Error = paymentError(api.PaymentErrorGeneral, api.TestChargeFailedMessage)
+			case !c.Capture:
+				c.Status = api.ChargeAuthorized
+				c.DueAt = c.CaptureAt // automatic capture (dueAuthorized)
+			default:
+				c.Status = api.ChargeSuccessful
+				c.ChargedAmount = ptr(c.Amount)
+				c.ChargedCurrency = ptr(c.Currency)
+			}
+		case api.ChargeAuthorized:
+			s.dueAuthorized(c, now)
 		}
-	case api.ChargeAuthorized:
-		s.dueAuthorized(c, now)
-	}
-	if err := s.storage.UpdateCharge(ctx, c); err != nil {
-		return nil, err
-	}
-	s.chargeChanged(ctx, &prev, c)
-	return c, nil
+		if err := s.storage.UpdateCharge(ctx, c); err != nil {
+			return err
+		}
+		s.chargeChanged(ctx, &prev, c)
+		return nil
+	})
+	return c, err
 }
 
 // chargeChanged is called after every change of a stored charge: it wakes
@@ -339,24 +338,8 @@ func (s *Server) chargeChanged(ctx context.Context, prev, c *domain.Charge) {
 	s.notifyChange()
 }
 
-// runDueCharges is the engine job of charges.
-func (s *Server) runDueCharges(ctx context.Context, storeID string, now time.Time) {
-	due, err := s.storage.ListDueCharges(ctx, storeID, now)
-	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Error("list due charges", "err", err)
-		}
-		return
-	}
-	for _, c := range due {
-		if _, err := s.settle(ctx, c.ID); err != nil && ctx.Err() == nil {
-			s.log.Error("settle charge", "charge_id", c.ID, "err", err)
-		}
-	}
-}
-
 func (s *Server) chargeRoutes(m *apiMux) {
 	s.handle(m, "POST /charges", true, "Create a charge with a one_time or recurring token.", s.handleCreateCharge)
-	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}", true, "Get a charge; ?polling=true waits up to 3 s for it to leave pending.", s.handleGetCharge)
+	s.handle(m, "GET /stores/{storeId}/charges/{chargeId}", true, "Get a charge; ?polling=true waits up to 3 s for it to leave pending.", viewed(s.charges().read, chargeView))
 	s.chargeReadRoutes(m)
 }

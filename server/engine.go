@@ -19,13 +19,13 @@ type engineJob struct {
 }
 
 // jobs lists the engine's jobs, in the order they run. Each lives beside
-// the resource it acts on.
+// the resource it acts on (charges, refunds and cancels share resource.runDue).
 func (s *Server) jobs() []engineJob {
 	return []engineJob{
-		{"charges", s.runDueCharges},
+		{"charges", s.charges().runDue},
 		{"cvv authorizations", s.runDueCVVAuths},
-		{"refunds", s.runDueRefunds},
-		{"cancels", s.runDueCancels},
+		{"refunds", s.refunds().runDue},
+		{"cancels", s.cancels().runDue},
 		{"webhooks", s.runDueWebhooks},
 	}
 }

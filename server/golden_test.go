@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"kessai/api"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,4 +76,20 @@ func assertGolden(t *testing.T, name string, body []byte) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("golden %s differs (run with -update and review the diff)\ngot:\n%s\nwant:\n%s", name, got, want)
 	}
+}
+
+// onlyItem GETs a list that must hold one item, compares the item with
+// the golden file and returns it decoded, and as sent.
+func onlyItem[T any](t *testing.T, e *testEnv, path, golden string) (T, json.RawMessage) {
+	t.Helper()
+	l := call[api.List[json.RawMessage]](e, http.StatusOK, "GET", path, e.secretAuth(), "")
+	if len(l.Items) != 1 {
+		t.Fatalf("GET %s: %d items, want 1", path, len(l.Items))
+	}
+	assertGolden(t, golden, l.Items[0])
+	var it T
+	if err := json.Unmarshal(l.Items[0], &it); err != nil {
+		t.Fatal(err)
+	}
+	return it, l.Items[0]
 }

@@ -17,11 +17,7 @@ import (
 // buckets.
 func newLimitedEnv(t *testing.T, cfg Config) *testEnv {
 	t.Helper()
-	real := time.Now()
-	return newEnvWith(t, func(c *Config) {
-		c.LimitsOff = cfg.LimitsOff
-		c.Now = func() time.Time { return real }
-	})
+	return newEnvAt(t, time.Now(), func(c *Config) { c.LimitsOff = cfg.LimitsOff })
 }
 
 // setConfig changes the demo store's configuration in storage.

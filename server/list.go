@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"strconv"
@@ -103,6 +104,62 @@ func listView[T, V any](l domain.List[T], view func(T) V) api.List[V] {
 		out.Items = append(out.Items, view(it))
 	}
 	return out
+}
+
+// listViewErr is listView for a view that may fail: the first error is
+// returned.
+func listViewErr[T, V any](l domain.List[T], view func(T) (V, error)) (api.List[V], error) {
+	var first error
+	out := listView(l, func(it T) V {
+		v, err := view(it)
+		if first == nil {
+			first = err
+		}
+		return v
+	})
+	return out, first
+}
+
+// storeNames looks up the merchant and store names that list items carry
+// (api.StoreNames), each store once per list.
+type storeNames struct {
+	s     *Server
+	ctx   context.Context
+	cache map[string]storeNamesEntry
+}
+
+type storeNamesEntry struct {
+	names api.StoreNames
+	err   error
+}
+
+func (s *Server) storeNames(ctx context.Context) *storeNames {
+	return &storeNames{s: s, ctx: ctx, cache: map[string]storeNamesEntry{}}
+}
+
+// of returns the names of a store; err is the failed storage read, if
+// any, with what was read before it.
+func (n *storeNames) of(storeID string) (api.StoreNames, error) {
+	e, ok := n.cache[storeID]
+	if !ok {
+		e.err = n.read(storeID, &e.names)
+		n.cache[storeID] = e
+	}
+	return e.names, e.err
+}
+
+func (n *storeNames) read(storeID string, names *api.StoreNames) error {
+	st, err := n.s.storage.GetStore(n.ctx, storeID)
+	if err != nil {
+		return err
+	}
+	names.StoreName = st.Name
+	m, err := n.s.storage.GetMerchant(n.ctx, st.MerchantID)
+	if err != nil {
+		return err
+	}
+	names.MerchantName = m.Name
+	return nil
 }
 
 // validUUID reports whether s is a UUID (path IDs that are not are 404).

@@ -16,24 +16,12 @@ func (e *testEnv) refundsPath(chargeID string) string { return e.chargePath(char
 // refund creates a refund and returns it (201 expected).
 func (e *testEnv) refund(chargeID, body string) api.Refund {
 	e.t.Helper()
-	r := e.do("POST", e.refundsPath(chargeID), e.secretAuth(), body)
-	if r.code != http.StatusCreated {
-		e.t.Fatalf("POST refund: %d %s", r.code, r.body)
-	}
-	var ref api.Refund
-	r.json(e.t, &ref)
-	return ref
+	return call[api.Refund](e, http.StatusCreated, "POST", e.refundsPath(chargeID), e.secretAuth(), body)
 }
 
 func (e *testEnv) getRefund(chargeID, id, query string) (api.Refund, resp) {
 	e.t.Helper()
-	r := e.do("GET", e.refundsPath(chargeID)+"/"+id+query, e.secretAuth(), "")
-	if r.code != http.StatusOK {
-		e.t.Fatalf("GET refund: %d %s", r.code, r.body)
-	}
-	var ref api.Refund
-	r.json(e.t, &ref)
-	return ref, r
+	return callRaw[api.Refund](e, http.StatusOK, "GET", e.refundsPath(chargeID)+"/"+id+query, e.secretAuth(), "")
 }
 
 func TestRefundOutcomes(t *testing.T) {
@@ -172,41 +160,24 @@ func TestRefundErrors(t *testing.T) {
 
 	fe := func(field, reason string) api.FieldError { return api.FieldError{Field: field, Reason: reason} }
 	ok := `{"amount":100,"currency":"JPY"}`
-	tests := []struct {
-		name     string
-		chargeID string
-		auth     string
-		body     string
-		status   int
-		code     string
-		errs     []api.FieldError
-	}{
-		{"failed charge", failed.ID, "", ok, 400, api.CodeCannotRefundUnsuccessful, nil},
-		{"authorized charge", authorized.ID, "", ok, 400, api.CodeCannotRefundUnsuccessful, nil},
-		{"pending charge", pending.ID, "", ok, 400, api.CodeCannotRefundUnsuccessful, nil},
-		{"bank transfer", bank.ID, "", ok, 400, api.CodeRefundNotAllowed, nil},
-		{"other currency", successful.ID, "", `{"amount":100,"currency":"USD"}`, 400, api.CodeCurrencyMustMatchCharge, nil},
-		{"more than the charge", successful.ID, "", `{"amount":1001,"currency":"JPY"}`, 400, api.CodeRefundNotWithinBounds, nil},
-		{"missing fields", successful.ID, "", `{}`, 400, api.CodeValidationError,
+	e.wantErrors(t, "POST", []errorCase{
+		{"failed charge", e.refundsPath(failed.ID), "", ok, 400, api.CodeCannotRefundUnsuccessful, nil},
+		{"authorized charge", e.refundsPath(authorized.ID), "", ok, 400, api.CodeCannotRefundUnsuccessful, nil},
+		{"pending charge", e.refundsPath(pending.ID), "", ok, 400, api.CodeCannotRefundUnsuccessful, nil},
+		{"bank transfer", e.refundsPath(bank.ID), "", ok, 400, api.CodeRefundNotAllowed, nil},
+		{"other currency", e.refundsPath(successful.ID), "", `{"amount":100,"currency":"USD"}`, 400, api.CodeCurrencyMustMatchCharge, nil},
+		{"more than the charge", e.refundsPath(successful.ID), "", `{"amount":1001,"currency":"JPY"}`, 400, api.CodeRefundNotWithinBounds, nil},
+		{"missing fields", e.refundsPath(successful.ID), "", `{}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("amount", api.ReasonRequiredValue), fe("currency", api.ReasonRequiredValue)}},
-		{"bad values", successful.ID, "", `{"amount":-5,"currency":"YEN!","reason":"changed_mind","metadata":{"a":[1]}}`, 400, api.CodeValidationError,
+		{"bad values", e.refundsPath(successful.ID), "", `{"amount":-5,"currency":"YEN!","reason":"changed_mind","metadata":{"a":[1]}}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("amount", api.ReasonInvalidAmount), fe("currency", api.ReasonInvalidFormatCurrency),
 				fe("reason", api.ReasonInvalidFormat), fe("metadata.a", api.ReasonNestedJSONNotAllowed)}},
-		{"chargeback is the card company's", successful.ID, "", `{"amount":100,"currency":"JPY","reason":"chargeback"}`, 400, api.CodeValidationError,
+		{"chargeback is the card company's", e.refundsPath(successful.ID), "", `{"amount":100,"currency":"JPY","reason":"chargeback"}`, 400, api.CodeValidationError,
 			[]api.FieldError{fe("reason", api.ReasonForbiddenParameter)}},
-		{"unknown charge", newID(), "", ok, 404, api.CodeNotFound, nil},
-		{"without the secret", successful.ID, e.publicAuth(), ok, 403, api.CodeInvalidPermissions, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			auth := tt.auth
-			if auth == "" {
-				auth = e.secretAuth()
-			}
-			wantError(t, e.do("POST", e.refundsPath(tt.chargeID), auth, tt.body), tt.status, tt.code, tt.errs...)
-		})
-	}
-	wantError(t, e.do("POST", "/stores/"+newID()+"/charges/"+successful.ID+"/refunds", e.secretAuth(), ok), 404, api.CodeNotFound)
+		{"unknown charge", e.refundsPath(newID()), "", ok, 404, api.CodeNotFound, nil},
+		{"another store", "/stores/" + newID() + "/charges/" + successful.ID + "/refunds", "", ok, 404, api.CodeNotFound, nil},
+		{"without the secret", e.refundsPath(successful.ID), e.publicAuth(), ok, 403, api.CodeInvalidPermissions, nil},
+	})
 
 	// A partial refund of a payment method without partial refunds is
 	// accepted and ends in error 318; a full one succeeds.

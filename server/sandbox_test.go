@@ -15,13 +15,7 @@ var realNow = time.Date(2026, 1, 31, 15, 0, 0, 0, time.UTC)
 
 func (e *testEnv) clock(auth string) SandboxClock {
 	e.t.Helper()
-	r := e.do("GET", "/sandbox/clock", auth, "")
-	if r.code != 200 {
-		e.t.Fatalf("GET /sandbox/clock: %d %s", r.code, r.body)
-	}
-	var c SandboxClock
-	r.json(e.t, &c)
-	return c
+	return call[SandboxClock](e, http.StatusOK, "GET", "/sandbox/clock", auth, "")
 }
 
 func TestSandboxClockAdvance(t *testing.T) {

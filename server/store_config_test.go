@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -11,13 +12,6 @@ import (
 	"kessai/api"
 	"kessai/server/domain"
 )
-
-// newEnvAt is newEnv with real time held still at now: only the sandbox
-// clock moves time.
-func newEnvAt(t *testing.T, now time.Time) *testEnv {
-	t.Helper()
-	return newEnvWith(t, func(c *Config) { c.Now = func() time.Time { return now } })
-}
 
 func (e *testEnv) demoStore() *domain.Store {
 	e.t.Helper()
@@ -64,24 +58,13 @@ func (e *testEnv) configure(doc string, replace bool) *StoreSettings {
 	if replace {
 		method = "PUT"
 	}
-	r := e.do(method, "/sandbox/store_configuration", e.secretAuth(), doc)
-	if r.code != 200 {
-		e.t.Fatalf("%s /sandbox/store_configuration %s: %d %s", method, doc, r.code, r.body)
-	}
-	var got StoreSettings
-	r.json(e.t, &got)
+	got := call[StoreSettings](e, http.StatusOK, method, "/sandbox/store_configuration", e.secretAuth(), doc)
 	return &got
 }
 
 func (e *testEnv) checkoutInfo() api.CheckoutInfo {
 	e.t.Helper()
-	r := e.do("GET", "/checkout_info", e.publicAuth(), "")
-	if r.code != 200 {
-		e.t.Fatalf("GET /checkout_info: %d %s", r.code, r.body)
-	}
-	var info api.CheckoutInfo
-	r.json(e.t, &info)
-	return info
+	return call[api.CheckoutInfo](e, http.StatusOK, "GET", "/checkout_info", e.publicAuth(), "")
 }
 
 func TestDemoStoreHasTheDefaults(t *testing.T) {

@@ -137,29 +137,6 @@ func (s *Server) handleCreateSubscription(r *http.Request, p *principal) (int, a
 	return http.StatusCreated, v, nil
 }
 
-// tokenUsable returns the error of starting a subscription with tok now:
-// used up, expired (deactivating it), disabled (the rules a charge applies).
-func (s *Server) tokenUsable(ctx context.Context, tok *domain.TxToken) error {
-	switch {
-	case !tok.Active && tok.LastUsedAt != nil && tok.Type != api.TokenTypeRecurring:
-		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
-	case s.tokenExpired(tok):
-		if tok.Active {
-			tok.Active = false
-			tok.UpdatedAt = s.clock.Now(tok.StoreID)
-			if err := s.storage.UpdateToken(ctx, tok); err != nil {
-				return err
-			}
-		}
-		return api.NewError(http.StatusBadRequest, api.CodeTransactionTokenExpired)
-	case !tok.Active && tok.Type == api.TokenTypeRecurring:
-		return api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
-	case !tok.Active:
-		return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
-	}
-	return nil
-}
-
 // buildSubscription validates a POST /subscriptions request and returns the
 // subscription it describes (without store, token state or schedule state).
 func buildSubscription(req *api.SubscriptionCreateRequest, now time.Time) (*domain.Subscription, error) {
@@ -184,12 +161,7 @@ func buildSubscription(req *api.SubscriptionCreateRequest, now time.Time) (*doma
 	default:
 		sub.Amount = int64(*req.Amount)
 	}
-	sub.Currency = strings.ToUpper(strings.TrimSpace(req.Currency))
-	if sub.Currency == "" {
-		add("currency", api.ReasonRequiredValue)
-	} else if !currencyRe.MatchString(sub.Currency) {
-		add("currency", api.ReasonInvalidFormatCurrency)
-	}
+	sub.Currency = checkCurrency(req.Currency, add)
 	if req.InitialAmount != nil {
 		if *req.InitialAmount < 0 {
 			add("initial_amount", api.ReasonInvalidAmount)
@@ -640,23 +612,13 @@ func (s *Server) handleListSubscriptions(r *http.Request, p *principal) (int, an
 	if err != nil {
 		return 0, nil, listError(err)
 	}
-	names := map[string][2]string{} // store ID → merchant name, store name
+	names := s.storeNames(ctx)
 	out := api.List[*api.SubscriptionListItem]{Items: []*api.SubscriptionListItem{}, HasMore: list.HasMore, TotalHits: list.TotalHits}
 	for _, sub := range list.Items {
-		n, ok := names[sub.StoreID]
-		if !ok {
-			if shop, err := s.storage.GetStore(ctx, sub.StoreID); err == nil {
-				n[1] = shop.Name
-				if m, err := s.storage.GetMerchant(ctx, shop.MerchantID); err == nil {
-					n[0] = m.Name
-				}
-			}
-			names[sub.StoreID] = n
-		}
+		n, _ := names.of(sub.StoreID) // a name that cannot be read stays empty
 		item := &api.SubscriptionListItem{
 			SubscriptionFields: subscriptionFields(sub),
-			MerchantName:       n[0],
-			StoreName:          n[1],
+			StoreNames:         n,
 			PaymentType:        sub.PaymentType,
 			UserData:           api.SubscriptionUserData{Type: "charge"},
 		}

@@ -89,13 +89,7 @@ func subBody(tokenID, extra string) string {
 
 func (e *testEnv) createSub(tokenID, extra string) api.Subscription {
 	e.t.Helper()
-	r := e.do("POST", "/subscriptions", e.secretAuth(), subBody(tokenID, extra))
-	if r.code != http.StatusCreated {
-		e.t.Fatalf("POST /subscriptions: %d %s", r.code, r.body)
-	}
-	var v api.Subscription
-	r.json(e.t, &v)
-	return v
+	return call[api.Subscription](e, http.StatusCreated, "POST", "/subscriptions", e.secretAuth(), subBody(tokenID, extra))
 }
 
 func (e *testEnv) subPath(id string) string {
@@ -108,24 +102,12 @@ func (e *testEnv) getSub(id string, polling bool) api.Subscription {
 	if polling {
 		path += "?polling=true"
 	}
-	r := e.do("GET", path, e.secretAuth(), "")
-	if r.code != http.StatusOK {
-		e.t.Fatalf("GET subscription: %d %s", r.code, r.body)
-	}
-	var v api.Subscription
-	r.json(e.t, &v)
-	return v
+	return call[api.Subscription](e, http.StatusOK, "GET", path, e.secretAuth(), "")
 }
 
 func (e *testEnv) patchSub(id, body string) api.Subscription {
 	e.t.Helper()
-	r := e.do("PATCH", e.subPath(id), e.secretAuth(), body)
-	if r.code != http.StatusOK {
-		e.t.Fatalf("PATCH subscription %s: %d %s", body, r.code, r.body)
-	}
-	var v api.Subscription
-	r.json(e.t, &v)
-	return v
+	return call[api.Subscription](e, http.StatusOK, "PATCH", e.subPath(id), e.secretAuth(), body)
 }
 
 func (e *testEnv) storedSub(id string) *domain.Subscription {
@@ -139,31 +121,7 @@ func (e *testEnv) storedSub(id string) *domain.Subscription {
 
 func (e *testEnv) subCharges(id string) api.List[api.Charge] {
 	e.t.Helper()
-	r := e.do("GET", e.subPath(id)+"/charges", e.secretAuth(), "")
-	if r.code != http.StatusOK {
-		e.t.Fatalf("GET subscription charges: %d %s", r.code, r.body)
-	}
-	var l api.List[api.Charge]
-	r.json(e.t, &l)
-	return l
-}
-
-// setChargeStatus changes a stored charge as the capture and cancel
-// endpoints do, through chargeChanged.
-func (e *testEnv) setChargeStatus(id string, st api.ChargeStatus) {
-	e.t.Helper()
-	ctx := context.Background()
-	c, err := e.s.storage.GetCharge(ctx, id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	prev := *c
-	c.Status = st
-	c.DueAt = nil
-	if err := e.s.storage.UpdateCharge(ctx, c); err != nil {
-		e.t.Fatal(err)
-	}
-	e.s.chargeChanged(ctx, &prev, c)
+	return call[api.List[api.Charge]](e, http.StatusOK, "GET", e.subPath(id)+"/charges", e.secretAuth(), "")
 }
 
 // cvvToken creates a subscription token with a CVV authorization and
@@ -171,13 +129,7 @@ func (e *testEnv) setChargeStatus(id string, st api.ChargeStatus) {
 func (e *testEnv) cvvToken(number string) api.TransactionToken {
 	e.t.Helper()
 	body := strings.Replace(cardTokenBody(number, "subscription"), `"cvv":"123"`, `"cvv":"123","cvv_authorize":{"enabled":true}`, 1)
-	r := e.do("POST", "/tokens", e.secretAuth(), body)
-	if r.code != http.StatusCreated {
-		e.t.Fatalf("POST /tokens: %d %s", r.code, r.body)
-	}
-	var tok api.TransactionToken
-	r.json(e.t, &tok)
-	return tok
+	return e.postToken(e.secretAuth(), body)
 }
 
 // The state machine of docs/subscriptions.md: every transition reachable

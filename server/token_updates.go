@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"maps"
 	"net/http"
@@ -149,17 +148,13 @@ func (s *Server) handleListTokens(r *http.Request, p *principal) (int, any, erro
 	if err != nil {
 		return 0, nil, listError(err)
 	}
-	names := s.nameCache(ctx)
-	var viewErr error
-	out := listView(list, func(t *domain.TxToken) api.TokenListItem {
-		it, err := s.tokenListItem(names, t, masked)
-		if err != nil && viewErr == nil {
-			viewErr = err
-		}
-		return it
+	names := s.storeNames(ctx)
+	out, err := listViewErr(list, func(t *domain.TxToken) (api.TokenListItem, error) {
+		n, err := names.of(t.StoreID)
+		return s.tokenListItem(t, n, masked), err
 	})
-	if viewErr != nil {
-		return 0, nil, viewErr
+	if err != nil {
+		return 0, nil, err
 	}
 	return http.StatusOK, out, nil
 }
@@ -167,15 +162,14 @@ func (s *Server) handleListTokens(r *http.Request, p *principal) (int, any, erro
 // tokenListItem renders a token as a list item (docs/tokens-and-lists.md,
 // "Token list"); masked items carry the card a buyer recognises instead of
 // the e-mail address and metadata.
-func (s *Server) tokenListItem(names *nameCache, t *domain.TxToken, masked bool) (api.TokenListItem, error) {
+func (s *Server) tokenListItem(t *domain.TxToken, names api.StoreNames, masked bool) api.TokenListItem {
 	v := s.tokenView(t)
-	merchant, store, err := names.of(t.StoreID)
 	it := api.TokenListItem{
 		ID: v.ID, StoreID: v.StoreID, Email: v.Email, PaymentType: v.PaymentType, Active: v.Active, Mode: v.Mode,
 		Type: v.Type, UsageLimit: v.UsageLimit, Confirmed: v.Confirmed, Metadata: v.Metadata,
 		CreatedOn: v.CreatedOn, UpdatedOn: v.UpdatedOn, LastUsedOn: v.LastUsedOn, PreviousID: v.PreviousID,
-		MerchantName: merchant, StoreName: store,
-		UserData: api.TokenUserData{Email: v.Email},
+		StoreNames: names,
+		UserData:   api.TokenUserData{Email: v.Email},
 	}
 	if c := t.Card; c != nil {
 		it.UserData.CardholderName = ptr(strings.ToLower(c.Cardholder))
@@ -191,7 +185,7 @@ func (s *Server) tokenListItem(names *nameCache, t *domain.TxToken, masked bool)
 			}}
 		}
 	}
-	return it, err
+	return it
 }
 
 // maskEmail keeps the first character of the local part and the domain:
@@ -203,35 +197,6 @@ func maskEmail(e string) string {
 	}
 	r := []rune(local)
 	return string(r[0]) + "***@" + domainPart
-}
-
-// nameCache looks up the merchant and store names of list items, once per
-// store and request.
-type nameCache struct {
-	s     *Server
-	ctx   context.Context
-	names map[string][2]string
-}
-
-func (s *Server) nameCache(ctx context.Context) *nameCache {
-	return &nameCache{s: s, ctx: ctx, names: map[string][2]string{}}
-}
-
-// of returns the merchant and store names of a store.
-func (c *nameCache) of(storeID string) (merchant, store string, err error) {
-	if n, ok := c.names[storeID]; ok {
-		return n[0], n[1], nil
-	}
-	st, err := c.s.storage.GetStore(c.ctx, storeID)
-	if err != nil {
-		return "", "", err
-	}
-	m, err := c.s.storage.GetMerchant(c.ctx, st.MerchantID)
-	if err != nil {
-		return "", "", err
-	}
-	c.names[storeID] = [2]string{m.Name, st.Name}
-	return m.Name, st.Name, nil
 }
 
 // loadOwnToken loads the token of a /stores/{storeId}/tokens/{id} route

@@ -37,13 +37,7 @@ func (e *testEnv) createTokenSpecAs(auth string, sp tokenSpec) api.TransactionTo
 		body["metadata"] = json.RawMessage(sp.metadata)
 	}
 	b, _ := json.Marshal(body)
-	r := e.do("POST", "/tokens", auth, string(b))
-	if r.code != http.StatusCreated {
-		e.t.Fatalf("POST /tokens: %d %s", r.code, r.body)
-	}
-	var tok api.TransactionToken
-	r.json(e.t, &tok)
-	return tok
+	return e.postToken(auth, string(b))
 }
 
 // otherStore adds a second store to the demo merchant and returns its ID
@@ -57,14 +51,9 @@ func (e *testEnv) otherStore(name string) (string, string) {
 // listIDs GETs a list and returns the IDs of its items, newest first.
 func (e *testEnv) pageIDs(path, auth string) (ids []string, total int) {
 	e.t.Helper()
-	r := e.do("GET", path, auth, "")
-	if r.code != http.StatusOK {
-		e.t.Fatalf("GET %s: %d %s", path, r.code, r.body)
-	}
-	var l api.List[struct {
+	l := call[api.List[struct {
 		ID string `json:"id"`
-	}]
-	r.json(e.t, &l)
+	}]](e, http.StatusOK, "GET", path, auth, "")
 	for _, it := range l.Items {
 		ids = append(ids, it.ID)
 	}
@@ -216,22 +205,10 @@ func TestTokenListPagination(t *testing.T) {
 func TestTokenListItemShape(t *testing.T) {
 	e := newEnv(t)
 	tok := e.createToken("4000020000000000", "recurring")
-	r := e.do("GET", "/stores/"+e.demo.StoreID+"/tokens?id="+tok.ID, e.secretAuth(), "")
-	var l struct {
-		Items []json.RawMessage `json:"items"`
-	}
-	r.json(t, &l)
-	if len(l.Items) != 1 {
-		t.Fatalf("items = %s", r.body)
-	}
-	assertGolden(t, "token_list_item", l.Items[0])
-	var it api.TokenListItem
-	if err := json.Unmarshal(l.Items[0], &it); err != nil {
-		t.Fatal(err)
-	}
+	it, raw := onlyItem[api.TokenListItem](t, e, "/stores/"+e.demo.StoreID+"/tokens?id="+tok.ID, "token_list_item")
 	if it.MerchantName != DemoMerchantName || it.StoreName != DemoStoreName || it.Data != nil ||
 		*it.UserData.CardholderName != "taro yamada" || *it.UserData.Brand != "visa" || it.UserData.Email != "taro@example.com" {
-		t.Errorf("item = %s", l.Items[0])
+		t.Errorf("item = %s", raw)
 	}
 	g := e.do("GET", "/stores/"+e.demo.StoreID+"/tokens/"+tok.ID, e.secretAuth(), "")
 	assertGolden(t, "token_card_recurring", g.body)
@@ -612,17 +589,4 @@ func mustStatus(t *testing.T, r resp, code int) {
 	if r.code != code {
 		t.Fatalf("status %d, want %d: %s", r.code, code, r.body)
 	}
-}
-
-// chargeAmount creates a charge of amount yen on a token (distinct amounts
-// keep clear of the charge-frequency limit).
-func (e *testEnv) chargeYen(tokenID string, amount int) api.Charge {
-	e.t.Helper()
-	r := e.do("POST", "/charges", e.secretAuth(), `{"transaction_token_id":"`+tokenID+`","amount":`+strconv.Itoa(amount)+`,"currency":"JPY"}`)
-	if r.code != http.StatusCreated {
-		e.t.Fatalf("POST /charges: %d %s", r.code, r.body)
-	}
-	var c api.Charge
-	r.json(e.t, &c)
-	return c
 }

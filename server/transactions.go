@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -71,11 +70,15 @@ func (s *Server) handleListTransactions(r *http.Request, p *principal) (int, any
 		return 0, nil, listError(err)
 	}
 	names := s.storeNames(ctx)
-	return http.StatusOK, listView(list, func(t *domain.Transaction) *api.Transaction { return transactionView(t, names) }), nil
+	return http.StatusOK, listView(list, func(t *domain.Transaction) *api.Transaction {
+		n, _ := names.of(t.Charge.StoreID) // a name that cannot be read stays empty
+		return transactionView(t, n)
+	}), nil
 }
 
-// transactionView renders a transaction-history item.
-func transactionView(t *domain.Transaction, names func(storeID string) (string, string)) *api.Transaction {
+// transactionView renders a transaction-history item with the names of its
+// merchant and store.
+func transactionView(t *domain.Transaction, names api.StoreNames) *api.Transaction {
 	c := t.Charge
 	v := &api.Transaction{
 		MerchantID:  c.MerchantID,
@@ -84,7 +87,7 @@ func transactionView(t *domain.Transaction, names func(storeID string) (string, 
 		PaymentType: c.PaymentType,
 		UserData:    api.TransactionUserData{Type: t.Type, Gateway: "test", ServiceProvider: "test", Refunds: []string{}},
 	}
-	v.MerchantName, v.StoreName = names(c.StoreID)
+	v.MerchantName, v.StoreName = names.MerchantName, names.StoreName
 	if r := t.Refund; t.Type == api.TransactionRefund && r != nil {
 		v.ResourceID = r.ID
 		v.ChargeID = &c.ID
@@ -118,23 +121,4 @@ func transactionView(t *domain.Transaction, names func(storeID string) (string, 
 		}
 	}
 	return v
-}
-
-// storeNames returns a lookup of the merchant and store names that list
-// items carry; each store is read once per list.
-func (s *Server) storeNames(ctx context.Context) func(storeID string) (merchant, store string) {
-	cache := map[string][2]string{}
-	return func(id string) (string, string) {
-		n, ok := cache[id]
-		if !ok {
-			if st, err := s.storage.GetStore(ctx, id); err == nil {
-				n[1] = st.Name
-				if m, err := s.storage.GetMerchant(ctx, st.MerchantID); err == nil {
-					n[0] = m.Name
-				}
-			}
-			cache[id] = n
-		}
-		return n[0], n[1]
-	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,13 +15,7 @@ func (e *testEnv) transactions(path, query string) api.List[api.Transaction] {
 	if query != "" {
 		path += "?" + query
 	}
-	r := e.do("GET", path, e.secretAuth(), "")
-	if r.code != http.StatusOK {
-		e.t.Fatalf("GET %s: %d %s", path, r.code, r.body)
-	}
-	var l api.List[api.Transaction]
-	r.json(e.t, &l)
-	return l
+	return call[api.List[api.Transaction]](e, http.StatusOK, "GET", path, e.secretAuth(), "")
 }
 
 func resourceIDs(l api.List[api.Transaction]) []string {
@@ -49,10 +44,10 @@ func TestTransactionHistory(t *testing.T) {
 	store := "/stores/" + e.demo.StoreID + "/transaction_history"
 
 	l := e.transactions(store, "")
-	if !equalStrings(resourceIDs(l), all) || l.TotalHits != 6 || l.HasMore {
+	if !slices.Equal(resourceIDs(l), all) || l.TotalHits != 6 || l.HasMore {
 		t.Fatalf("history = %v (total %d)\nwant %v", resourceIDs(l), l.TotalHits, all)
 	}
-	if l2 := e.transactions("/transaction_history", ""); !equalStrings(resourceIDs(l2), all) {
+	if l2 := e.transactions("/transaction_history", ""); !slices.Equal(resourceIDs(l2), all) {
 		t.Fatalf("/transaction_history = %v", resourceIDs(l2))
 	}
 
@@ -96,7 +91,7 @@ func TestTransactionHistory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := resourceIDs(e.transactions(store, tt.query)); !equalStrings(got, tt.want) {
+			if got := resourceIDs(e.transactions(store, tt.query)); !slices.Equal(got, tt.want) {
 				t.Fatalf("got %v\nwant %v", got, tt.want)
 			}
 		})
@@ -113,11 +108,11 @@ func TestTransactionHistory(t *testing.T) {
 		}
 		query = "limit=10&cursor=" + p.Items[len(p.Items)-1].ResourceID
 	}
-	if !equalStrings(walked, all) {
+	if !slices.Equal(walked, all) {
 		t.Fatalf("walked %v", walked)
 	}
 	asc := e.transactions(store, "cursor_direction=asc&cursor="+refunded.ID)
-	if got := resourceIDs(asc); !equalStrings(got, []string{"charge:" + failedRefund.ID, "refund:" + bad.ID, "charge:" + declined.ID, "charge:" + authorized.ID}) {
+	if got := resourceIDs(asc); !slices.Equal(got, []string{"charge:" + failedRefund.ID, "refund:" + bad.ID, "charge:" + declined.ID, "charge:" + authorized.ID}) {
 		t.Fatalf("ascending after a refund cursor: %v", got)
 	}
 
@@ -127,18 +122,6 @@ func TestTransactionHistory(t *testing.T) {
 	wantError(t, e.do("GET", store+"?cursor="+newID(), e.secretAuth(), ""), 400, api.CodeValidationError, fe("cursor", api.ReasonInvalidFormat))
 	wantError(t, e.do("GET", "/stores/"+newID()+"/transaction_history", e.secretAuth(), ""), 404, api.CodeNotFound)
 	wantError(t, e.do("GET", store, e.publicAuth(), ""), 403, api.CodeInvalidPermissions)
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestTransactionGolden(t *testing.T) {
