@@ -179,6 +179,7 @@ const (
 	ReasonForbiddenParameter      = "FORBIDDEN_PARAMETER"
 	ReasonProcessingModeMismatch  = "PROCESSING_MODE_MISMATCH"
 	ReasonUnsupportedPaymentType  = "UNSUPPORTED_PAYMENT_TYPE"
+	ReasonUnsupportedCurrency     = "UNSUPPORTED_CURRENCY"
 	ReasonBodyTooLarge            = "Request body must not exceed 256KB"
 )
 

@@ -104,8 +104,7 @@ func finishCapture(c *domain.Charge, amount int64, now time.Time) {
 		return
 	}
 	c.Status = api.ChargeSuccessful
-	c.ChargedAmount = &amount
-	c.ChargedCurrency = ptr(c.Currency)
+	setCharged(c, amount)
 }
 
 // paymentError is the error object of a failed charge, refund or cancel;

@@ -63,6 +63,13 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 	if max, ok := maxAmounts[currency]; ok && int64(req.Amount) > max {
 		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeChargeAmountTooHigh)
 	}
+	store, err := s.storage.GetStore(ctx, p.app.StoreID)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := checkChargeCurrency(currency, req.OnlyDirectCurrency.Bool(false) || store.Config.OnlyDirectCurrency); err != nil {
+		return 0, nil, err
+	}
 
 	tok, err := s.loadToken(r, tokenID, p)
 	if err != nil {
@@ -300,8 +307,7 @@ func (s *Server) settle(ctx context.Context, id string) (*domain.Charge, error) 
 				c.DueAt = c.CaptureAt // automatic capture (dueAuthorized)
 			default:
 				c.Status = api.ChargeSuccessful
-				c.ChargedAmount = ptr(c.Amount)
-				c.ChargedCurrency = ptr(c.Currency)
+				setCharged(c, c.Amount)
 			}
 		case api.ChargeAuthorized:
 			s.dueAuthorized(c, now)
