@@ -131,16 +131,22 @@ func (c *checkout) renderBody() []app.UI {
 	return []app.UI{live, main}
 }
 
-// renderForm renders the card form with the DOM contract merchants style
-// through the inline style parameters (widget.md §1.3): form-group,
-// control-label, input-group, form-control, field-error.
+// successTitle is the success screen's title for what was done.
 func (c *checkout) successTitle() string {
-	if c.opts.Checkout == widget.CheckoutToken {
+	switch {
+	case c.opts.SubscriptionID != "":
+		return c.loc.T("success.cardChanged")
+	case c.opts.Checkout == widget.CheckoutToken:
 		return c.loc.T("success.token")
+	case c.outcome != nil && c.outcome.Subscription != nil:
+		return c.loc.T("success.subscription")
 	}
 	return c.loc.T("success.title")
 }
 
+// renderForm renders the card form with the DOM contract merchants style
+// through the inline style parameters (widget.md §1.3): form-group,
+// control-label, input-group, form-control, field-error.
 func (c *checkout) renderForm(alert string) app.UI {
 	groups := make([]app.UI, 0, len(cardFields)+3)
 	if alert != "" {

@@ -1,0 +1,259 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"html/template"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"kessai/api"
+)
+
+// Subscriptions, CVV authorization, saved cards and installments through
+// the widget (widget.md §6.6), against the real server.
+
+// The merchant pages of these tests, served with the others of
+// pages_test.go. Each JS page records its callbacks in `results`.
+var _ = template.Must(testPages.Parse(`
+{{define "sub-monthly"}}<!doctype html><html><head><meta charset="utf-8"><title>monthly subscription</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done"><button type="button" id="open">Subscribe</button></form>
+<script>
+  var results = [];
+  var checkout = UnivapayCheckout.create({
+    appId: "{{.JWT}}", checkout: "payment", tokenType: "subscription", subscriptionPeriod: "monthly",
+    amount: 980, currency: "jpy", locale: "ja", form: "#order", metadata: { plan: "basic" },
+    onSubscriptionCreated: function (r) { results.push({ kind: "created", id: r.subscriptionId, token: r.tokenId }); },
+    onSuccess: function (r) {
+      var input = document.querySelector('#order input[name="univapaySubscriptionId"]');
+      results.push({ kind: "success", id: r.response.id, type: r.resourceType, paymentType: r.response.paymentType,
+        sub: r.subscriptionId, status: r.status, input: input ? input.value : "" });
+    }
+  });
+  document.getElementById("open").onclick = function () { checkout.open(); };
+</script></body></html>{{end}}
+{{define "sub-plan"}}<!doctype html><html><head><meta charset="utf-8"><title>fixed cycles</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done">
+<span data-app-id="{{.JWT}}" data-checkout="payment" data-token-type="subscription" data-subscription-period="monthly"
+  data-subscription-plan="fixed_cycles" data-subscription-qty="3" data-amount="3000" data-currency="jpy" data-locale="ja"
+  data-name="planSubscription" data-text="3回払いで申し込む"></span>
+</form></body></html>{{end}}
+{{define "sub-free-first"}}<!doctype html><html><head><meta charset="utf-8"><title>first month free</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done">
+<span data-app-id="{{.JWT}}" data-checkout="payment" data-token-type="subscription" data-subscription-period="monthly"
+  data-subscription-initial-amount="0" data-cvv-authorize="true" data-amount="1500" data-currency="jpy" data-locale="en"></span>
+</form></body></html>{{end}}
+`))
+
+// apiGet reads an API resource as the merchant's back end does, with the
+// secret.
+func apiGet(t *testing.T, path string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", env.widget+path, nil)
+	req.Header.Set("Authorization", "Bearer "+env.secret+"."+env.jwt)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+func apiSubscription(t *testing.T, id string) api.Subscription {
+	t.Helper()
+	var s api.Subscription
+	apiGet(t, "/stores/"+env.storeID+"/subscriptions/"+id, &s)
+	return s
+}
+
+func apiSubscriptionCharges(t *testing.T, id string) []api.Charge {
+	t.Helper()
+	var l api.List[api.Charge]
+	apiGet(t, "/stores/"+env.storeID+"/subscriptions/"+id+"/charges", &l)
+	return l.Items
+}
+
+// hiddenInputs returns the hidden inputs of a form of the page, name → value.
+func hiddenInputs(t *testing.T, ctx context.Context, form string) map[string]string {
+	t.Helper()
+	m, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`(function(){ var m = {};
+	  document.querySelectorAll('`+form+` input[type="hidden"]').forEach(function(i){ m[i.name] = i.value; }); return m; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// widgetText is the visible text of the widget frame.
+func widgetText(t *testing.T, fctx context.Context) string {
+	t.Helper()
+	s, err := chromedp.Run(fctx, chromedp.Evaluate[string](`document.getElementById("kessai").innerText`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestMonthlySubscriptionWithCheckoutPayment(t *testing.T) {
+	ctx, fctx := openPopup(t, env.pages+"/sub-monthly.html", "#open")
+	fillCard(t, fctx, "4000020000000000")
+	screenshot(t, ctx, "subscription-monthly-form")
+	pay(t, ctx, fctx, "#kessai-done")
+	screenshot(t, ctx, "subscription-monthly-success")
+
+	raw, err := chromedp.Run(ctx, chromedp.Poll[string](`results.length === 2 && JSON.stringify(results)`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		t.Fatalf("callbacks: %v (events %s)", err, eventTypes(events(t, ctx)))
+	}
+	var res []struct{ Kind, ID, Token, Type, PaymentType, Sub, Status, Input string }
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		t.Fatal(err)
+	}
+	created, success := res[0], res[1]
+	if created.Kind != "created" || created.ID == "" || created.Token == "" {
+		t.Fatalf("onSubscriptionCreated = %+v", created)
+	}
+	// onSuccess reads result.response.id: the subscription (compat.md); the
+	// hidden input is already in the form.
+	if success.Kind != "success" || success.ID != created.ID || success.Sub != created.ID || success.Type != "subscription" ||
+		success.PaymentType != "card" || success.Status != "current" || success.Input != created.ID {
+		t.Fatalf("onSuccess = %+v, want the subscription %s, current, with its hidden input", success, created.ID)
+	}
+	inputs := hiddenInputs(t, ctx, "#order")
+	if inputs["univapaySubscriptionId"] != created.ID || inputs["univapayTokenId"] != created.Token || inputs["univapayChargeId"] != "" {
+		t.Fatalf("hidden inputs = %v", inputs)
+	}
+	if got, want := withoutValidation(events(t, ctx)), "opened,token-created,subscription-created,success"; got != want {
+		t.Fatalf("events = %s, want %s", got, want)
+	}
+	for _, e := range events(t, ctx) {
+		if e.Type == "univapay:subscription-created" {
+			var d struct {
+				SubscriptionID, TokenID string
+				Response                struct{ ID, Status, TransactionTokenID string }
+			}
+			json.Unmarshal(e.Detail, &d)
+			if d.SubscriptionID != created.ID || d.TokenID != created.Token || d.Response.ID != created.ID || d.Response.TransactionTokenID != created.Token {
+				t.Fatalf("subscription-created detail = %s", e.Detail)
+			}
+		}
+	}
+
+	sub := apiSubscription(t, created.ID)
+	if sub.Status != api.SubscriptionCurrent || sub.Amount != 980 || sub.Period == nil || *sub.Period != "monthly" ||
+		string(sub.Metadata["plan"]) != `"basic"` || sub.NextPayment == nil || sub.NextPayment.Amount != 980 {
+		t.Fatalf("subscription = %+v", sub)
+	}
+	if chs := apiSubscriptionCharges(t, created.ID); len(chs) != 1 || chs[0].Status != "successful" || chs[0].RequestedAmount != 980 {
+		t.Fatalf("subscription charges = %+v, want the first payment of 980", chs)
+	}
+
+	// A declined first payment: the subscription is unconfirmed, an error
+	// with a readable message, no hidden input.
+	ctx, fctx = openPopup(t, env.pages+"/sub-monthly.html", "#open")
+	fillCard(t, fctx, "4111111111111111")
+	pay(t, ctx, fctx, "#kessai-retry")
+	screenshot(t, ctx, "subscription-declined")
+	waitEvent(t, ctx, "univapay:error")
+	var detail struct {
+		Code, Stage, SubscriptionID string
+		Error                       struct {
+			Error struct{ Message string } `json:"error"`
+		} `json:"error"`
+	}
+	for _, e := range events(t, ctx) {
+		if e.Type == "univapay:error" {
+			json.Unmarshal(e.Detail, &detail)
+		}
+	}
+	if detail.Code != "SUBSCRIPTION_UNCONFIRMED" || detail.Stage != "subscription" || detail.SubscriptionID == "" || detail.Error.Error.Message == "" {
+		t.Fatalf("error detail = %+v", detail)
+	}
+	if s := apiSubscription(t, detail.SubscriptionID); s.Status != api.SubscriptionUnconfirmed {
+		t.Fatalf("declined subscription status = %s, want unconfirmed", s.Status)
+	}
+	if msg := widgetText(t, fctx); !strings.Contains(msg, "定期課金の初回のお支払いができませんでした") {
+		t.Fatalf("failure screen = %q", msg)
+	}
+	if n := len(hiddenInputs(t, ctx, "#order")); n != 0 {
+		t.Fatalf("%d hidden inputs after a declined subscription", n)
+	}
+}
+
+func TestFixedCyclesSubscription(t *testing.T) {
+	ctx, fctx := openPopup(t, env.pages+"/sub-plan.html", "span[data-app-id] button")
+	text := widgetText(t, fctx)
+	fillCard(t, fctx, "5555555555554444")
+	screenshot(t, ctx, "subscription-plan-form")
+	pay(t, ctx, fctx, "#kessai-done")
+	inputs := hiddenInputs(t, ctx, "#order")
+	id := inputs["planSubscription"] // data-name renames the subscription field
+	if id == "" || inputs["univapayTokenId"] == "" || inputs["univapaySubscriptionId"] != "" {
+		t.Fatalf("hidden inputs = %v", inputs)
+	}
+	sub := apiSubscription(t, id)
+	if sub.Status != api.SubscriptionCurrent || sub.Amount != 3000 || sub.SubscriptionPlan == nil ||
+		sub.SubscriptionPlan.PlanType != "fixed_cycles" || sub.SubscriptionPlan.FixedCycles == nil || *sub.SubscriptionPlan.FixedCycles != 3 {
+		t.Fatalf("subscription = %+v", sub)
+	}
+	if np := sub.NextPayment; np == nil || np.Amount != 1000 || np.IsLastPayment {
+		t.Fatalf("next payment = %+v, want the second of three payments of 1000", np)
+	}
+	if chs := apiSubscriptionCharges(t, id); len(chs) != 1 || chs[0].RequestedAmount != 1000 {
+		t.Fatalf("charges = %+v, want the first payment of 1000", chs)
+	}
+	_ = text
+}
+
+// cvvAuthorize with a free first month: the card is checked (CVV
+// authorization) and nothing is charged today.
+func TestSubscriptionWithInitialAmountZero(t *testing.T) {
+	ctx, fctx := openPopup(t, env.pages+"/sub-free-first.html", "span[data-app-id] button")
+	fillCard(t, fctx, "3530111333300000")
+	pay(t, ctx, fctx, "#kessai-done")
+	screenshot(t, ctx, "subscription-free-first-success")
+	inputs := hiddenInputs(t, ctx, "#order")
+	id := inputs["univapaySubscriptionId"]
+	if id == "" {
+		t.Fatalf("hidden inputs = %v", inputs)
+	}
+	sub := apiSubscription(t, id)
+	if sub.Status != api.SubscriptionCurrent || sub.InitialAmount == nil || *sub.InitialAmount != 0 || sub.NextPayment == nil || sub.NextPayment.Amount != 1500 {
+		t.Fatalf("subscription = %+v", sub)
+	}
+	if chs := apiSubscriptionCharges(t, id); len(chs) != 0 {
+		t.Fatalf("charges = %+v, want none today", chs)
+	}
+	var tok api.TransactionToken
+	apiGet(t, "/stores/"+env.storeID+"/tokens/"+inputs["univapayTokenId"], &tok)
+	if a := tok.Data.CVVAuthorize; a == nil || !a.Enabled || a.Status == nil || *a.Status != api.CVVAuthCurrent {
+		t.Fatalf("token cvv_authorize = %+v, want current", a)
+	}
+
+	// A card whose CVV authorization fails: an error, and no subscription.
+	ctx, fctx = openPopup(t, env.pages+"/sub-free-first.html", "span[data-app-id] button")
+	fillCard(t, fctx, "4111111111111111")
+	pay(t, ctx, fctx, "#kessai-retry")
+	screenshot(t, ctx, "subscription-cvv-failed")
+	waitEvent(t, ctx, "univapay:error")
+	if got := withoutValidation(events(t, ctx)); strings.Contains(got, "subscription-created") || !strings.HasSuffix(got, "token-created,error") {
+		t.Fatalf("events = %s, want token-created then error", got)
+	}
+	if msg := widgetText(t, fctx); !strings.Contains(msg, "Security code authentication failed") {
+		t.Fatalf("failure screen = %q", msg)
+	}
+}
