@@ -98,6 +98,20 @@ func hiddenInputs(t *testing.T, ctx context.Context, form string) map[string]str
 	return m
 }
 
+// wantTerms checks that the form shows the subscription's terms.
+func wantTerms(t *testing.T, fctx context.Context, lines ...string) {
+	t.Helper()
+	got, err := chromedp.Run(fctx, chromedp.Poll[string](`(document.querySelector(".kessai-plan") || {}).innerText`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		t.Fatalf("no subscription terms in the form: %v", err)
+	}
+	for _, l := range lines {
+		if !strings.Contains(got, l) {
+			t.Errorf("terms %q lack %q", got, l)
+		}
+	}
+}
+
 // widgetText is the visible text of the widget frame.
 func widgetText(t *testing.T, fctx context.Context) string {
 	t.Helper()
@@ -110,6 +124,7 @@ func widgetText(t *testing.T, fctx context.Context) string {
 
 func TestMonthlySubscriptionWithCheckoutPayment(t *testing.T) {
 	ctx, fctx := openPopup(t, env.pages+"/sub-monthly.html", "#open")
+	wantTerms(t, fctx, "毎月のお支払い: 980円", "初回のお支払い（本日）: 980円", "2回目のお支払い: ", "解約されるまで継続します")
 	fillCard(t, fctx, "4000020000000000")
 	screenshot(t, ctx, "subscription-monthly-form")
 	pay(t, ctx, fctx, "#kessai-done")
@@ -196,7 +211,7 @@ func TestMonthlySubscriptionWithCheckoutPayment(t *testing.T) {
 
 func TestFixedCyclesSubscription(t *testing.T) {
 	ctx, fctx := openPopup(t, env.pages+"/sub-plan.html", "span[data-app-id] button")
-	text := widgetText(t, fctx)
+	wantTerms(t, fctx, "毎月のお支払い: 1,000円", "初回のお支払い（本日）: 1,000円", "全3回のお支払い（合計 3,000円）")
 	fillCard(t, fctx, "5555555555554444")
 	screenshot(t, ctx, "subscription-plan-form")
 	pay(t, ctx, fctx, "#kessai-done")
@@ -216,14 +231,15 @@ func TestFixedCyclesSubscription(t *testing.T) {
 	if chs := apiSubscriptionCharges(t, id); len(chs) != 1 || chs[0].RequestedAmount != 1000 {
 		t.Fatalf("charges = %+v, want the first payment of 1000", chs)
 	}
-	_ = text
 }
 
 // cvvAuthorize with a free first month: the card is checked (CVV
 // authorization) and nothing is charged today.
 func TestSubscriptionWithInitialAmountZero(t *testing.T) {
 	ctx, fctx := openPopup(t, env.pages+"/sub-free-first.html", "span[data-app-id] button")
+	wantTerms(t, fctx, "Monthly: ¥1,500", "Nothing is charged today (your card is only verified)", "Second payment: ")
 	fillCard(t, fctx, "3530111333300000")
+	screenshot(t, ctx, "subscription-free-first-form")
 	pay(t, ctx, fctx, "#kessai-done")
 	screenshot(t, ctx, "subscription-free-first-success")
 	inputs := hiddenInputs(t, ctx, "#order")

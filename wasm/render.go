@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -152,6 +153,9 @@ func (c *checkout) renderForm(alert string) app.UI {
 	if alert != "" {
 		groups = append(groups, app.P().Class("kessai-alert").Role("alert").Text(alert))
 	}
+	if terms := c.renderTerms(); terms != nil {
+		groups = append(groups, terms)
+	}
 	for _, f := range cardFields {
 		f := f
 		errCode, invalid := c.errs[f.field]
@@ -190,6 +194,26 @@ func (c *checkout) renderForm(alert string) app.UI {
 		groups = append(groups, app.Button().Type("submit").ID("kessai-pay").Class("kessai-submit").Disabled(c.busy).Aria("busy", fmt.Sprint(c.busy)).Text(label))
 	}
 	return app.Form().Class("kessai-form").Attr("novalidate", true).Aria("busy", fmt.Sprint(c.busy)).OnSubmit(c.onSubmit).Body(groups...)
+}
+
+// renderTerms tells the buyer what a subscription signs them up for
+// (widget.md §4.2): each payment and its period, today's payment, the
+// second payment's date, the number of payments of a plan. Nil when the
+// payment creates no subscription.
+func (c *checkout) renderTerms() app.UI {
+	t, ok := widget.Terms(c.opts, time.Now())
+	if !ok {
+		return nil
+	}
+	lines := t.Lines(c.loc)
+	items := make([]app.UI, len(lines))
+	for i, l := range lines {
+		items[i] = app.Li().Text(l)
+	}
+	return app.Div().Class("kessai-plan").Role("group").Aria("labelledby", "kessai-plan-title").Body(
+		app.P().ID("kessai-plan-title").Class("kessai-plan-title").Text(c.loc.T("plan.title")),
+		app.Ul().Body(items...),
+	)
 }
 
 func (c *checkout) fieldError(field, code string, invalid bool) string {
