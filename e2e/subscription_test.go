@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
@@ -51,6 +53,18 @@ var _ = template.Must(testPages.Parse(`
 <span data-app-id="{{.JWT}}" data-checkout="payment" data-token-type="subscription" data-subscription-period="monthly"
   data-subscription-initial-amount="0" data-cvv-authorize="true" data-amount="1500" data-currency="jpy" data-locale="en"></span>
 </form></body></html>{{end}}
+{{define "saved-card"}}<!doctype html><html><head><meta charset="utf-8"><title>saved card</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done"><button type="button" id="open">Buy</button></form>
+<script>
+  var results = [];
+  var checkout = UnivapayCheckout.create({
+    appId: "{{.JWT}}", checkout: "payment", amount: 1200, currency: "jpy", locale: "ja", form: "#order",
+    univapayCustomerId: new URLSearchParams(location.search).get("customer"), univapayReferenceId: "ref-42",
+    onSuccess: function (r) { results.push(r.response.id + ":" + r.tokenId); }
+  });
+  document.getElementById("open").onclick = function () { checkout.open(); };
+</script></body></html>{{end}}
 `))
 
 // apiGet reads an API resource as the merchant's back end does, with the
@@ -272,4 +286,66 @@ func TestSubscriptionWithInitialAmountZero(t *testing.T) {
 	if msg := widgetText(t, fctx); !strings.Contains(msg, "Security code authentication failed") {
 		t.Fatalf("failure screen = %q", msg)
 	}
+}
+
+// A customer saves the card on a first visit (univapayCustomerId and the
+// save-card box) and pays with it on the next one: a charge on that
+// recurring token, no new token.
+func TestSavedCardOnSecondVisit(t *testing.T) {
+	customer := newUUID(t)
+	page := env.pages + "/saved-card.html?customer=" + customer
+
+	ctx, fctx := openPopup(t, page, "#open")
+	if n, _ := chromedp.Run(fctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name="savedCard"]').length`)); n != 0 {
+		t.Fatalf("%d saved cards offered on the first visit", n)
+	}
+	fillCard(t, fctx, "4000020000000000")
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.CSS(`input[name="accept"]`))); err != nil {
+		t.Fatalf("save-card box: %v", err)
+	}
+	screenshot(t, ctx, "saved-card-first-visit")
+	pay(t, ctx, fctx, "#kessai-done")
+	first := hiddenInputs(t, ctx, "#order")
+	var tok api.TransactionToken
+	apiGet(t, "/stores/"+env.storeID+"/tokens/"+first["univapayTokenId"], &tok)
+	if tok.Type != api.TokenTypeRecurring || string(tok.Metadata["univapay-customer-id"]) != `"`+customer+`"` ||
+		string(tok.Metadata["univapay-reference-id"]) != `"ref-42"` {
+		t.Fatalf("saved token = %s %v, want recurring with the customer and reference ids", tok.Type, tok.Metadata)
+	}
+
+	ctx, fctx = openPopup(t, page, "#open")
+	label, err := chromedp.Run(fctx, chromedp.Poll[string](`(function(){ var r = document.querySelector('input[name="savedCard"]:checked');
+	  return r && r.value && r.parentNode.textContent; })()`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || !strings.Contains(label, "VISA •••• 0000 (12/99)") {
+		t.Fatalf("saved card offered = %q, %v", label, err)
+	}
+	if n, _ := chromedp.Run(fctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name="data.cardNumber"]').length`)); n != 0 {
+		t.Fatal("the card fields are shown with a saved card chosen")
+	}
+	screenshot(t, ctx, "saved-card-second-visit")
+	pay(t, ctx, fctx, "#kessai-done")
+	second := hiddenInputs(t, ctx, "#order")
+	if second["univapayTokenId"] != first["univapayTokenId"] || second["univapayChargeId"] == "" {
+		t.Fatalf("second visit inputs = %v, want a charge on the saved token %s", second, first["univapayTokenId"])
+	}
+	ch := apiCharge(t, second["univapayChargeId"])
+	if ch.Status != "successful" || ch.TransactionTokenID != tok.ID || ch.RequestedAmount != 1200 {
+		t.Fatalf("charge = %s on %s (%d), want successful on the saved token", ch.Status, ch.TransactionTokenID, ch.RequestedAmount)
+	}
+	if got, want := withoutValidation(events(t, ctx)), "opened,charge-created,success"; got != want {
+		t.Fatalf("events = %s, want %s (no token-created for a saved card)", got, want)
+	}
+	if r, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`results.join(",")`)); r != ch.ID+":"+tok.ID {
+		t.Fatalf("onSuccess saw %q", r)
+	}
+}
+
+func newUUID(t *testing.T) string {
+	t.Helper()
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

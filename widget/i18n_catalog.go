@@ -110,6 +110,16 @@ var ja = map[string]string{
 	"unit.M":              "か月",
 	"unit.Y":              "年",
 
+	// Installments, saved cards (recurring.go).
+	"installments.label":              "お支払い回数",
+	"installments.once":               "一括払い",
+	"installments.times":              "{n}回払い",
+	"installments.revolving":          "リボ払い",
+	"savedCards.title":                "登録済みのカード",
+	"savedCards.new":                  "新しいカードを使う",
+	"savedCards.cvvHint":              "ご本人確認のため、このカードのセキュリティコードを入力してください。",
+	"validation.invalid_installments": "お支払い回数を選択してください。",
+
 	// Fields and placeholders.
 	"field.cardNumber":       "カード番号",
 	"field.exp":              "有効期限 (MM/YY)",
@@ -324,6 +334,15 @@ var en = map[string]string{
 	"unit.W":              "weeks",
 	"unit.M":              "months",
 	"unit.Y":              "years",
+
+	"installments.label":              "Installments",
+	"installments.once":               "Single payment",
+	"installments.times":              "{n} installments",
+	"installments.revolving":          "Revolving",
+	"savedCards.title":                "Saved cards",
+	"savedCards.new":                  "Use a new card",
+	"savedCards.cvvHint":              "Enter this card's security code to confirm it is yours.",
+	"validation.invalid_installments": "Choose the number of payments.",
 
 	"field.cardNumber":       "Card number",
 	"field.exp":              "Expiry (MM/YY)",

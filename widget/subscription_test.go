@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"kessai/api"
 	"kessai/widget"
@@ -375,4 +376,101 @@ func TestPaymentRunCardChange(t *testing.T) {
 	flowWant(t, "success", d, "resourceType", "subscription")
 	flowWant(t, "success", d, "subscriptionId", flowSubID)
 	flowWant(t, "success", d, "response.id", flowSubID)
+}
+
+// A saved card: no token is created (and no token-created), the saved
+// recurring token is read, or given its fresh CVV, then charged.
+func TestPaymentRunSavedCard(t *testing.T) {
+	const saved = "tok_saved"
+	opts := flowOptions(t, map[string]any{"data-univapay-customer-id": "0b3c2f7e-1111-4d6e-9a3b-3c2d1e0f9a8b"})
+	for _, cvv := range []bool{false, true} {
+		t.Run(map[bool]string{false: "read", true: "with its CVV"}[cvv], func(t *testing.T) {
+			recurring := func(context.Context, string, string) (widget.Object[api.TransactionToken], error) {
+				return flowTokenAs(t, "recurring", ""), nil
+			}
+			cl := &flowClient{t: t, CreateChargeFn: flowChargeAs(t, flowStep{status: "successful"})}
+			want := []string{"GetToken(" + flowStoreID + "," + saved + ")", "CreateCharge"}
+			if cvv {
+				cl.UpdateTokenFn = func(ctx context.Context, s, id string, _ api.TokenUpdateRequest) (widget.Object[api.TransactionToken], error) {
+					return recurring(ctx, s, id)
+				}
+				want[0] = "UpdateToken(" + flowStoreID + "," + saved + ")"
+			} else {
+				cl.GetTokenFn = recurring
+			}
+			rec := &flowRecorder{t: t}
+			p := &widget.Payment{Options: opts, Locale: flowLocale, Client: cl, Emit: rec.emit, Now: func() time.Time { return flowNow },
+				SavedCard: saved, StoreID: flowStoreID, SavedCardCVV: cvv}
+			out := p.Run(context.Background(), widget.CardInput{CVV: "４５６"})
+			if !reflect.DeepEqual(cl.calls, want) {
+				t.Fatalf("calls = %v, want %v", cl.calls, want)
+			}
+			if got, want := rec.kinds(), []string{evCC, "inputs", evSuc}; !reflect.DeepEqual(got, want) {
+				t.Fatalf("messages = %v, want %v", got, want)
+			}
+			if cvv {
+				if d := cl.tokPatch[0].Data; d == nil || d.CVV == nil || *d.CVV != "456" || d.Cardholder != nil || cl.tokPatch[0].Metadata != nil {
+					t.Errorf("token PATCH = %+v, want the CVV only", cl.tokPatch[0])
+				}
+			}
+			if !out.OK || cl.chargeReq[0].TransactionTokenID != flowTokenID {
+				t.Errorf("outcome %+v, charge request %+v", out, cl.chargeReq[0])
+			}
+		})
+	}
+	t.Run("a missing CVV is an input error", func(t *testing.T) {
+		cl := &flowClient{t: t}
+		rec := &flowRecorder{t: t}
+		p := &widget.Payment{Options: opts, Locale: flowLocale, Client: cl, Emit: rec.emit, SavedCard: saved, StoreID: flowStoreID, SavedCardCVV: true}
+		out := p.Run(context.Background(), widget.CardInput{})
+		if len(cl.calls) != 0 || out.Code != widget.CodeValidation || out.Fields[widget.FieldCVV] != widget.ErrCodeRequired {
+			t.Errorf("calls %v, outcome %+v", cl.calls, out)
+		}
+	})
+}
+
+// The buyer's extras reach the API: the save-card box makes the token
+// recurring, an installment count makes a subscription token and POST
+// /subscriptions with installment_plan (widget.md §6.6 #8, #15).
+func TestPaymentRunExtras(t *testing.T) {
+	t.Run("save card", func(t *testing.T) {
+		opts := flowOptions(t, map[string]any{"data-univapay-customer-id": "0b3c2f7e-1111-4d6e-9a3b-3c2d1e0f9a8b", "data-usage-limit": "monthly"})
+		cl := &flowClient{t: t, CreateTokenFn: flowTokenOK(t), CreateChargeFn: flowChargeAs(t, flowStep{status: "successful"})}
+		rec := &flowRecorder{t: t}
+		p := &widget.Payment{Options: opts, Locale: flowLocale, Client: cl, Emit: rec.emit, Now: func() time.Time { return flowNow },
+			Extras: widget.RequestExtras{SaveCard: true}}
+		if out := p.Run(context.Background(), flowCard); !out.OK {
+			t.Fatalf("outcome %+v", out)
+		}
+		r := cl.tokenReqs[0]
+		if r.Type != api.TokenTypeRecurring || r.UsageLimit == nil || *r.UsageLimit != "monthly" ||
+			string(r.Metadata["univapay-customer-id"]) != `"0b3c2f7e-1111-4d6e-9a3b-3c2d1e0f9a8b"` {
+			t.Errorf("token request = %+v", r)
+		}
+	})
+	t.Run("installments", func(t *testing.T) {
+		opts := flowOptions(t, map[string]any{"data-allow-card-installments": "true", "data-amount": "12000"})
+		cl := &flowClient{t: t,
+			CreateTokenFn: func(context.Context, api.TokenCreateRequest) (widget.Object[api.TransactionToken], error) {
+				return flowTokenAs(t, "subscription", ""), nil
+			},
+			CreateSubFn: func(context.Context, api.SubscriptionCreateRequest) (widget.Object[api.Subscription], error) {
+				return flowSubscription(t, "unverified"), nil
+			},
+			GetSubFn: flowSubs(t, "completed")}
+		rec := &flowRecorder{t: t}
+		p := &widget.Payment{Options: opts, Locale: flowLocale, Client: cl, Emit: rec.emit, Now: func() time.Time { return flowNow },
+			Extras: widget.RequestExtras{Installments: "6"}}
+		out := p.Run(context.Background(), flowCard)
+		if !out.OK || out.Inputs["univapaySubscriptionId"] != flowSubID {
+			t.Fatalf("outcome %+v", out)
+		}
+		if cl.tokenReqs[0].Type != api.TokenTypeSubscription {
+			t.Errorf("token type %s", cl.tokenReqs[0].Type)
+		}
+		r := cl.subReqs[0]
+		if r.Period != "monthly" || r.InstallmentPlan == nil || r.InstallmentPlan.PlanType != "fixed_cycles" || *r.InstallmentPlan.FixedCycles != 6 || *r.Amount != 12000 {
+			t.Errorf("subscription request = %+v", r)
+		}
+	})
 }
