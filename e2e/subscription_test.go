@@ -65,7 +65,48 @@ var _ = template.Must(testPages.Parse(`
   });
   document.getElementById("open").onclick = function () { checkout.open(); };
 </script></body></html>{{end}}
+{{define "installments"}}<!doctype html><html><head><meta charset="utf-8"><title>installments</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done"><button type="button" id="open">Buy</button></form>
+<script>
+  var checkout = UnivapayCheckout.create({
+    appId: "{{.JWT}}", checkout: "payment", amount: 12000, currency: "jpy", locale: "ja", form: "#order",
+    allowCardInstallments: true, cardInstallmentOptions: [1, 3, 6, "revolving"]
+  });
+  document.getElementById("open").onclick = function () { checkout.open(); };
+</script></body></html>{{end}}
+{{define "card-change"}}<!doctype html><html><head><meta charset="utf-8"><title>card change</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done"><button type="button" id="open">Change card</button></form>
+<script>
+  var checkout = UnivapayCheckout.create({
+    appId: "{{.JWT}}", checkout: "token", locale: "ja", form: "#order",
+    subscriptionId: new URLSearchParams(location.search).get("subscription")
+  });
+  document.getElementById("open").onclick = function () { checkout.open(); };
+</script></body></html>{{end}}
 `))
+
+// apiPost sends a request as the merchant's back end does, with the
+// secret, and decodes the answer.
+func apiPost(t *testing.T, path, body string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", env.widget+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+env.secret+"."+env.jwt)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("POST %s: %d %s", path, resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+}
 
 // apiGet reads an API resource as the merchant's back end does, with the
 // secret.
@@ -143,6 +184,9 @@ func TestMonthlySubscriptionWithCheckoutPayment(t *testing.T) {
 	screenshot(t, ctx, "subscription-monthly-form")
 	pay(t, ctx, fctx, "#kessai-done")
 	screenshot(t, ctx, "subscription-monthly-success")
+	if msg := widgetText(t, fctx); !strings.Contains(msg, "定期課金のお申し込みが完了しました") {
+		t.Fatalf("success screen = %q", msg)
+	}
 
 	raw, err := chromedp.Run(ctx, chromedp.Poll[string](`results.length === 2 && JSON.stringify(results)`, chromedp.WithPollingTimeout(10*time.Second)))
 	if err != nil {
@@ -348,4 +392,80 @@ func newUUID(t *testing.T) string {
 	}
 	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// Installments (widget.md §2.5): the choice shows for a brand that can pay
+// in installments, and the payment becomes a subscription with
+// installment_plan.
+func TestInstallments(t *testing.T) {
+	ctx, fctx := openPopup(t, env.pages+"/installments.html", "#open")
+	num := chromedp.CSS(`input[name="data.cardNumber"]`)
+	// A Mastercard of the demo store cannot pay in installments.
+	if err := chromedp.Do(fctx, chromedp.SendKeys(num, "5555555555554444")); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := chromedp.Run(fctx, chromedp.Evaluate[int](`document.querySelectorAll('select[name="installments"]').length`)); n != 0 {
+		t.Fatal("installments offered for a Mastercard")
+	}
+	if _, err := chromedp.Run(fctx, chromedp.Evaluate[bool](`(function(){ var i = document.querySelector('input[name="data.cardNumber"]');
+	  i.value = ""; i.dispatchEvent(new Event("input", {bubbles: true})); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	fillCard(t, fctx, "4000020000000000")
+	options, err := chromedp.Run(fctx, chromedp.Poll[string](`(function(){ var s = document.querySelector('select[name="installments"]');
+	  return s && Array.prototype.map.call(s.options, function(o){ return o.value + "=" + o.textContent; }).join(","); })()`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || options != "1=一括払い,3=3回払い,6=6回払い,revolving=リボ払い" {
+		t.Fatalf("installment options = %q, %v", options, err)
+	}
+	if _, err := chromedp.Run(fctx, chromedp.Evaluate[bool](`(function(){ var s = document.querySelector('select[name="installments"]');
+	  s.value = "6"; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "installments-form")
+	pay(t, ctx, fctx, "#kessai-done")
+	if msg := widgetText(t, fctx); !strings.Contains(msg, "お支払いが完了しました") {
+		t.Fatalf("success screen = %q", msg)
+	}
+	inputs := hiddenInputs(t, ctx, "#order")
+	id := inputs["univapaySubscriptionId"]
+	if id == "" || inputs["univapayTokenId"] == "" {
+		t.Fatalf("hidden inputs = %v, want the installment subscription", inputs)
+	}
+	sub := apiSubscription(t, id)
+	if sub.InstallmentPlan == nil || sub.InstallmentPlan.PlanType != "fixed_cycles" || sub.InstallmentPlan.FixedCycles == nil ||
+		*sub.InstallmentPlan.FixedCycles != 6 || sub.Amount != 12000 || sub.Period == nil || *sub.Period != "monthly" {
+		t.Fatalf("subscription = %+v", sub)
+	}
+	if sub.Status != api.SubscriptionCompleted && sub.Status != api.SubscriptionCurrent {
+		t.Fatalf("installment subscription status %s", sub.Status)
+	}
+	if got := withoutValidation(events(t, ctx)); got != "opened,token-created,subscription-created,success" {
+		t.Fatalf("events = %s", got)
+	}
+}
+
+// subscriptionId: the buyer gives a running subscription a new card
+// (widget.md §6.11).
+func TestSubscriptionCardChange(t *testing.T) {
+	var tok api.TransactionToken
+	apiPost(t, "/tokens", `{"payment_type":"card","type":"subscription","email":"hanako@example.com",
+	  "data":{"cardholder":"HANAKO YAMADA","card_number":"4242424242424242","exp_month":"12","exp_year":"2099","cvv":"123"}}`, &tok)
+	var sub api.Subscription
+	apiPost(t, "/subscriptions", `{"transaction_token_id":"`+tok.ID+`","amount":500,"currency":"JPY","period":"monthly"}`, &sub)
+
+	ctx, fctx := openPopup(t, env.pages+"/card-change.html?subscription="+sub.ID, "#open")
+	fillCard(t, fctx, "3530111333300000")
+	pay(t, ctx, fctx, "#kessai-done")
+	screenshot(t, ctx, "card-change-success")
+	if msg := widgetText(t, fctx); !strings.Contains(msg, "お支払いに使うカードを変更しました") {
+		t.Fatalf("success screen = %q", msg)
+	}
+	inputs := hiddenInputs(t, ctx, "#order")
+	if inputs["univapaySubscriptionId"] != sub.ID || inputs["univapayTokenId"] == "" {
+		t.Fatalf("hidden inputs = %v", inputs)
+	}
+	changed := apiSubscription(t, sub.ID)
+	if changed.TransactionTokenID != inputs["univapayTokenId"] || changed.TransactionTokenID == tok.ID {
+		t.Fatalf("subscription token = %s, want the new %s", changed.TransactionTokenID, inputs["univapayTokenId"])
+	}
 }

@@ -139,7 +139,9 @@ func (c *checkout) successTitle() string {
 		return c.loc.T("success.cardChanged")
 	case c.opts.Checkout == widget.CheckoutToken:
 		return c.loc.T("success.token")
-	case c.outcome != nil && c.outcome.Subscription != nil:
+	case c.outcome != nil && c.outcome.Subscription != nil && c.outcome.Subscription.Value.InstallmentPlan == nil:
+		// An installment payment is a subscription to the API, a payment
+		// to the buyer.
 		return c.loc.T("success.subscription")
 	}
 	return c.loc.T("success.title")
