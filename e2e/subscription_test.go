@@ -213,17 +213,13 @@ func TestMonthlySubscriptionWithCheckoutPayment(t *testing.T) {
 	if got, want := withoutValidation(events(t, ctx)), "opened,token-created,subscription-created,success"; got != want {
 		t.Fatalf("events = %s, want %s", got, want)
 	}
-	for _, e := range events(t, ctx) {
-		if e.Type == "univapay:subscription-created" {
-			var d struct {
-				SubscriptionID, TokenID string
-				Response                struct{ ID, Status, TransactionTokenID string }
-			}
-			json.Unmarshal(e.Detail, &d)
-			if d.SubscriptionID != created.ID || d.TokenID != created.Token || d.Response.ID != created.ID || d.Response.TransactionTokenID != created.Token {
-				t.Fatalf("subscription-created detail = %s", e.Detail)
-			}
-		}
+	var d struct {
+		SubscriptionID, TokenID string
+		Response                struct{ ID, Status, TransactionTokenID string }
+	}
+	lastDetail(t, ctx, "univapay:subscription-created", &d)
+	if d.SubscriptionID != created.ID || d.TokenID != created.Token || d.Response.ID != created.ID || d.Response.TransactionTokenID != created.Token {
+		t.Fatalf("subscription-created detail = %+v", d)
 	}
 
 	sub := apiSubscription(t, created.ID)
@@ -248,11 +244,7 @@ func TestMonthlySubscriptionWithCheckoutPayment(t *testing.T) {
 			Error struct{ Message string } `json:"error"`
 		} `json:"error"`
 	}
-	for _, e := range events(t, ctx) {
-		if e.Type == "univapay:error" {
-			json.Unmarshal(e.Detail, &detail)
-		}
-	}
+	lastDetail(t, ctx, "univapay:error", &detail)
 	if detail.Code != "SUBSCRIPTION_UNCONFIRMED" || detail.Stage != "subscription" || detail.SubscriptionID == "" || detail.Error.Error.Message == "" {
 		t.Fatalf("error detail = %+v", detail)
 	}

@@ -154,14 +154,7 @@ func (p *Payment) Run(ctx context.Context, in CardInput) Outcome {
 	case p.Options.SubscriptionID != "":
 		return p.changeCard(ctx, tok)
 	case p.Options.Checkout == CheckoutToken:
-		detail := map[string]any{
-			"resourceType": ResultToken,
-			"tokenId":      tok.Value.ID,
-			"paymentType":  string(tok.Value.PaymentType),
-			"brand":        cardBrand(tok.Value),
-			"response":     camel(tok.Raw),
-			"token":        camel(tok.Raw),
-		}
+		detail := successDetail(ResultToken, tok, camel(tok.Raw))
 		if a := tok.Value.Data.CVVAuthorize; a != nil && a.Enabled && a.Status != nil {
 			detail["status"] = string(*a.Status)
 		}
@@ -256,19 +249,10 @@ func (p *Payment) charge(ctx context.Context, tok Object[api.TransactionToken]) 
 
 	switch ch.Value.Status {
 	case api.ChargeSuccessful, api.ChargeAuthorized:
-		detail := map[string]any{
-			"resourceType": ResultCharge,
-			"tokenId":      tok.Value.ID,
-			"chargeId":     ch.Value.ID,
-			"status":       string(ch.Value.Status),
-			"paymentType":  string(tok.Value.PaymentType),
-			"brand":        cardBrand(tok.Value),
-			// Integrations read result.response.paymentType (compat.md);
-			// a charge has no payment type of its own, its token has.
-			"response": withPaymentType(ch.Raw, tok.Value.PaymentType),
-			"token":    camel(tok.Raw),
-			"charge":   camel(ch.Raw),
-		}
+		// Integrations read result.response.paymentType (compat.md); a
+		// charge has no payment type of its own, its token has.
+		detail := successDetail(ResultCharge, tok, withPaymentType(ch.Raw, tok.Value.PaymentType))
+		detail["chargeId"], detail["status"], detail["charge"] = ch.Value.ID, string(ch.Value.Status), camel(ch.Raw)
 		return p.succeed(Outcome{Token: &tok, Charge: &ch, Inputs: ResultFields(p.Options, tok.Value.ID, ch.Value.ID, ""), Detail: detail})
 	case api.ChargePending:
 		return p.timeout(created{tok: &tok, ch: &ch})
@@ -323,21 +307,12 @@ func (p *Payment) followSubscription(ctx context.Context, tok Object[api.Transac
 	}
 	switch sub.Value.Status {
 	case api.SubscriptionCurrent, api.SubscriptionCompleted:
-		// A card change (checkout=token) reports the subscription too; its
-		// primary hidden input is the token (ResultFields).
-		detail := map[string]any{
-			"resourceType":   ResultSubscription,
-			"tokenId":        tok.Value.ID,
-			"subscriptionId": sub.Value.ID,
-			"status":         string(sub.Value.Status),
-			"paymentType":    string(tok.Value.PaymentType),
-			"brand":          cardBrand(tok.Value),
-			// EC-CUBE's subscription page reads result.response.id: the
-			// subscription, with its token's payment type (compat.md).
-			"response":     withPaymentType(sub.Raw, tok.Value.PaymentType),
-			"token":        camel(tok.Raw),
-			"subscription": camel(sub.Raw),
-		}
+		// EC-CUBE's subscription page reads result.response.id: the
+		// subscription, with its token's payment type (compat.md). A card
+		// change (checkout=token) reports the subscription too; its primary
+		// hidden input is the token (ResultFields).
+		detail := successDetail(ResultSubscription, tok, withPaymentType(sub.Raw, tok.Value.PaymentType))
+		detail["subscriptionId"], detail["status"], detail["subscription"] = sub.Value.ID, string(sub.Value.Status), camel(sub.Raw)
 		return p.succeed(Outcome{Token: &tok, Subscription: &sub, Inputs: ResultFields(p.Options, tok.Value.ID, "", sub.Value.ID), Detail: detail})
 	case api.SubscriptionUnverified:
 		return p.timeout(res)
@@ -423,6 +398,20 @@ type created struct {
 	tok *Object[api.TransactionToken]
 	ch  *Object[api.Charge]
 	sub *Object[api.Subscription]
+}
+
+// successDetail is the univapay:success detail of widget.md §4.1 for a
+// result of kind: the token's id, payment type and brand, the token, and
+// response, the primary resource camelCased.
+func successDetail(kind string, tok Object[api.TransactionToken], response any) map[string]any {
+	return map[string]any{
+		"resourceType": kind,
+		"tokenId":      tok.Value.ID,
+		"paymentType":  string(tok.Value.PaymentType),
+		"brand":        cardBrand(tok.Value),
+		"response":     response,
+		"token":        camel(tok.Raw),
+	}
 }
 
 // succeed puts the result ids into the merchant form and fires
