@@ -461,3 +461,24 @@ func TestSubscriptionCardChange(t *testing.T) {
 		t.Fatalf("subscription token = %s, want the new %s", changed.TransactionTokenID, inputs["univapayTokenId"])
 	}
 }
+
+// The example shop's subscription page: the form, auto-submitted, reaches
+// the shop's back end, which reads the subscription with the secret.
+func TestExampleShopSubscription(t *testing.T) {
+	ctx, fctx := openPopup(t, env.shop+"/examples/subscription.html", "span[data-app-id] button")
+	wantTerms(t, fctx, "Monthly: ¥980") // locale auto: the browser's English
+	fillCard(t, fctx, "4242424242424242")
+	pay(t, ctx, fctx, "#kessai-done")
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-done"))); err != nil {
+		t.Fatal(err)
+	}
+	got := received(t, ctx)
+	if got["univapaySubscriptionId"] == "" || got["univapayTokenId"] == "" {
+		t.Fatalf("form received %v", got)
+	}
+	status, err := pollAcrossNavigation[string](ctx, `(document.getElementById("subscription-status") || {}).textContent`)
+	if err != nil || status != "current" {
+		t.Fatalf("result page subscription status = %q, %v", status, err)
+	}
+	screenshot(t, ctx, "example-subscription-result")
+}
