@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -135,13 +134,7 @@ func TestDeclinedCardShowsErrorAndCanRetry(t *testing.T) {
 			Error struct{ Message string } `json:"error"`
 		} `json:"error"`
 	}
-	for _, e := range events(t, ctx) {
-		if e.Type == "univapay:error" {
-			if err := json.Unmarshal(e.Detail, &detail); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	lastDetail(t, ctx, "univapay:error", &detail)
 	if detail.Code != "309" || detail.ChargeID == "" || detail.Error.Error.Message == "" {
 		t.Fatalf("error detail = %+v, want code 309, the charge id and error.error.message", detail)
 	}
@@ -228,11 +221,7 @@ func TestUnregisteredDomainCannotRenderWidget(t *testing.T) {
 			Error struct{ Message string } `json:"error"`
 		} `json:"error"`
 	}
-	for _, e := range events(t, ctx) {
-		if e.Type == "univapay:error" {
-			json.Unmarshal(e.Detail, &detail)
-		}
-	}
+	lastDetail(t, ctx, "univapay:error", &detail)
 	if detail.Code != "INVALID_DOMAIN" || detail.Stage != "config" || detail.Error.Error.Message == "" {
 		t.Fatalf("error detail = %+v, want INVALID_DOMAIN at stage config with error.error.message", detail)
 	}
@@ -271,11 +260,7 @@ func TestInlineValidationErrorsReachBuyerAndMerchant(t *testing.T) {
 	}
 	waitEvent(t, ctx, "univapay:validation-error")
 	var last map[string]string
-	for _, e := range events(t, ctx) {
-		if e.Type == "univapay:validation-error" {
-			json.Unmarshal(e.Detail, &last)
-		}
-	}
+	lastDetail(t, ctx, "univapay:validation-error", &last)
 	if len(last) != 1 || last["cardNumber"] != "invalid_card_number" {
 		t.Fatalf("validation-error detail = %v, want only cardNumber: invalid_card_number", last)
 	}

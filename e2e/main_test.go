@@ -267,6 +267,23 @@ func waitEvent(t *testing.T, ctx context.Context, typ string) {
 	}
 }
 
+// lastDetail decodes the detail of the last event of the type into out.
+func lastDetail(t *testing.T, ctx context.Context, typ string, out any) {
+	t.Helper()
+	var last json.RawMessage
+	for _, e := range events(t, ctx) {
+		if e.Type == typ {
+			last = e.Detail
+		}
+	}
+	if last == nil {
+		t.Fatalf("no %s event", typ)
+	}
+	if err := json.Unmarshal(last, out); err != nil {
+		t.Fatalf("%s detail: %v", typ, err)
+	}
+}
+
 func eventTypes(evs []event) string {
 	var names []string
 	for _, e := range evs {

@@ -28,7 +28,7 @@ import (
 var pages embed.FS
 
 // Pages are the example merchant pages, relative to /examples/.
-var Pages = []string{"html.html", "js.html", "inline.html", "token.html"}
+var Pages = []string{"html.html", "js.html", "inline.html", "token.html", "subscription.html"}
 
 // Credentials are the shop's app token: the JWT goes into its pages, the
 // secret stays on its server.
@@ -113,6 +113,7 @@ type pageData struct {
 	Received                []field
 	Charge                  *api.Charge
 	Token                   *api.TransactionToken
+	Subscription            *api.Subscription
 	Errors                  []string
 }
 
@@ -130,7 +131,7 @@ func (s *Site) render(w http.ResponseWriter, name string, d pageData) {
 }
 
 // result is the shop's back end: it shows the form it received and reads
-// the charge and token through the API with the secret.
+// the charge, subscription and token through the API with the secret.
 func (s *Site) result(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -149,6 +150,14 @@ func (s *Site) result(w http.ResponseWriter, r *http.Request) {
 			d.Errors = append(d.Errors, "charge: "+err.Error())
 		} else {
 			d.Charge = &ch
+		}
+	}
+	if id := r.Form.Get("univapaySubscriptionId"); id != "" {
+		var sub api.Subscription
+		if err := s.get(r.Context(), "/stores/"+url.PathEscape(s.creds.StoreID)+"/subscriptions/"+url.PathEscape(id), &sub); err != nil {
+			d.Errors = append(d.Errors, "subscription: "+err.Error())
+		} else {
+			d.Subscription = &sub
 		}
 	}
 	if id := r.Form.Get("univapayTokenId"); id != "" {

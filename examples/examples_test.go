@@ -392,3 +392,25 @@ func TestCredentialsPersistence(t *testing.T) {
 		t.Errorf("a corrupt examples.json gave no error")
 	}
 }
+
+func TestResultShowsSubscription(t *testing.T) {
+	e := newEnv(t)
+	site := e.site(t)
+	var tok api.TransactionToken
+	e.post(t, "/tokens", strings.Replace(strings.Replace(tokenBody, "%s", "4000020000000000", 1), "one_time", "subscription", 1), &tok)
+	var sub api.Subscription
+	e.post(t, "/subscriptions", `{"transaction_token_id":"`+tok.ID+`","amount":980,"currency":"JPY","period":"monthly"}`, &sub)
+	q := url.Values{"univapaySubscriptionId": {sub.ID}, "univapayTokenId": {tok.ID}}
+	code, body := getPage(t, site, "/examples/result?"+q.Encode())
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, body)
+	}
+	for _, s := range []string{sub.ID, `<td id="subscription-status">`, "980 JPY monthly", "next payment"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("the page lacks %q:\n%s", s, body)
+		}
+	}
+	if m := errorRe.FindAllString(body, -1); m != nil {
+		t.Errorf("error lines: %q", m)
+	}
+}

@@ -46,12 +46,19 @@ type checkout struct {
 	info         api.CheckoutInfo
 	client       *fetchClient
 
-	screen  screen
-	open    bool // popup shown
-	busy    bool
-	in      widget.CardInput
-	touched map[string]bool
-	errs    widget.FieldErrors // errors shown next to the fields
+	screen screen
+	open   bool // popup shown
+	busy   bool
+	in     widget.CardInput
+	// The buyer's choices beside the card: a saved card (its token ID, ""
+	// for a new card), the save-card or consent box, the installment count.
+	storeID     string
+	savedCards  []api.TokenListItem
+	saved       string
+	boxChecked  bool
+	installment string
+	touched     map[string]bool
+	errs        widget.FieldErrors // errors shown next to the fields
 	// reported is the last univapay:validation-error detail sent, as JSON.
 	reported string
 	outcome  *widget.Outcome
@@ -170,14 +177,36 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 	if c.inline() {
 		c.post(widget.NewEvent(widget.EventOpened, nil))
 	}
+	c.storeID = widget.AppTokenStoreID(opts.AppID)
 	ctx.Async(func() {
 		info, err := c.client.CheckoutInfo(ctx)
+		// A returning customer's saved cards (widget.md §6.2 step 3); the
+		// form works without them if they cannot be read.
+		var saved []api.TokenListItem
+		if err == nil && widget.OffersSavedCards(opts, info) && c.storeID != "" {
+			var lerr error
+			if saved, lerr = c.client.SavedCards(ctx, c.storeID, opts.UnivapayCustomerID); lerr != nil {
+				app.Window().Get("console").Call("warn", "UnivapayCheckout: saved cards: "+lerr.Error())
+			}
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				c.setFatal(ctx, widget.APIFailure(c.loc, widget.StageCheckoutInfo, err))
 				return
 			}
 			c.info = info
+			ps := opts.ValidateInfo(info)
+			for _, w := range ps.Warnings() {
+				app.Window().Get("console").Call("warn", "UnivapayCheckout: "+w.Param+": "+w.Reason)
+			}
+			if errs := ps.Errors(); len(errs) > 0 {
+				c.setFatal(ctx, widget.ConfigError(c.loc, errs))
+				return
+			}
+			c.savedCards = saved
+			if len(saved) > 0 {
+				c.saved = saved[0].ID // the latest card, for a one-click payment
+			}
 			c.screen = screenForm
 			markReady()
 		})
@@ -231,7 +260,15 @@ func (c *checkout) close(ctx app.Context) {
 // validate checks the fields the buyer has touched (all of them on submit)
 // and reports the set of errors when it changed (widget.md §5.3).
 func (c *checkout) validate(all bool) widget.FieldErrors {
-	errs := widget.ValidateCard(c.in, time.Now(), c.rules())
+	var errs widget.FieldErrors
+	if c.saved != "" {
+		errs = widget.ValidateSavedCardCVV(c.in, c.savedCVV())
+	} else {
+		errs = widget.ValidateCard(c.in, time.Now(), c.rules())
+	}
+	for f, code := range widget.ValidateChoices(c.box(), c.boxChecked, c.installmentChoice(), c.installmentChoices()) {
+		errs[f] = code
+	}
 	shown := widget.FieldErrors{}
 	for f, code := range errs {
 		if all || c.touched[f] {
@@ -297,7 +334,9 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 		return
 	}
 	c.busy, c.screen, c.announce = true, screenProcessing, c.loc.T("processing")
-	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: c.post, Rules: c.rules()}
+	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: c.post, Rules: c.rules(),
+		Extras:    widget.RequestExtras{SaveCard: c.box() == widget.BoxSaveCard && c.boxChecked, Installments: c.installmentChoice()},
+		SavedCard: c.saved, StoreID: c.storeID, SavedCardCVV: c.savedCVV()}
 	in := c.in
 	ctx.Async(func() {
 		o := p.Run(ctx, in)
@@ -321,6 +360,71 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 			result(o)
 		})
 	})
+}
+
+// box is the save-card or consent box the form shows (none with a saved
+// card).
+func (c *checkout) box() widget.RecurringBox {
+	if c.saved != "" {
+		return widget.BoxNone
+	}
+	return widget.RecurringBoxOf(c.opts, c.info)
+}
+
+// savedCVV tells whether the chosen saved card needs its CVV again.
+func (c *checkout) savedCVV() bool {
+	return c.saved != "" && widget.NeedsSavedCardCVV(c.opts, c.info)
+}
+
+// cardBrand is the brand of the card being paid with: the saved card's, or
+// the one the typed number shows.
+func (c *checkout) cardBrand() string {
+	if c.saved != "" {
+		for _, sc := range c.savedCards {
+			if sc.ID == c.saved && sc.Data != nil && sc.Data.Card != nil {
+				return sc.Data.Card.Brand
+			}
+		}
+		return ""
+	}
+	return widget.DetectBrand(widget.CardNumberDigits(c.in.CardNumber))
+}
+
+func (c *checkout) installmentChoices() []string {
+	return widget.InstallmentChoices(c.opts, c.info, c.cardBrand())
+}
+
+// installmentChoice is the buyer's installment choice among those offered
+// for the card, the first one until they choose; "" when none is offered.
+func (c *checkout) installmentChoice() string {
+	choices := c.installmentChoices()
+	for _, ch := range choices {
+		if ch == c.installment {
+			return ch
+		}
+	}
+	if len(choices) > 0 {
+		return choices[0]
+	}
+	return ""
+}
+
+func (c *checkout) onSavedCard(id string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		c.saved, c.errs, c.in.CVV = id, nil, ""
+		c.validate(false)
+	}
+}
+
+func (c *checkout) onBox(ctx app.Context, e app.Event) {
+	c.boxChecked = ctx.JSSrc().Get("checked").Bool()
+	c.touched[widget.FieldConsent] = true
+	c.validate(false)
+}
+
+func (c *checkout) onInstallment(ctx app.Context, e app.Event) {
+	c.installment = ctx.JSSrc().Get("value").String()
+	c.validate(false)
 }
 
 // retry goes back from a failed payment to the filled-in form.
@@ -438,6 +542,12 @@ func focusFirstInvalid(errs widget.FieldErrors) {
 	for _, f := range cardFields {
 		if _, ok := errs[f.field]; ok {
 			focus(f.field)
+			return
+		}
+	}
+	for _, f := range []string{widget.FieldInstallments, widget.FieldConsent} {
+		if _, ok := errs[f]; ok {
+			focus(f)
 			return
 		}
 	}

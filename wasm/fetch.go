@@ -32,26 +32,64 @@ func (c *fetchClient) CheckoutInfo(ctx context.Context) (api.CheckoutInfo, error
 }
 
 func (c *fetchClient) CreateToken(ctx context.Context, req api.TokenCreateRequest) (widget.Object[api.TransactionToken], error) {
-	var o widget.Object[api.TransactionToken]
-	raw, err := c.do(ctx, "POST", "/tokens", req, newIdempotencyKey(), &o.Value)
-	o.Raw = raw
-	return o, err
+	return send[api.TransactionToken](ctx, c, "POST", "/tokens", req)
+}
+
+func (c *fetchClient) GetToken(ctx context.Context, storeID, tokenID string) (widget.Object[api.TransactionToken], error) {
+	return send[api.TransactionToken](ctx, c, "GET", storePath(storeID, "tokens", tokenID), nil)
+}
+
+func (c *fetchClient) UpdateToken(ctx context.Context, storeID, tokenID string, req api.TokenUpdateRequest) (widget.Object[api.TransactionToken], error) {
+	return send[api.TransactionToken](ctx, c, "PATCH", storePath(storeID, "tokens", tokenID), req)
+}
+
+func (c *fetchClient) SavedCards(ctx context.Context, storeID, customerID string) ([]api.TokenListItem, error) {
+	q := url.Values{"customer_id": {customerID}, "type": {string(api.TokenTypeRecurring)}, "limit": {"20"}}
+	list, err := send[api.List[api.TokenListItem]](ctx, c, "GET", "/stores/"+url.PathEscape(storeID)+"/tokens?"+q.Encode(), nil)
+	return list.Value.Items, err
 }
 
 func (c *fetchClient) CreateCharge(ctx context.Context, req api.ChargeCreateRequest) (widget.Object[api.Charge], error) {
-	var o widget.Object[api.Charge]
-	raw, err := c.do(ctx, "POST", "/charges", req, newIdempotencyKey(), &o.Value)
-	o.Raw = raw
-	return o, err
+	return send[api.Charge](ctx, c, "POST", "/charges", req)
 }
 
 func (c *fetchClient) GetCharge(ctx context.Context, storeID, chargeID string, polling bool) (widget.Object[api.Charge], error) {
-	var o widget.Object[api.Charge]
-	path := "/stores/" + url.PathEscape(storeID) + "/charges/" + url.PathEscape(chargeID)
+	return send[api.Charge](ctx, c, "GET", storePath(storeID, "charges", chargeID)+pollingQuery(polling), nil)
+}
+
+func (c *fetchClient) CreateSubscription(ctx context.Context, req api.SubscriptionCreateRequest) (widget.Object[api.Subscription], error) {
+	return send[api.Subscription](ctx, c, "POST", "/subscriptions", req)
+}
+
+func (c *fetchClient) GetSubscription(ctx context.Context, storeID, id string, polling bool) (widget.Object[api.Subscription], error) {
+	return send[api.Subscription](ctx, c, "GET", storePath(storeID, "subscriptions", id)+pollingQuery(polling), nil)
+}
+
+func (c *fetchClient) UpdateSubscription(ctx context.Context, storeID, id string, req api.SubscriptionUpdateBody) (widget.Object[api.Subscription], error) {
+	return send[api.Subscription](ctx, c, "PATCH", storePath(storeID, "subscriptions", id), req)
+}
+
+// storePath is /stores/{storeID}/{kind}/{id}.
+func storePath(storeID, kind, id string) string {
+	return "/stores/" + url.PathEscape(storeID) + "/" + kind + "/" + url.PathEscape(id)
+}
+
+func pollingQuery(polling bool) string {
 	if polling {
-		path += "?polling=true"
+		return "?polling=true"
 	}
-	raw, err := c.do(ctx, "GET", path, nil, "", &o.Value)
+	return ""
+}
+
+// send sends one request and decodes the resource it answers with. Every
+// POST and PATCH carries a fresh Idempotency-Key (widget.md §6.1).
+func send[T any](ctx context.Context, c *fetchClient, method, path string, body any) (widget.Object[T], error) {
+	var o widget.Object[T]
+	key := ""
+	if method != "GET" {
+		key = newIdempotencyKey()
+	}
+	raw, err := c.do(ctx, method, path, body, key, &o.Value)
 	o.Raw = raw
 	return o, err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -131,42 +132,51 @@ func (c *checkout) renderBody() []app.UI {
 	return []app.UI{live, main}
 }
 
-// renderForm renders the card form with the DOM contract merchants style
-// through the inline style parameters (widget.md §1.3): form-group,
-// control-label, input-group, form-control, field-error.
+// successTitle is the success screen's title for what was done.
 func (c *checkout) successTitle() string {
-	if c.opts.Checkout == widget.CheckoutToken {
+	switch {
+	case c.opts.SubscriptionID != "":
+		return c.loc.T("success.cardChanged")
+	case c.opts.Checkout == widget.CheckoutToken:
 		return c.loc.T("success.token")
+	case c.outcome != nil && c.outcome.Subscription != nil && c.outcome.Subscription.Value.InstallmentPlan == nil:
+		// An installment payment is a subscription to the API, a payment
+		// to the buyer.
+		return c.loc.T("success.subscription")
 	}
 	return c.loc.T("success.title")
 }
 
+// renderForm renders the card form with the DOM contract merchants style
+// through the inline style parameters (widget.md §1.3): form-group,
+// control-label, input-group, form-control, field-error.
 func (c *checkout) renderForm(alert string) app.UI {
-	groups := make([]app.UI, 0, len(cardFields)+3)
+	groups := make([]app.UI, 0, len(cardFields)+7)
 	if alert != "" {
 		groups = append(groups, app.P().Class("kessai-alert").Role("alert").Text(alert))
 	}
+	if terms := c.renderTerms(); terms != nil {
+		groups = append(groups, terms)
+	}
+	if saved := c.renderSavedCards(); saved != nil {
+		groups = append(groups, saved)
+	}
 	for _, f := range cardFields {
-		f := f
-		errCode, invalid := c.errs[f.field]
-		errID := f.field + "-error"
-		input := app.Input().ID(f.field).Name(f.name).Class("form-control", "input-sm").
-			Type(inputType(f.field)).Attr("autocomplete", f.autocomplete).Attr("inputmode", f.inputmode).
-			Placeholder(c.loc.T("placeholder."+f.field)).Value(*c.in.Field(f.field)).
-			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(true).
-			Disabled(c.busy).OnInput(c.onInput(f.field)).OnBlur(c.onBlur(f.field))
-		if f.field == widget.FieldCardholder {
-			input = input.Attr("autocapitalize", "characters").Attr("spellcheck", "false")
+		switch {
+		case c.saved == "":
+		case f.field == widget.FieldCVV && c.savedCVV():
+			// A saved card above the store's threshold: its CVV again.
+			groups = append(groups, app.P().Class("kessai-hint").Text(c.loc.T("savedCards.cvvHint")))
+		default:
+			continue
 		}
-		groupClass := "form-group form-group-sm kessai-field-" + f.field
-		if invalid {
-			groupClass += " has-error"
-		}
-		groups = append(groups, app.Div().Class(groupClass).Body(
-			app.Label().Class("control-label").For(f.field).Text(c.loc.T("field."+f.field)),
-			app.Span().Class("input-group").Body(input),
-			app.Div().Class("field-error").ID(errID).Text(c.fieldError(f.field, errCode, invalid)),
-		))
+		groups = append(groups, c.renderField(f.field, f.name, f.autocomplete, f.inputmode))
+	}
+	if choices := c.installmentChoices(); len(choices) > 0 {
+		groups = append(groups, c.renderInstallments(choices))
+	}
+	if box := c.box(); box != widget.BoxNone {
+		groups = append(groups, c.renderBox(box))
 	}
 	if !c.opts.HidePrivacyLink {
 		groups = append(groups, app.P().Class("kessai-privacy").Body(
@@ -184,6 +194,103 @@ func (c *checkout) renderForm(alert string) app.UI {
 		groups = append(groups, app.Button().Type("submit").ID("kessai-pay").Class("kessai-submit").Disabled(c.busy).Aria("busy", fmt.Sprint(c.busy)).Text(label))
 	}
 	return app.Form().Class("kessai-form").Attr("novalidate", true).Aria("busy", fmt.Sprint(c.busy)).OnSubmit(c.onSubmit).Body(groups...)
+}
+
+// renderField renders one input of the card form.
+func (c *checkout) renderField(field, name, autocomplete, inputmode string) app.UI {
+	errCode, invalid := c.errs[field]
+	errID := field + "-error"
+	input := app.Input().ID(field).Name(name).Class("form-control", "input-sm").
+		Type(inputType(field)).Attr("autocomplete", autocomplete).Attr("inputmode", inputmode).
+		Placeholder(c.loc.T("placeholder."+field)).Value(*c.in.Field(field)).
+		Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(true).
+		Disabled(c.busy).OnInput(c.onInput(field)).OnBlur(c.onBlur(field))
+	if field == widget.FieldCardholder {
+		input = input.Attr("autocapitalize", "characters").Attr("spellcheck", "false")
+	}
+	return c.group(field, app.Label().Class("control-label").For(field).Text(c.loc.T("field."+field)),
+		app.Span().Class("input-group").Body(input), app.Div().Class("field-error").ID(errID).Text(c.fieldError(field, errCode, invalid)))
+}
+
+// group wraps a field's elements in its form-group, marked has-error when
+// the field has an error.
+func (c *checkout) group(field string, body ...app.UI) app.UI {
+	class := "form-group form-group-sm kessai-field-" + field
+	if _, invalid := c.errs[field]; invalid {
+		class += " has-error"
+	}
+	return app.Div().Class(class).Body(body...)
+}
+
+// renderSavedCards lets a returning customer pay with a card they saved
+// (univapayCustomerId, widget.md §3.2), or type a new one.
+func (c *checkout) renderSavedCards() app.UI {
+	if len(c.savedCards) == 0 {
+		return nil
+	}
+	option := func(id, label string) app.UI {
+		return app.Div().Class("radio").Body(app.Label().Body(
+			app.Input().Type("radio").Name("savedCard").Value(id).Checked(c.saved == id).Disabled(c.busy).OnChange(c.onSavedCard(id)),
+			app.Span().Text(label),
+		))
+	}
+	opts := []app.UI{app.Legend().Class("control-label").Text(c.loc.T("savedCards.title"))}
+	for _, sc := range c.savedCards {
+		opts = append(opts, option(sc.ID, widget.SavedCardLabel(sc)))
+	}
+	opts = append(opts, option("", c.loc.T("savedCards.new")))
+	return app.FieldSet().Class("form-group", "kessai-saved").Body(opts...)
+}
+
+// renderInstallments is the installment drop-down of widget.md §2.5.
+func (c *checkout) renderInstallments(choices []string) app.UI {
+	f := widget.FieldInstallments
+	errCode, invalid := c.errs[f]
+	chosen := c.installmentChoice()
+	opts := make([]app.UI, len(choices))
+	for i, ch := range choices {
+		opts[i] = app.Option().Value(ch).Selected(ch == chosen).Text(widget.InstallmentLabel(c.loc, ch))
+	}
+	return c.group(f, app.Label().Class("control-label").For(f).Text(c.loc.T("installments.label")),
+		app.Span().Class("input-group").Body(app.Select().ID(f).Name(f).Class("form-control", "input-sm").
+			Aria("describedby", f+"-error").Disabled(c.busy).OnChange(c.onInstallment).Body(opts...)),
+		app.Div().Class("field-error").ID(f+"-error").Text(c.fieldError(f, errCode, invalid)))
+}
+
+// renderBox is the save-card box (univapayCustomerId) or the consent to
+// keep the card (tokenType recurring), widget.md §3.2.
+func (c *checkout) renderBox(box widget.RecurringBox) app.UI {
+	f := widget.FieldConsent
+	errCode, invalid := c.errs[f]
+	text := c.loc.T("saveCard")
+	if box == widget.BoxConsent {
+		text = c.loc.T("consent.recurring")
+	}
+	return c.group(f, app.Div().Class("checkbox").Body(app.Label().Body(
+		app.Input().Type("checkbox").ID(f).Name(f).Checked(c.boxChecked).Disabled(c.busy).
+			Aria("describedby", f+"-error").Aria("invalid", fmt.Sprint(invalid)).OnChange(c.onBox),
+		app.Span().Text(text),
+	)), app.Div().Class("field-error").ID(f+"-error").Text(c.fieldError(f, errCode, invalid)))
+}
+
+// renderTerms tells the buyer what a subscription signs them up for
+// (widget.md §4.2): each payment and its period, today's payment, the
+// second payment's date, the number of payments of a plan. Nil when the
+// payment creates no subscription.
+func (c *checkout) renderTerms() app.UI {
+	t, ok := widget.Terms(c.opts, time.Now())
+	if !ok {
+		return nil
+	}
+	lines := t.Lines(c.loc)
+	items := make([]app.UI, len(lines))
+	for i, l := range lines {
+		items[i] = app.Li().Text(l)
+	}
+	return app.Div().Class("kessai-plan").Role("group").Aria("labelledby", "kessai-plan-title").Body(
+		app.P().ID("kessai-plan-title").Class("kessai-plan-title").Text(c.loc.T("plan.title")),
+		app.Ul().Body(items...),
+	)
 }
 
 func (c *checkout) fieldError(field, code string, invalid bool) string {

@@ -19,10 +19,26 @@ import (
 type Client interface {
 	CheckoutInfo(ctx context.Context) (api.CheckoutInfo, error)
 	CreateToken(ctx context.Context, req api.TokenCreateRequest) (Object[api.TransactionToken], error)
+	// GetToken reads a token: a saved card before paying with it, a token
+	// whose CVV authorization is pending (widget.md §6.7).
+	GetToken(ctx context.Context, storeID, tokenID string) (Object[api.TransactionToken], error)
+	// UpdateToken sends a saved card's fresh CVV (widget.md §6.10): the only
+	// token change the API allows without the secret.
+	UpdateToken(ctx context.Context, storeID, tokenID string, req api.TokenUpdateRequest) (Object[api.TransactionToken], error)
+	// SavedCards lists a customer's active recurring card tokens, masked
+	// (docs/tokens-and-lists.md, "Saved cards without the secret").
+	SavedCards(ctx context.Context, storeID, customerID string) ([]api.TokenListItem, error)
 	CreateCharge(ctx context.Context, req api.ChargeCreateRequest) (Object[api.Charge], error)
 	// GetCharge reads a charge; with polling the server waits (up to about
 	// three seconds) for its status to leave pending.
 	GetCharge(ctx context.Context, storeID, chargeID string, polling bool) (Object[api.Charge], error)
+	CreateSubscription(ctx context.Context, req api.SubscriptionCreateRequest) (Object[api.Subscription], error)
+	// GetSubscription reads a subscription; with polling the server waits
+	// (up to about three seconds) for it to leave unverified.
+	GetSubscription(ctx context.Context, storeID, subscriptionID string, polling bool) (Object[api.Subscription], error)
+	// UpdateSubscription changes a subscription; the widget sends only
+	// transaction_token_id (the card change of widget.md §6.11).
+	UpdateSubscription(ctx context.Context, storeID, subscriptionID string, req api.SubscriptionUpdateBody) (Object[api.Subscription], error)
 }
 
 // Object is an API resource decoded into its Go type, with the JSON it came
@@ -39,6 +55,7 @@ const (
 	StageCheckoutInfo = "checkout_info"
 	StageToken        = "token"
 	StageCharge       = "charge"
+	StageSubscription = "subscription"
 	StagePolling      = "polling"
 )
 
@@ -47,11 +64,16 @@ const (
 	CodeInvalidConfiguration = "INVALID_CONFIGURATION"
 	CodeValidation           = "VALIDATION_ERROR"
 	CodeNetwork              = "NETWORK_ERROR"
+	// CodeSubscriptionUnconfirmed: the first payment of a new subscription
+	// failed (the subscription ended unconfirmed, widget.md §6.6 #8).
+	CodeSubscriptionUnconfirmed = "SUBSCRIPTION_UNCONFIRMED"
 )
 
 // Payment runs one card payment (or token creation, for checkout=token):
-// validate the buyer's input, create the transaction token, create the
-// charge, poll it to a final status. It reports every step to the loader
+// validate the buyer's input, create the transaction token (or take the
+// saved card), wait for its CVV authorization, then charge it, create the
+// subscription or change a subscription's card, and follow the result to a
+// final status (widget.md §6.6). It reports every step to the loader
 // through Emit, in the order of widget.md §4.1.
 type Payment struct {
 	Options Options
@@ -62,13 +84,27 @@ type Payment struct {
 	Emit func(msg any)
 	// Rules narrow what the card form accepts (from checkout_info).
 	Rules CardRules
+	// Extras are the buyer's choices beyond the card: the save-card box,
+	// the installment count, custom fields.
+	Extras RequestExtras
+	// SavedCard is the ID of the saved card (a recurring token) the buyer
+	// chose instead of typing a card; StoreID is the app token's store,
+	// needed to read it. With SavedCardCVV the card's fresh CVV (the
+	// buyer's input CVV) is sent first (widget.md §6.10).
+	SavedCard    string
+	StoreID      string
+	SavedCardCVV bool
 	// Now is the clock for expiry checks; time.Now when nil.
 	Now func() time.Time
-	// MaxPolls bounds the polling loop; 20 when zero.
+	// MaxPolls bounds each polling loop; 20 when zero.
 	MaxPolls int
 	// RetryWait is the pause before polling again after a 5xx, a 429 or a
 	// network failure; 2 s when zero.
 	RetryWait time.Duration
+	// TokenPollWait is the pause between two reads of a token whose CVV
+	// authorization is pending (the token GET does not wait); 1 s when
+	// zero.
+	TokenPollWait time.Duration
 }
 
 // Outcome is what a Payment ended with: what the screen shows and what
@@ -84,114 +120,297 @@ type Outcome struct {
 	APIErrors  []api.FieldError
 	// Retry tells whether the buyer can correct the input or try another
 	// card in the same form.
-	Retry  bool
-	Token  *Object[api.TransactionToken]
-	Charge *Object[api.Charge]
+	Retry        bool
+	Token        *Object[api.TransactionToken]
+	Charge       *Object[api.Charge]
+	Subscription *Object[api.Subscription]
 	// Inputs are the hidden inputs put into the merchant form on success.
 	Inputs map[string]string
 	// Detail is the univapay:success or univapay:error event detail.
 	Detail map[string]any
 }
 
-// Run pays with the buyer's card input.
+// Run pays with the buyer's card input (or the saved card).
 func (p *Payment) Run(ctx context.Context, in CardInput) Outcome {
 	now := time.Now
 	if p.Now != nil {
 		now = p.Now
 	}
-	if errs := ValidateCard(in, now(), p.Rules); len(errs) > 0 {
+	if p.SavedCard != "" {
+		if errs := ValidateSavedCardCVV(in, p.SavedCardCVV); len(errs) > 0 {
+			p.Emit(NewEvent(EventValidationError, errs))
+			return Outcome{Stage: StageToken, Code: CodeValidation, Message: p.Locale.T("error.validation"), Fields: errs, Retry: true}
+		}
+	} else if errs := ValidateCard(in, now(), p.Rules); len(errs) > 0 {
 		p.Emit(NewEvent(EventValidationError, errs))
 		return Outcome{Stage: StageToken, Code: CodeValidation, Message: p.Locale.T("error.validation"), Fields: errs, Retry: true}
 	}
 
-	tok, err := p.Client.CreateToken(ctx, TokenRequest(p.Options, in))
+	tok, failed := p.token(ctx, in)
+	if failed != nil {
+		return *failed
+	}
+	switch {
+	case p.Options.SubscriptionID != "":
+		return p.changeCard(ctx, tok)
+	case p.Options.Checkout == CheckoutToken:
+		detail := successDetail(ResultToken, tok, camel(tok.Raw))
+		if a := tok.Value.Data.CVVAuthorize; a != nil && a.Enabled && a.Status != nil {
+			detail["status"] = string(*a.Status)
+		}
+		return p.succeed(Outcome{Token: &tok, Inputs: ResultFields(p.Options, tok.Value.ID, "", ""), Detail: detail})
+	case CreatesSubscription(p.Options, p.Extras):
+		return p.subscribe(ctx, tok)
+	}
+	return p.charge(ctx, tok)
+}
+
+// token creates the transaction token of the buyer's card, or reads the
+// saved card (sending its fresh CVV first when the store asks for one), and
+// waits for a CVV authorization to settle. A non-nil Outcome is the
+// failure, already reported.
+func (p *Payment) token(ctx context.Context, in CardInput) (Object[api.TransactionToken], *Outcome) {
+	var tok Object[api.TransactionToken]
+	var err error
+	if p.SavedCard != "" {
+		// A saved card is an existing recurring token: no token-created
+		// (widget.md §4.1).
+		if p.SavedCardCVV {
+			cvv := api.FlexString(strings.TrimSpace(NormalizeDigits(in.CVV)))
+			tok, err = p.Client.UpdateToken(ctx, p.StoreID, p.SavedCard, api.TokenUpdateRequest{Data: &api.TokenUpdateData{CVV: &cvv}})
+		} else {
+			tok, err = p.Client.GetToken(ctx, p.StoreID, p.SavedCard)
+		}
+		if err != nil {
+			o := p.fail(StageToken, err, created{})
+			return tok, &o
+		}
+		return tok, nil
+	}
+	tok, err = p.Client.CreateToken(ctx, TokenRequestWith(p.Options, in, p.Extras))
 	if err != nil {
-		return p.fail(StageToken, err, nil, nil)
+		o := p.fail(StageToken, err, created{})
+		return tok, &o
 	}
 	p.Emit(NewEvent(EventTokenCreated, map[string]any{"tokenId": tok.Value.ID, "response": camel(tok.Raw)}))
-
-	if p.Options.Checkout == CheckoutToken {
-		inputs := map[string]string{ResultFieldName(p.Options, ResultToken): tok.Value.ID}
-		detail := map[string]any{
-			"resourceType": ResultToken,
-			"tokenId":      tok.Value.ID,
-			"paymentType":  string(tok.Value.PaymentType),
-			"brand":        cardBrand(tok.Value),
-			"response":     camel(tok.Raw),
-			"token":        camel(tok.Raw),
-		}
-		return p.succeed(Outcome{Token: &tok, Inputs: inputs, Detail: detail})
+	if a := tok.Value.Data.CVVAuthorize; a == nil || !a.Enabled {
+		return tok, nil
 	}
+	return p.awaitCVVAuthorization(ctx, tok)
+}
 
-	ch, err := p.Client.CreateCharge(ctx, ChargeRequest(p.Options, tok.Value.ID))
+// awaitCVVAuthorization reads the token until its CVV authorization leaves
+// pending (widget.md §6.7): current goes on, failed or inactive is the
+// error CVV_AUTHORIZATION_NOT_COMPLETED, before anything is charged or
+// reported as a success.
+func (p *Payment) awaitCVVAuthorization(ctx context.Context, tok Object[api.TransactionToken]) (Object[api.TransactionToken], *Outcome) {
+	pending := func(t api.TransactionToken) bool {
+		a := t.Data.CVVAuthorize
+		return a != nil && (a.Status == nil || *a.Status == api.CVVAuthPending)
+	}
+	tok, err := poll(ctx, p, tok, pending, p.tokenPollWait(), func() (Object[api.TransactionToken], error) {
+		return p.Client.GetToken(ctx, tok.Value.StoreID, tok.Value.ID)
+	})
 	if err != nil {
-		return p.fail(StageCharge, err, &tok, nil)
+		o := p.fail(StagePolling, err, created{tok: &tok})
+		return tok, &o
+	}
+	if pending(tok.Value) {
+		o := p.timeout(created{tok: &tok})
+		return tok, &o
+	}
+	if st := *tok.Value.Data.CVVAuthorize.Status; st != api.CVVAuthCurrent {
+		code := api.CodeCVVAuthorizationNotCompleted
+		msg := p.Locale.APIError(code)
+		o := Outcome{Stage: StageToken, Code: code, Message: msg, Retry: true, Token: &tok}
+		o.Detail = p.errorDetail(StageToken, code, msg, created{tok: &tok}, nil)
+		o.Detail["response"] = camel(tok.Raw)
+		return tok, ptrOutcome(p.finish(o))
+	}
+	return tok, nil
+}
+
+func ptrOutcome(o Outcome) *Outcome { return &o }
+
+// charge charges the token and follows the charge to a final status.
+func (p *Payment) charge(ctx context.Context, tok Object[api.TransactionToken]) Outcome {
+	ch, err := p.Client.CreateCharge(ctx, ChargeRequestWith(p.Options, tok.Value.ID, string(tok.Value.PaymentType), p.Extras))
+	if err != nil {
+		return p.fail(StageCharge, err, created{tok: &tok})
 	}
 	p.Emit(NewEvent(EventChargeCreated, map[string]any{"chargeId": ch.Value.ID, "tokenId": tok.Value.ID, "response": camel(ch.Raw)}))
 
-	max := p.MaxPolls
-	if max == 0 {
-		max = 20
-	}
-	wait := p.RetryWait
-	if wait == 0 {
-		wait = 2 * time.Second
-	}
-	for i := 0; ch.Value.Status == api.ChargePending && i < max; i++ {
-		next, err := p.Client.GetCharge(ctx, ch.Value.StoreID, ch.Value.ID, true)
-		if err != nil {
-			var apiErr *api.Error
-			if errors.As(err, &apiErr) && apiErr.Status < 500 && apiErr.Status != 429 {
-				return p.fail(StagePolling, err, &tok, &ch)
-			}
-			// 5xx, rate limits and network failures on a GET are not payment
-			// failures (widget.md §6.1): wait and poll again.
-			select {
-			case <-ctx.Done():
-				return p.fail(StagePolling, ctx.Err(), &tok, &ch)
-			case <-time.After(wait):
-			}
-			continue
-		}
-		ch = next
+	ch, err = poll(ctx, p, ch, func(c api.Charge) bool { return c.Status == api.ChargePending }, 0, func() (Object[api.Charge], error) {
+		return p.Client.GetCharge(ctx, ch.Value.StoreID, ch.Value.ID, true)
+	})
+	if err != nil {
+		return p.fail(StagePolling, err, created{tok: &tok, ch: &ch})
 	}
 
 	switch ch.Value.Status {
 	case api.ChargeSuccessful, api.ChargeAuthorized:
-		inputs := map[string]string{
-			ResultFieldName(p.Options, ResultToken):  tok.Value.ID,
-			ResultFieldName(p.Options, ResultCharge): ch.Value.ID,
-		}
-		detail := map[string]any{
-			"resourceType": ResultCharge,
-			"tokenId":      tok.Value.ID,
-			"chargeId":     ch.Value.ID,
-			"status":       string(ch.Value.Status),
-			"paymentType":  string(tok.Value.PaymentType),
-			"brand":        cardBrand(tok.Value),
-			// Integrations read result.response.paymentType (compat.md);
-			// a charge has no payment type of its own, its token has.
-			"response": withPaymentType(ch.Raw, tok.Value.PaymentType),
-			"token":    camel(tok.Raw),
-			"charge":   camel(ch.Raw),
-		}
-		return p.succeed(Outcome{Token: &tok, Charge: &ch, Inputs: inputs, Detail: detail})
+		// Integrations read result.response.paymentType (compat.md); a
+		// charge has no payment type of its own, its token has.
+		detail := successDetail(ResultCharge, tok, withPaymentType(ch.Raw, tok.Value.PaymentType))
+		detail["chargeId"], detail["status"], detail["charge"] = ch.Value.ID, string(ch.Value.Status), camel(ch.Raw)
+		return p.succeed(Outcome{Token: &tok, Charge: &ch, Inputs: ResultFields(p.Options, tok.Value.ID, ch.Value.ID, ""), Detail: detail})
 	case api.ChargePending:
-		return p.finish(Outcome{Stage: StagePolling, Code: "TIMEOUT", Message: p.Locale.T("error.pending"), Token: &tok, Charge: &ch,
-			Detail: p.errorDetail(StagePolling, "TIMEOUT", p.Locale.T("error.pending"), &tok, &ch, nil)})
+		return p.timeout(created{tok: &tok, ch: &ch})
 	default:
 		if e := ch.Value.Error; e != nil {
 			// A failed charge: its own error object carries the payment
 			// error, so detail.error is the charge.
 			code, msg := strconv.Itoa(e.Code), p.Locale.PaymentError(e.Code)
 			return p.finish(Outcome{Stage: StageCharge, Code: code, Message: msg, Retry: true, Token: &tok, Charge: &ch,
-				Detail: p.errorDetail(StageCharge, code, msg, &tok, &ch, camel(ch.Raw))})
+				Detail: p.errorDetail(StageCharge, code, msg, created{tok: &tok, ch: &ch}, camel(ch.Raw))})
 		}
 		// Ended without an error object (canceled, error, or a status this
 		// flow does not handle): name the status.
 		code, msg := "CHARGE_"+strings.ToUpper(string(ch.Value.Status)), p.Locale.T("error.declined")
 		return p.finish(Outcome{Stage: StageCharge, Code: code, Message: msg, Retry: true, Token: &tok, Charge: &ch,
-			Detail: p.errorDetail(StageCharge, code, msg, &tok, &ch, nil)})
+			Detail: p.errorDetail(StageCharge, code, msg, created{tok: &tok, ch: &ch}, nil)})
+	}
+}
+
+// subscribe creates the subscription on the token (widget.md §6.5) and
+// follows it out of unverified: current or completed is a success;
+// unconfirmed (the first payment failed) is an error the buyer can retry
+// with another card.
+func (p *Payment) subscribe(ctx context.Context, tok Object[api.TransactionToken]) Outcome {
+	sub, err := p.Client.CreateSubscription(ctx, SubscriptionRequest(p.Options, tok.Value.ID, p.Extras))
+	if err != nil {
+		return p.fail(StageSubscription, err, created{tok: &tok})
+	}
+	p.Emit(NewEvent(EventSubscriptionCreated, map[string]any{"subscriptionId": sub.Value.ID, "tokenId": tok.Value.ID, "response": camel(sub.Raw)}))
+	return p.followSubscription(ctx, tok, sub)
+}
+
+// changeCard gives a running subscription the new token (widget.md §6.11)
+// and, when that restarts an unconfirmed subscription's first payment,
+// follows it.
+func (p *Payment) changeCard(ctx context.Context, tok Object[api.TransactionToken]) Outcome {
+	id := tok.Value.ID
+	sub, err := p.Client.UpdateSubscription(ctx, tok.Value.StoreID, p.Options.SubscriptionID, api.SubscriptionUpdateBody{TransactionTokenID: &id})
+	if err != nil {
+		return p.fail(StageSubscription, err, created{tok: &tok})
+	}
+	return p.followSubscription(ctx, tok, sub)
+}
+
+func (p *Payment) followSubscription(ctx context.Context, tok Object[api.TransactionToken], sub Object[api.Subscription]) Outcome {
+	sub, err := poll(ctx, p, sub, func(s api.Subscription) bool { return !s.Status.Final() }, 0, func() (Object[api.Subscription], error) {
+		return p.Client.GetSubscription(ctx, sub.Value.StoreID, sub.Value.ID, true)
+	})
+	res := created{tok: &tok, sub: &sub}
+	if err != nil {
+		return p.fail(StagePolling, err, res)
+	}
+	switch sub.Value.Status {
+	case api.SubscriptionCurrent, api.SubscriptionCompleted:
+		// EC-CUBE's subscription page reads result.response.id: the
+		// subscription, with its token's payment type (compat.md). A card
+		// change (checkout=token) reports the subscription too; its primary
+		// hidden input is the token (ResultFields).
+		detail := successDetail(ResultSubscription, tok, withPaymentType(sub.Raw, tok.Value.PaymentType))
+		detail["subscriptionId"], detail["status"], detail["subscription"] = sub.Value.ID, string(sub.Value.Status), camel(sub.Raw)
+		return p.succeed(Outcome{Token: &tok, Subscription: &sub, Inputs: ResultFields(p.Options, tok.Value.ID, "", sub.Value.ID), Detail: detail})
+	case api.SubscriptionUnverified:
+		return p.timeout(res)
+	}
+	// unconfirmed: the first payment failed, as a declined charge. Other
+	// final statuses (suspended, canceled, unpaid) cannot follow a first
+	// payment here but end the same way.
+	code, msg := CodeSubscriptionUnconfirmed, p.Locale.T("error.subscriptionFailed")
+	if sub.Value.Status != api.SubscriptionUnconfirmed {
+		code = "SUBSCRIPTION_" + strings.ToUpper(string(sub.Value.Status))
+	}
+	return p.finish(Outcome{Stage: StageSubscription, Code: code, Message: msg, Retry: true, Token: &tok, Subscription: &sub,
+		Detail: p.errorDetail(StageSubscription, code, msg, res, nil)})
+}
+
+// poll reads a resource again while busy(resource) holds, at most MaxPolls
+// times, pausing wait between reads (the charge and subscription GETs wait
+// on the server, the token GET does not). 5xx, rate limits and network
+// failures of a GET are not payment failures (widget.md §6.1): it waits
+// RetryWait and reads again. Another API error ends the loop, with the last
+// resource seen.
+func poll[T any](ctx context.Context, p *Payment, cur Object[T], busy func(T) bool, wait time.Duration, get func() (Object[T], error)) (Object[T], error) {
+	max := p.MaxPolls
+	if max == 0 {
+		max = 20
+	}
+	retry := p.RetryWait
+	if retry == 0 {
+		retry = 2 * time.Second
+	}
+	for i := 0; busy(cur.Value) && i < max; i++ {
+		if i > 0 || wait > 0 {
+			if err := sleep(ctx, wait); err != nil {
+				return cur, err
+			}
+		}
+		next, err := get()
+		if err != nil {
+			var apiErr *api.Error
+			if errors.As(err, &apiErr) && apiErr.Status < 500 && apiErr.Status != 429 {
+				return cur, err
+			}
+			if err := sleep(ctx, retry); err != nil {
+				return cur, err
+			}
+			continue
+		}
+		cur = next
+	}
+	return cur, nil
+}
+
+// sleep waits d, or less when ctx ends (then its error).
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+func (p *Payment) tokenPollWait() time.Duration {
+	if p.TokenPollWait > 0 {
+		return p.TokenPollWait
+	}
+	return time.Second
+}
+
+// timeout reports a resource still pending when the polling budget ran out.
+func (p *Payment) timeout(res created) Outcome {
+	msg := p.Locale.T("error.pending")
+	return p.finish(Outcome{Stage: StagePolling, Code: "TIMEOUT", Message: msg, Token: res.tok, Charge: res.ch, Subscription: res.sub,
+		Detail: p.errorDetail(StagePolling, "TIMEOUT", msg, res, nil)})
+}
+
+// created are the resources a payment has made so far, reported with a
+// failure.
+type created struct {
+	tok *Object[api.TransactionToken]
+	ch  *Object[api.Charge]
+	sub *Object[api.Subscription]
+}
+
+// successDetail is the univapay:success detail of widget.md §4.1 for a
+// result of kind: the token's id, payment type and brand, the token, and
+// response, the primary resource camelCased.
+func successDetail(kind string, tok Object[api.TransactionToken], response any) map[string]any {
+	return map[string]any{
+		"resourceType": kind,
+		"tokenId":      tok.Value.ID,
+		"paymentType":  string(tok.Value.PaymentType),
+		"brand":        cardBrand(tok.Value),
+		"response":     response,
+		"token":        camel(tok.Raw),
 	}
 }
 
@@ -211,8 +430,8 @@ func (p *Payment) finish(o Outcome) Outcome {
 }
 
 // fail reports an API or network error at stage.
-func (p *Payment) fail(stage string, err error, tok *Object[api.TransactionToken], ch *Object[api.Charge]) Outcome {
-	o := Outcome{Stage: stage, Token: tok, Charge: ch}
+func (p *Payment) fail(stage string, err error, res created) Outcome {
+	o := Outcome{Stage: stage, Token: res.tok, Charge: res.ch, Subscription: res.sub}
 	var apiErr *api.Error
 	switch {
 	case errors.As(err, &apiErr):
@@ -231,10 +450,10 @@ func (p *Payment) fail(stage string, err error, tok *Object[api.TransactionToken
 		if len(apiErr.Errors) > 0 {
 			e["errors"] = apiErr.Errors
 		}
-		o.Detail = p.errorDetail(stage, o.Code, o.Message, tok, ch, map[string]any{"error": e})
+		o.Detail = p.errorDetail(stage, o.Code, o.Message, res, map[string]any{"error": e})
 	default:
 		o.Code, o.Message, o.Retry = CodeNetwork, p.Locale.T("error.network"), true
-		o.Detail = p.errorDetail(stage, o.Code, o.Message, tok, ch, map[string]any{"error": map[string]any{"code": o.Code, "message": o.Message}})
+		o.Detail = p.errorDetail(stage, o.Code, o.Message, res, map[string]any{"error": map[string]any{"code": o.Code, "message": o.Message}})
 	}
 	return p.finish(o)
 }
@@ -242,19 +461,24 @@ func (p *Payment) fail(stage string, err error, tok *Object[api.TransactionToken
 // errorDetail builds the univapay:error detail of widget.md §4.1: errObj is
 // the failed resource (a failed charge, whose own "error" holds the payment
 // error) or {"error": {...}}, so that detail.error.error.message is readable
-// either way.
-func (p *Payment) errorDetail(stage, code, msg string, tok *Object[api.TransactionToken], ch *Object[api.Charge], errObj any) map[string]any {
+// either way. The ids of the resources created so far are reported, and the
+// last one as response.
+func (p *Payment) errorDetail(stage, code, msg string, res created, errObj any) map[string]any {
 	d := map[string]any{"stage": stage, "code": code, "message": msg}
 	if errObj == nil {
 		errObj = map[string]any{"error": map[string]any{"code": code, "message": msg}}
 	}
 	d["error"] = errObj
-	if tok != nil {
-		d["tokenId"] = tok.Value.ID
+	if res.tok != nil {
+		d["tokenId"] = res.tok.Value.ID
 	}
-	if ch != nil {
-		d["chargeId"] = ch.Value.ID
-		d["response"] = camel(ch.Raw)
+	if res.ch != nil {
+		d["chargeId"] = res.ch.Value.ID
+		d["response"] = camel(res.ch.Raw)
+	}
+	if res.sub != nil {
+		d["subscriptionId"] = res.sub.Value.ID
+		d["response"] = camel(res.sub.Raw)
 	}
 	return d
 }
@@ -317,6 +541,9 @@ func (o Outcome) SubmitValue(connectorID string) map[string]any {
 	if o.Charge != nil {
 		v["charge"] = o.Charge.Value.ID
 	}
+	if o.Subscription != nil {
+		v["subscription"] = o.Subscription.Value.ID
+	}
 	return v
 }
 
@@ -358,6 +585,9 @@ func (o Outcome) SubmitError(l Locale) map[string]any {
 	}
 	if o.Charge != nil {
 		e["chargeId"] = o.Charge.Value.ID
+	}
+	if o.Subscription != nil {
+		e["subscriptionId"] = o.Subscription.Value.ID
 	}
 	return e
 }

@@ -43,10 +43,69 @@ type flowClient struct {
 	CreateTokenFn  func(ctx context.Context, req api.TokenCreateRequest) (widget.Object[api.TransactionToken], error)
 	CreateChargeFn func(ctx context.Context, req api.ChargeCreateRequest) (widget.Object[api.Charge], error)
 	GetChargeFn    func(ctx context.Context, storeID, chargeID string, polling bool) (widget.Object[api.Charge], error)
+	GetTokenFn     func(ctx context.Context, storeID, tokenID string) (widget.Object[api.TransactionToken], error)
+	UpdateTokenFn  func(ctx context.Context, storeID, tokenID string, req api.TokenUpdateRequest) (widget.Object[api.TransactionToken], error)
+	SavedCardsFn   func(ctx context.Context, storeID, customerID string) ([]api.TokenListItem, error)
+	CreateSubFn    func(ctx context.Context, req api.SubscriptionCreateRequest) (widget.Object[api.Subscription], error)
+	GetSubFn       func(ctx context.Context, storeID, id string, polling bool) (widget.Object[api.Subscription], error)
+	UpdateSubFn    func(ctx context.Context, storeID, id string, req api.SubscriptionUpdateBody) (widget.Object[api.Subscription], error)
 
 	calls     []string
 	tokenReqs []api.TokenCreateRequest
 	chargeReq []api.ChargeCreateRequest
+	subReqs   []api.SubscriptionCreateRequest
+	subPatch  []api.SubscriptionUpdateBody
+	tokPatch  []api.TokenUpdateRequest
+}
+
+// flowCall records a call and runs fn, or fails the test when fn is nil.
+func flowCall[T any](c *flowClient, name string, fn func() (T, error), set bool) (T, error) {
+	c.calls = append(c.calls, name)
+	if !set {
+		c.t.Errorf("unexpected call %s", name)
+		var zero T
+		return zero, errFlowUnexpected
+	}
+	return fn()
+}
+
+func (c *flowClient) GetToken(ctx context.Context, storeID, tokenID string) (widget.Object[api.TransactionToken], error) {
+	return flowCall(c, fmt.Sprintf("GetToken(%s,%s)", storeID, tokenID), func() (widget.Object[api.TransactionToken], error) {
+		return c.GetTokenFn(ctx, storeID, tokenID)
+	}, c.GetTokenFn != nil)
+}
+
+func (c *flowClient) UpdateToken(ctx context.Context, storeID, tokenID string, req api.TokenUpdateRequest) (widget.Object[api.TransactionToken], error) {
+	c.tokPatch = append(c.tokPatch, req)
+	return flowCall(c, fmt.Sprintf("UpdateToken(%s,%s)", storeID, tokenID), func() (widget.Object[api.TransactionToken], error) {
+		return c.UpdateTokenFn(ctx, storeID, tokenID, req)
+	}, c.UpdateTokenFn != nil)
+}
+
+func (c *flowClient) SavedCards(ctx context.Context, storeID, customerID string) ([]api.TokenListItem, error) {
+	return flowCall(c, fmt.Sprintf("SavedCards(%s,%s)", storeID, customerID), func() ([]api.TokenListItem, error) {
+		return c.SavedCardsFn(ctx, storeID, customerID)
+	}, c.SavedCardsFn != nil)
+}
+
+func (c *flowClient) CreateSubscription(ctx context.Context, req api.SubscriptionCreateRequest) (widget.Object[api.Subscription], error) {
+	c.subReqs = append(c.subReqs, req)
+	return flowCall(c, "CreateSubscription", func() (widget.Object[api.Subscription], error) {
+		return c.CreateSubFn(ctx, req)
+	}, c.CreateSubFn != nil)
+}
+
+func (c *flowClient) GetSubscription(ctx context.Context, storeID, id string, polling bool) (widget.Object[api.Subscription], error) {
+	return flowCall(c, fmt.Sprintf("GetSubscription(%s,%s,polling=%t)", storeID, id, polling), func() (widget.Object[api.Subscription], error) {
+		return c.GetSubFn(ctx, storeID, id, polling)
+	}, c.GetSubFn != nil)
+}
+
+func (c *flowClient) UpdateSubscription(ctx context.Context, storeID, id string, req api.SubscriptionUpdateBody) (widget.Object[api.Subscription], error) {
+	c.subPatch = append(c.subPatch, req)
+	return flowCall(c, fmt.Sprintf("UpdateSubscription(%s,%s)", storeID, id), func() (widget.Object[api.Subscription], error) {
+		return c.UpdateSubFn(ctx, storeID, id, req)
+	}, c.UpdateSubFn != nil)
 }
 
 var _ widget.Client = (*flowClient)(nil)
@@ -323,13 +382,14 @@ func flowRun(t *testing.T, ctx context.Context, opts widget.Options, c *flowClie
 	t.Helper()
 	rec := &flowRecorder{t: t}
 	p := &widget.Payment{
-		Options:   opts,
-		Locale:    flowLocale,
-		Client:    c,
-		Emit:      rec.emit,
-		Now:       func() time.Time { return flowNow },
-		MaxPolls:  maxPolls,
-		RetryWait: time.Millisecond,
+		Options:       opts,
+		Locale:        flowLocale,
+		Client:        c,
+		Emit:          rec.emit,
+		Now:           func() time.Time { return flowNow },
+		MaxPolls:      maxPolls,
+		RetryWait:     time.Millisecond,
+		TokenPollWait: time.Millisecond,
 	}
 	return p.Run(ctx, in), rec
 }

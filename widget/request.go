@@ -2,6 +2,7 @@ package widget
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -9,11 +10,15 @@ import (
 )
 
 // RequestExtras are buyer choices that change the API bodies beyond the
-// card input: the save-card checkbox and custom-field values.
+// card input: the save-card checkbox, the installment count and
+// custom-field values.
 type RequestExtras struct {
 	// SaveCard is the state of the save-card checkbox shown with
 	// univapayCustomerId and a one_time token (§3.2): checked → recurring.
 	SaveCard bool
+	// Installments is the installment choice of §2.5: "" or "1" for a
+	// lump sum, a count ("3", "6", ...) or "revolving".
+	Installments string
 	// CustomFields are the custom-field values by metadata key (§2.8).
 	CustomFields map[string]string
 	// Reserved are further reserved metadata values the widget writes
@@ -21,18 +26,61 @@ type RequestExtras struct {
 	Reserved map[string]string
 }
 
-// EffectiveTokenType is the token type actually created (§6.6): tokenType,
-// except that a one_time token with univapayCustomerId becomes recurring
-// when the buyer ticks the save-card box.
-func EffectiveTokenType(o Options, saveCard bool) string {
+// installmentPlan is the installment choice as the API's plan, nil for a
+// lump sum (widget.md §6.5).
+func (x RequestExtras) installmentPlan() *api.InstallmentPlanInput {
+	switch x.Installments {
+	case "", "1":
+		return nil
+	case api.PlanRevolving:
+		return &api.InstallmentPlanInput{PlanType: api.PlanRevolving}
+	}
+	n, err := strconv.Atoi(x.Installments)
+	if err != nil {
+		return nil
+	}
+	return &api.InstallmentPlanInput{PlanType: api.PlanFixedCycles, FixedCycles: &n}
+}
+
+// EffectiveTokenType is the token type actually created (§6.6 "Eff.
+// type"): tokenType, except that a one_time token becomes recurring when
+// the buyer ticks the save-card box (with univapayCustomerId), and
+// subscription when the buyer pays in installments; a card change
+// (subscriptionId) creates a subscription token unless tokenType is
+// recurring.
+func EffectiveTokenType(o Options, x RequestExtras) string {
 	t := o.TokenType
 	if t == "" {
 		t = TokenOneTime
 	}
-	if t == TokenOneTime && saveCard && o.UnivapayCustomerID != "" {
+	switch {
+	case o.SubscriptionID != "":
+		if t != TokenRecurring {
+			return TokenSubscription
+		}
+	case t == TokenOneTime && x.SaveCard && o.UnivapayCustomerID != "":
 		return TokenRecurring
+	case t == TokenOneTime && x.installmentPlan() != nil:
+		return TokenSubscription
 	}
 	return t
+}
+
+// CreatesSubscription tells whether checkout=payment ends in POST
+// /subscriptions rather than POST /charges (§6.6 #8, #10–14): a
+// subscription token, a recurring token with a subscription period, or an
+// installment payment.
+func CreatesSubscription(o Options, x RequestExtras) bool {
+	if o.Checkout != CheckoutPayment || o.SubscriptionID != "" {
+		return false
+	}
+	switch EffectiveTokenType(o, x) {
+	case TokenSubscription:
+		return true
+	case TokenRecurring:
+		return o.SubscriptionPeriod != "" || x.installmentPlan() != nil
+	}
+	return false
 }
 
 // TokenRequest builds the POST /tokens body of a card payment (§6.3) from
@@ -50,7 +98,7 @@ func TokenRequest(o Options, in CardInput) api.TokenCreateRequest {
 // The input should have passed ValidateCard; unparsable expiry parts are
 // sent as typed for the server to reject.
 func TokenRequestWith(o Options, in CardInput, x RequestExtras) api.TokenCreateRequest {
-	typ := EffectiveTokenType(o, x.SaveCard)
+	typ := EffectiveTokenType(o, x)
 	req := api.TokenCreateRequest{
 		PaymentType: api.PaymentTypeCard,
 		Type:        api.TokenType(typ),
@@ -126,4 +174,83 @@ func ChargeRequestWith(o Options, tokenID, paymentType string, x RequestExtras) 
 // FormatAPITime formats an instant as the API's ISO-8601 UTC text.
 func FormatAPITime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+// SubscriptionRequest builds the POST /subscriptions body (§6.5): amount
+// (per cycle, or the total of a plan or an installment payment), currency,
+// period (named) or cyclical_period (ISO duration), initial_amount when
+// given, schedule_settings, subscription_plan, and the merged metadata. An
+// installment payment is monthly with installment_plan and nothing else.
+//
+// The start of the second payment goes as the merchant gave it: start_on
+// for subscriptionStart, else start_in / start_day_of_month, which the
+// server turns into start_on on the store's clock (docs/subscriptions.md,
+// "Creating a subscription").
+func SubscriptionRequest(o Options, tokenID string, x RequestExtras) api.SubscriptionCreateRequest {
+	cur := strings.ToUpper(o.Currency)
+	if cur == "" {
+		cur = "JPY"
+	}
+	amount := api.Amount(o.Amount)
+	req := api.SubscriptionCreateRequest{
+		TransactionTokenID: tokenID,
+		Amount:             &amount,
+		Currency:           cur,
+		Metadata:           o.TokenMetadata(x.CustomFields, true, x.Reserved),
+	}
+	if plan := x.installmentPlan(); plan != nil {
+		req.Period = api.PeriodMonthly
+		req.InstallmentPlan = plan
+		return req
+	}
+	if contains(SubscriptionPeriods, o.SubscriptionPeriod) {
+		req.Period = o.SubscriptionPeriod
+	} else {
+		req.CyclicalPeriod = o.SubscriptionPeriod
+	}
+	if o.SubscriptionInitialAmountSet {
+		ia := api.Amount(o.SubscriptionInitialAmount)
+		req.InitialAmount = &ia
+	}
+	ss := &api.ScheduleSettingsInput{ZoneID: api.DefaultZoneID}
+	if o.SubscriptionStart != "" {
+		ss.StartOn = o.SubscriptionStart
+	} else {
+		ss.StartIn = o.SubscriptionStartIn
+		if o.SubscriptionStartDayOfMonth != 0 {
+			d := int(o.SubscriptionStartDayOfMonth)
+			ss.StartDayOfMonth = &d
+		}
+	}
+	if o.SubscriptionPreserveEndOfMonth {
+		t := api.FlexBool(true)
+		ss.PreserveEndOfMonth = &t
+	}
+	ss.RetryInterval = o.SubscriptionRetryInterval
+	req.ScheduleSettings = ss
+	switch o.SubscriptionPlan {
+	case api.PlanFixedCycles:
+		n := int(o.SubscriptionQty)
+		req.SubscriptionPlan = &api.SubscriptionPlanInput{PlanType: api.PlanFixedCycles, FixedCycles: &n}
+	case api.PlanFixedCycleAmount:
+		a := api.Amount(o.SubscriptionQty)
+		req.SubscriptionPlan = &api.SubscriptionPlanInput{PlanType: api.PlanFixedCycleAmount, FixedCycleAmount: &a}
+	}
+	return req
+}
+
+// ValidateSavedCardCVV checks the CVV the buyer types for a saved card when
+// the store asks for one (§5.1 "Saved-card CVV"): 3 or 4 digits.
+func ValidateSavedCardCVV(in CardInput, required bool) FieldErrors {
+	errs := FieldErrors{}
+	if !required {
+		return errs
+	}
+	switch cvv := strings.TrimSpace(NormalizeDigits(in.CVV)); {
+	case cvv == "":
+		errs[FieldCVV] = ErrCodeRequired
+	case !allDigits(cvv) || len(cvv) < 3 || len(cvv) > 4:
+		errs[FieldCVV] = ErrCodeInvalidCVV
+	}
+	return errs
 }

@@ -152,6 +152,12 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		}
 	}
 
+	// capture=false authorizes a charge; a subscription's first payment is
+	// always captured by the widget.
+	if !o.Capture && CreatesSubscription(o, RequestExtras{}) {
+		ps.warnf("capture", "false is not applied to a subscription's first payment; it is captured")
+	}
+
 	// §2.12.4 plan and quantity.
 	switch {
 	case o.SubscriptionPlan != "" && !o.SubscriptionQtySet:

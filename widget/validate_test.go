@@ -140,3 +140,10 @@ func TestParseAndValidate(t *testing.T) {
 		t.Error("empty Error()")
 	}
 }
+
+func TestValidateCaptureWithSubscription(t *testing.T) {
+	o, _ := ParseOptions(SourceJS, map[string]any{"appId": "a", "amount": 1.0, "tokenType": "subscription", "subscriptionPeriod": "monthly", "capture": false})
+	if ps := o.Validate(); len(ps.Errors()) != 0 || !contains(ps.Warnings().Params(), "capture") {
+		t.Errorf("problems %v, want a capture warning", ps)
+	}
+}

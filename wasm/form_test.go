@@ -1,0 +1,93 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"kessai/api"
+	"kessai/widget"
+)
+
+// The card form's parts for subscriptions, recurring tokens, saved cards and
+// installments, rendered natively with go-app's engine (app.HTMLString).
+
+var formInfo = api.CheckoutInfo{
+	RecurringTokenPrivilege: api.RecurringInfinite,
+	InstallmentsConfiguration: api.InstallmentsConfiguration{Enabled: true,
+		CardProcessor: api.CardProcessor{Revolving: true, FixedCycle: true}},
+	RecurringCardChargeCVVConfirmation: api.CVVConfirmation{Enabled: true, Threshold: []api.MoneyAmount{{Amount: 10000, Currency: "JPY"}}},
+	SupportedBrands: []api.SupportedBrand{
+		{PaymentType: api.PaymentTypeCard, Brand: "visa", InstallmentCapable: true},
+		{PaymentType: api.PaymentTypeCard, Brand: "mastercard"},
+	},
+}
+
+var savedVisa = api.TokenListItem{ID: "tok-saved", Data: &api.TokenMaskedData{Card: &api.TokenMaskedCard{Brand: "visa", LastFour: "4242", ExpMonth: 12, ExpYear: 2099}}}
+
+func formHTML(t *testing.T, raw map[string]any, setup func(c *checkout)) string {
+	t.Helper()
+	all := map[string]any{"appId": "a", "locale": "ja"}
+	for k, v := range raw {
+		all[k] = v
+	}
+	o, ps := widget.ParseAndValidate(widget.SourceJS, all)
+	if ps.HasErrors() {
+		t.Fatalf("%v: %v", all, ps)
+	}
+	c := &checkout{opts: o, loc: widget.LocaleJA, info: formInfo, screen: screenForm, touched: map[string]bool{}}
+	if setup != nil {
+		setup(c)
+	}
+	return app.HTMLString(c.renderForm(""))
+}
+
+func TestFormParts(t *testing.T) {
+	const customer = "0b3c2f7e-1111-4d6e-9a3b-3c2d1e0f9a8b"
+	cases := []struct {
+		name      string
+		raw       map[string]any
+		setup     func(c *checkout)
+		want, not []string
+	}{
+		{"subscription terms", map[string]any{"amount": 980.0, "tokenType": "subscription", "subscriptionPeriod": "monthly"}, nil,
+			[]string{`class="kessai-plan"`, "定期課金の内容", "毎月のお支払い: 980円", "解約されるまで継続します", `name="data.cardNumber"`},
+			[]string{`name="accept"`, `name="installments"`}},
+		{"a one-time payment has no terms", map[string]any{"amount": 980.0}, nil, nil,
+			[]string{"kessai-plan", `name="accept"`, "savedCard"}},
+		{"save-card box", map[string]any{"amount": 980.0, "univapayCustomerId": customer}, nil,
+			[]string{`class="checkbox"`, `type="checkbox"`, `name="accept"`, "このカードを保存する"}, []string{"savedCard"}},
+		{"consent box of a recurring token, with its error", map[string]any{"checkout": "token", "tokenType": "recurring"},
+			func(c *checkout) { c.errs = widget.FieldErrors{widget.FieldConsent: widget.ErrCodeConsentRequired} },
+			[]string{"カード情報を保存し、次回以降の決済に利用することに同意します", "has-error", "同意が必要です。"}, nil},
+		{"saved cards: chosen, no card fields", map[string]any{"amount": 980.0, "univapayCustomerId": customer},
+			func(c *checkout) { c.savedCards, c.saved = []api.TokenListItem{savedVisa}, savedVisa.ID },
+			[]string{"登録済みのカード", "VISA •••• 4242 (12/99)", "新しいカードを使う", `value="tok-saved"`},
+			[]string{`name="data.cardNumber"`, `name="data.cvv"`, `name="accept"`}},
+		{"saved card above the threshold asks for its CVV", map[string]any{"amount": 20000.0, "univapayCustomerId": customer},
+			func(c *checkout) { c.savedCards, c.saved = []api.TokenListItem{savedVisa}, savedVisa.ID },
+			[]string{`name="data.cvv"`, "セキュリティコードを入力してください"}, []string{`name="data.cardNumber"`}},
+		{"saved cards, a new card chosen", map[string]any{"amount": 980.0, "univapayCustomerId": customer},
+			func(c *checkout) { c.savedCards = []api.TokenListItem{savedVisa} },
+			[]string{"登録済みのカード", `name="data.cardNumber"`, `name="accept"`}, nil},
+		{"installments for a Visa card", map[string]any{"amount": 12000.0, "allowCardInstallments": true, "cardInstallmentOptions": "1,3,revolving"},
+			func(c *checkout) { c.in.CardNumber = "4242 4242" },
+			[]string{`name="installments"`, "お支払い回数", "一括払い", "3回払い", "リボ払い"}, []string{"6回払い"}},
+		{"no installments for a brand that cannot", map[string]any{"amount": 12000.0, "allowCardInstallments": true},
+			func(c *checkout) { c.in.CardNumber = "5555 5555" }, nil, []string{`name="installments"`}},
+	}
+	for _, c := range cases {
+		html := formHTML(t, c.raw, c.setup)
+		for _, w := range c.want {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s: the form lacks %q:\n%s", c.name, w, html)
+			}
+		}
+		for _, n := range c.not {
+			if strings.Contains(html, n) {
+				t.Errorf("%s: the form has %q:\n%s", c.name, n, html)
+			}
+		}
+	}
+}
