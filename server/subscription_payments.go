@@ -75,14 +75,20 @@ func (s *Server) subscriptionPayment(ctx context.Context, p *principal, id, paym
 	if err != nil {
 		return nil, nil, err
 	}
-	if !validUUID(paymentID) {
-		return nil, nil, errNotFound
-	}
-	pay, err := s.storage.GetSubscriptionPayment(ctx, sub.ID, paymentID)
-	if errors.Is(err, domain.ErrNotFound) {
-		return nil, nil, errNotFound
-	}
+	pay, err := s.payment(ctx, sub, paymentID)
 	return sub, pay, err
+}
+
+// payment returns a payment row of sub, 404 if it has none with that ID.
+func (s *Server) payment(ctx context.Context, sub *domain.Subscription, id string) (*domain.ScheduledPayment, error) {
+	if !validUUID(id) {
+		return nil, errNotFound
+	}
+	pay, err := s.storage.GetSubscriptionPayment(ctx, sub.ID, id)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return pay, err
 }
 
 // handleUpdateSubscriptionPayment is PATCH …/payments/{paymentId}
@@ -110,7 +116,7 @@ func (s *Server) handleUpdateSubscriptionPayment(r *http.Request, p *principal) 
 	ctx := r.Context()
 	s.subMu.Lock()
 	defer s.subMu.Unlock()
-	sub, pay, err := s.subscriptionPayment(ctx, p, r.PathValue("id"), r.PathValue("paymentId"))
+	sub, err := s.getSubscription(ctx, p, r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -119,6 +125,10 @@ func (s *Server) handleUpdateSubscriptionPayment(r *http.Request, p *principal) 
 		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeCannotChangeCanceledSub)
 	case api.SubscriptionCompleted:
 		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeSubscriptionAlreadyEnded)
+	}
+	pay, err := s.payment(ctx, sub, r.PathValue("paymentId"))
+	if err != nil {
+		return 0, nil, err
 	}
 	np := sub.NextPayment
 	if np == nil || np.ID != pay.ID || np.Index == 0 || np.ChargeID != nil {
