@@ -947,7 +947,9 @@ func (s *Server) applyUpdate(ctx context.Context, p *principal, id string, upd *
 	}
 	if upd.Amount != nil {
 		sub.Amount = int64(*upd.Amount)
-		if np := sub.NextPayment; np != nil && np.Index > 0 {
+		// Not the first payment, nor one being charged (the payments after
+		// it have the new amount).
+		if np := sub.NextPayment; np != nil && np.Index > 0 && np.ChargeID == nil {
 			np.Amount = sub.Amount
 			np.UpdatedAt = now
 		}
