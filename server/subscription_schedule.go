@@ -10,7 +10,7 @@ import (
 	"kessai/server/domain"
 )
 
-// The schedule rules of subscriptions (docs/subscriptions.md, "Schedule"):
+// The schedule rules of subscriptions (docs/subscriptions.md, "The next payment"):
 // pure functions of a subscription's settings, shared by the subscription
 // handlers (next_payment) and the schedule engine.
 
