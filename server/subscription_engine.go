@@ -99,7 +99,10 @@ func claimDue(sub *domain.Subscription, now time.Time) dueAction {
 	}
 	// The engine acts at the due time, unless the subscription changed
 	// after it (a resume): then at that change.
-	at := *sub.DueAt
+	at := now
+	if sub.DueAt != nil {
+		at = *sub.DueAt
+	}
 	if sub.UpdatedAt.After(at) {
 		at = sub.UpdatedAt
 	}
