@@ -123,7 +123,7 @@ type SubscriptionPlanSpec struct {
 }
 
 // SubscriptionPayment is a payment object: one scheduled payment of a
-// subscription (next_payment).
+// subscription (next_payment, GET …/subscriptions/{id}/payments[/{id}]).
 type SubscriptionPayment struct {
 	ID              string      `json:"id"`
 	DueDate         string      `json:"due_date"` // YYYY-MM-DD, run at 07:00 (or 09:00) in ZoneID
@@ -135,7 +135,8 @@ type SubscriptionPayment struct {
 	IsLastPayment   bool        `json:"is_last_payment"`
 	CreatedOn       string      `json:"created_on"`
 	UpdatedOn       string      `json:"updated_on"`
-	// RetryDate is when the payment is retried if it fails (YYYY-MM-DD).
+	// RetryDate is when the payment is retried if it fails, or after it
+	// failed (YYYY-MM-DD).
 	RetryDate *string `json:"retry_date"`
 }
 

@@ -152,7 +152,9 @@ func (s *Server) tokenUsable(ctx context.Context, tok *domain.TxToken) error {
 // startCharge checks that tok can pay c now, fills in what the charge takes
 // from its token, stores it pending (consuming a one-time token) and
 // schedules its settlement. c carries what the caller decided: amount,
-// currency, capture, metadata, a subscription ID, …
+// currency, capture, metadata, a subscription ID, … The schedule engine
+// also sets its ID and CreatedAt, the time of the payment's attempt
+// (docs/subscriptions.md, "Catching up"); by default they are new and now.
 func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain.Charge) error {
 	// A subscription token belongs to the subscription that consumed it
 	// (docs/subscriptions.md): its charges use it for the subscription's life.
@@ -173,8 +175,13 @@ func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain
 	}
 
 	now := s.clock.Now(tok.StoreID)
+	if !c.CreatedAt.IsZero() {
+		now = c.CreatedAt
+	}
 	processAt := now.Add(s.delay)
-	c.ID = newID()
+	if c.ID == "" {
+		c.ID = newID()
+	}
 	c.StoreID = tok.StoreID
 	c.MerchantID = tok.MerchantID
 	c.TokenID = tok.ID
@@ -191,6 +198,9 @@ func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain
 	if tok.Card != nil {
 		c.LastFour = tok.Card.LastFour
 		c.CardFingerprint = tok.Card.Fingerprint
+	}
+	if err := s.checkRecurringCVV(ctx, tok, c); err != nil {
+		return err
 	}
 	if err := s.checkChargeLimits(ctx, tok, c); err != nil {
 		return err

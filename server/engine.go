@@ -26,6 +26,7 @@ func (s *Server) jobs() []engineJob {
 		{"cvv authorizations", s.runDueCVVAuths},
 		{"refunds", s.refunds().runDue},
 		{"cancels", s.cancels().runDue},
+		{"subscriptions", s.runDueSubscriptions},
 		{"webhooks", s.runDueWebhooks},
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"kessai/server/domain"
 )
 
-// The schedule rules of subscriptions (docs/subscriptions.md, "Schedule"):
+// The schedule rules of subscriptions (docs/subscriptions.md, "The next payment"):
 // pure functions of a subscription's settings, shared by the subscription
 // handlers (next_payment) and the schedule engine.
 
@@ -210,6 +210,9 @@ func (sc schedule) firstCycleOnOrAfter(d date) int {
 	return k
 }
 
+// firstCycleAfter returns the smallest k ≥ 1 whose cycle date is after d.
+func (sc schedule) firstCycleAfter(d date) int { return sc.firstCycleOnOrAfter(d.addDays(1)) }
+
 // plan decides the amounts of a subscription's payments.
 type plan struct {
 	amount  int64  // the recurring amount, or the total of a fixed plan
@@ -288,8 +291,28 @@ func (p plan) payment(n int) (amount int64, last, ok bool) {
 	return p.amount, false, true
 }
 
+// defaultRetryCount is how many attempts a payment gets, the first
+// included, before the subscription is suspended (docs/subscriptions.md,
+// "Retries": a store setting at UnivaPay, 3 by default; the sandbox has no
+// key for it).
+const defaultRetryCount = 3
+
+// retryCycle is the interval between the attempts of a payment: the
+// subscription's retry_interval, else the cycle divided by the retry
+// count, months counted as 30 days, whole days, at least one (monthly with
+// 3 attempts: 10 days).
+func (sc schedule) retryCycle(retryInterval *string, count int) cycle {
+	if retryInterval != nil {
+		if c, ok := parseCycle(*retryInterval, "DWM"); ok {
+			return c
+		}
+	}
+	return cycle{days: max(sc.cycle.approxDays()/max(count, 1), 1)}
+}
+
 // retryDate is when a failed payment due on d is retried, with the
-// subscription's retry_interval; nil without one.
+// subscription's retry_interval; nil without one (the date next_payment
+// shows before any failure).
 func retryDate(d date, retryInterval *string) *date {
 	if retryInterval == nil {
 		return nil

@@ -18,10 +18,11 @@ import (
 )
 
 // Subscriptions (docs/subscriptions.md): creation with its first charge,
-// the state machine that follows the first charge, reads, lists, updates
-// (metadata, amount, suspend/resume, token swap, termination mode) and
-// cancel. Later cycles are charged by the schedule engine from the state
-// kept in domain.Subscription (NextPayment, DueAt, PendingStatus).
+// the state machine that follows the charges of its payments, reads,
+// lists, updates (metadata, amount, suspend/resume, token swap,
+// termination mode) and cancel. Later payments are charged by the schedule
+// engine (subscription_engine.go) from the state kept in
+// domain.Subscription (NextPayment, DueAt, PendingStatus).
 
 func (s *Server) subscriptionRoutes(m *apiMux) {
 	s.handle(m, "POST /subscriptions", true, "Create a subscription with a subscription or recurring token; its first payment is charged at once.", s.handleCreateSubscription)
@@ -34,6 +35,7 @@ func (s *Server) subscriptionRoutes(m *apiMux) {
 	s.handle(m, "PATCH /stores/{storeId}/subscriptions/{id}/suspend", false, "Suspend a subscription (the Node SDK's suspend).", s.handleSubscriptionAction(api.SubscriptionSuspended))
 	s.handle(m, "PATCH /stores/{storeId}/subscriptions/{id}/unsuspend", false, "Resume a suspended subscription (the Node SDK's unsuspend).", s.handleSubscriptionAction(api.SubscriptionUnpaid))
 	s.handle(m, "PATCH /stores/{storeId}/subscriptions/{id}/token", true, "Replace a subscription's transaction token (the Node SDK's updateToken).", s.handleSubscriptionToken)
+	s.subscriptionPaymentRoutes(m)
 }
 
 // subscriptionEvent fires a subscription webhook event with the
@@ -425,25 +427,48 @@ func advance(sc schedule, sub *domain.Subscription, now time.Time) (complete boo
 }
 
 // setDueAt sets when the schedule engine must next act on sub: the charge
-// time of its next payment while it runs (current, unpaid); a pending
-// termination applies just before it.
+// time of its next payment while it runs (current, unpaid), on its retry
+// date after a failed attempt; a pending termination applies just before
+// it. While an attempt is in progress (NextPayment.ChargeID) DueAt is left
+// as it is: nil once the charge runs (its outcome decides what follows),
+// the engine's lease before.
 func setDueAt(sc schedule, sub *domain.Subscription) {
-	sub.DueAt = nil
 	np := sub.NextPayment
 	if np == nil || np.Index == 0 || (sub.Status != api.SubscriptionCurrent && sub.Status != api.SubscriptionUnpaid) {
+		sub.DueAt = nil
 		return
 	}
-	if d, ok := parseDate(np.DueDate); ok {
+	if np.ChargeID != nil {
+		return
+	}
+	sub.DueAt = nil
+	if d, ok := payDate(sub); ok {
 		sub.DueAt = ptr(sc.dueTime(d))
 	}
 }
 
+// payDate is the date sub's next payment is attempted: its due date, or
+// while it is being retried the later of its retry date and its due date
+// (a date set by PATCH …/payments/{id} after the failure).
+func payDate(sub *domain.Subscription) (date, bool) {
+	np := sub.NextPayment
+	d, ok := parseDate(np.DueDate)
+	if ok && sub.Retries > 0 && np.RetryDate != nil {
+		if r, rok := parseDate(*np.RetryDate); rok && d.before(r) {
+			d = r
+		}
+	}
+	return d, ok
+}
+
 // subscriptionChargeChanged lets a subscription follow one of its charges
 // (prev is nil for a new charge): the charge paying the next payment is
-// recorded on it; its success pays the payment (unverified → current, or
-// completed at the end of a plan); the failure or cancel of the first
-// payment leaves the subscription unconfirmed. An authorization (first
-// charge authorization only) keeps it unverified until captured.
+// recorded on it; its success pays the payment (unverified or unpaid →
+// current, or completed at the end of a plan); the failure or cancel of
+// the first payment leaves the subscription unconfirmed, that of a later
+// payment is a failed attempt (retry, or suspension after the last one).
+// An authorization (first charge authorization only) keeps it unverified
+// until captured.
 func (s *Server) subscriptionChargeChanged(ctx context.Context, prev, c *domain.Charge) {
 	if prev != nil && prev.Status == c.Status {
 		return
@@ -478,45 +503,60 @@ func (s *Server) followCharge(ctx context.Context, prev, c *domain.Charge) (*dom
 		return nil, nil, err
 	}
 	np := sub.NextPayment
-	if np == nil || (np.ChargeID != nil && *np.ChargeID != c.ID) {
+	switch {
+	case np == nil:
+		return sub, nil, nil // canceled or completed: not recorded
+	case prev == nil && np.ChargeID != nil && *np.ChargeID != c.ID,
+		prev != nil && (np.ChargeID == nil || *np.ChargeID != c.ID):
 		return sub, nil, nil // not the charge of the payment due
 	}
-	now := s.clock.Now(sub.StoreID)
+	sc, err := scheduleOf(sub)
+	if err != nil {
+		return nil, nil, err
+	}
+	// at is when the change happened on the store's clock: a new charge
+	// when it was created, a settlement at the time it was due (the engine
+	// may run it later, after a clock move), so that the schedule follows
+	// the payments' own times (docs/subscriptions.md, "Catching up").
+	at := s.clock.Now(sub.StoreID)
+	switch {
+	case prev == nil:
+		at = c.CreatedAt
+	case prev.DueAt != nil && prev.DueAt.Before(at):
+		at = *prev.DueAt
+	}
 	var events []api.WebhookEvent
 	switch {
 	case prev == nil:
-		np.ChargeID = &c.ID
+		if np.ChargeID == nil {
+			// A first payment's charge (the engine records its attempts
+			// when it claims them).
+			np.ChargeID = &c.ID
+			np.Attempts++
+			np.AttemptedAt = &at
+		}
+		np.UpdatedAt = at
+		sub.DueAt = nil // the charge runs; its outcome schedules what follows
 	case c.Status == api.ChargeSuccessful:
-		sc, err := scheduleOf(sub)
-		if err != nil {
-			return nil, nil, err
-		}
-		sub.PaymentsPaid++
-		sub.AmountPaid += np.Amount
-		sub.Retries = 0
-		if sub.Status == api.SubscriptionUnverified || sub.Status == api.SubscriptionUnpaid {
-			sub.Status = api.SubscriptionCurrent
-		}
-		events = append(events, api.EventSubscriptionPayment)
-		if advance(sc, sub, now) && sub.Status != api.SubscriptionCanceled {
-			sub.Status = api.SubscriptionCompleted
-			sub.PendingStatus = nil
-			events = append(events, api.EventSubscriptionCompleted)
-		}
-	case np.Index == 0 && (c.Status == api.ChargeFailed || c.Status == api.ChargeError || c.Status == api.ChargeCanceled):
+		events = paymentPaid(sc, sub, at)
+	case !chargeFailed(c.Status):
+		// Authorized or awaiting.
+		return sub, nil, nil
+	case np.Index == 0:
 		if sub.Status == api.SubscriptionCanceled {
 			return sub, nil, nil
 		}
 		sub.Status = api.SubscriptionUnconfirmed
 		sub.DueAt = nil
 		sub.PendingStatus = nil
+		np.UpdatedAt = at
 		events = append(events, api.EventSubscriptionFailure)
 	default:
-		// Authorized or awaiting; the failures of later payments are the
-		// schedule engine's (docs/subscriptions.md).
-		return sub, nil, nil
+		events = failPayment(sc, sub, at, defaultRetryCount)
 	}
-	sub.UpdatedAt = now
+	if at.After(sub.UpdatedAt) {
+		sub.UpdatedAt = at
+	}
 	if err := s.storage.UpdateSubscription(ctx, sub); err != nil {
 		return nil, nil, err
 	}
@@ -907,7 +947,9 @@ func (s *Server) applyUpdate(ctx context.Context, p *principal, id string, upd *
 	}
 	if upd.Amount != nil {
 		sub.Amount = int64(*upd.Amount)
-		if np := sub.NextPayment; np != nil && np.Index > 0 {
+		// Not the first payment, nor one being charged (the payments after
+		// it have the new amount).
+		if np := sub.NextPayment; np != nil && np.Index > 0 && np.ChargeID == nil {
 			np.Amount = sub.Amount
 			np.UpdatedAt = now
 		}
@@ -963,18 +1005,39 @@ func resume(sc schedule, sub *domain.Subscription, now time.Time) {
 	sub.Status = api.SubscriptionUnpaid
 	today := dateOf(now.In(sc.zone))
 	if due, ok := parseDate(np.DueDate); ok && due.before(today) {
-		sub.Skipped = sc.firstCycleOnOrAfter(today) - np.Index
-		fresh := newPayment(sc, sub, np.Index, now)
-		np.DueDate, np.RetryDate, np.UpdatedAt = fresh.DueDate, fresh.RetryDate, now
+		moveTo(sc, sub, sc.firstCycleOnOrAfter(today), now)
 	}
+	if np.DueDate == today.String() && chargedOn(sc, sub, today) {
+		moveTo(sc, sub, sc.firstCycleAfter(today), now)
+	}
+}
+
+// moveTo puts sub's next payment on cycle date k (later than its own):
+// the cycle dates passed over count as skipped, so a fixed plan's payments
+// all remain, later.
+func moveTo(sc schedule, sub *domain.Subscription, k int, now time.Time) {
+	np := sub.NextPayment
+	sub.Skipped = k - np.Index
+	fresh := newPayment(sc, sub, np.Index, now)
+	np.DueDate, np.RetryDate, np.UpdatedAt = fresh.DueDate, fresh.RetryDate, now
+	setDueAt(sc, sub)
+}
+
+// chargedOn reports whether sub was charged on day (its zone's date): a
+// payment paid, or an attempt of its next payment.
+func chargedOn(sc schedule, sub *domain.Subscription, day date) bool {
+	on := func(t *time.Time) bool { return t != nil && dateOf(t.In(sc.zone)) == day }
+	return (sub.LastPayment != nil && on(sub.LastPayment.PaidAt)) || on(sub.NextPayment.AttemptedAt)
 }
 
 func cloneSubscription(sub *domain.Subscription) *domain.Subscription {
 	c := *sub
 	c.Metadata = maps.Clone(sub.Metadata)
-	if sub.NextPayment != nil {
-		np := *sub.NextPayment
-		c.NextPayment = &np
+	for _, p := range []**domain.ScheduledPayment{&c.NextPayment, &c.LastPayment} {
+		if *p != nil {
+			v := **p
+			*p = &v
+		}
 	}
 	return &c
 }
@@ -1031,18 +1094,7 @@ func (s *Server) cancelSubscription(ctx context.Context, p *principal, id string
 func subscriptionView(sub *domain.Subscription) *api.Subscription {
 	v := &api.Subscription{SubscriptionFields: subscriptionFields(sub)}
 	if np := sub.NextPayment; np != nil {
-		v.NextPayment = &api.SubscriptionPayment{
-			ID:              np.ID,
-			DueDate:         np.DueDate,
-			ZoneID:          sub.Schedule.ZoneID,
-			Amount:          np.Amount,
-			Currency:        sub.Currency,
-			AmountFormatted: api.FormatAmount(np.Amount, sub.Currency),
-			IsLastPayment:   np.IsLast,
-			CreatedOn:       api.FormatTime(np.CreatedAt),
-			UpdatedOn:       api.FormatTime(np.UpdatedAt),
-			RetryDate:       np.RetryDate,
-		}
+		v.NextPayment = paymentView(sub, np)
 	}
 	return v
 }

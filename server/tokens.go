@@ -543,3 +543,32 @@ func (s *Server) cvvWindowOpen(tok *domain.TxToken) bool {
 	}
 	return s.clock.Now(tok.StoreID).Before(at.Add(cvvWindow))
 }
+
+// checkRecurringCVV applies the store's CVV confirmation to charge c on
+// tok (docs/subscriptions.md, "Recurring tokens"): with
+// cvv_confirmation_enabled, a charge on a recurring card token for more
+// than the threshold of its currency needs a fresh CVV: one sent within
+// the last 5 minutes (cvvWindowOpen), or the token's own while it is less
+// than 5 minutes old and unused; else 400 RECURRING_USAGE_REQUIRES_CVV.
+// A subscription's payments are not asked for one.
+func (s *Server) checkRecurringCVV(ctx context.Context, tok *domain.TxToken, c *domain.Charge) error {
+	if tok.Type != api.TokenTypeRecurring || tok.Card == nil || c.SubscriptionID != nil {
+		return nil
+	}
+	st, err := s.storage.GetStore(ctx, tok.StoreID)
+	if err != nil {
+		return err
+	}
+	if !st.Config.CVVConfirmationEnabled {
+		return nil
+	}
+	above := false
+	for _, m := range st.Config.CVVConfirmationThreshold {
+		above = above || (strings.EqualFold(m.Currency, c.Currency) && c.Amount > m.Amount)
+	}
+	fresh := tok.LastUsedAt == nil && c.CreatedAt.Before(tok.CreatedAt.Add(cvvWindow))
+	if !above || fresh || s.cvvWindowOpen(tok) {
+		return nil
+	}
+	return api.NewError(http.StatusBadRequest, api.CodeRecurringUsageRequiresCVV)
+}

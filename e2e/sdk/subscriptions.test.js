@@ -1,10 +1,11 @@
 // The official univapay-node SDK, unmodified, against a Kessai server:
 // a subscription from a subscription token, polled until its first charge
 // is through, read, listed, updated, suspended and resumed, its charges,
-// and cancel.
+// and cancel; a year of payments run by moving the sandbox clock, with
+// the payments list.
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const { sdk, storeId, card, rejectsWith } = require("./env");
+const { sdk, storeId, card, freshCard, advanceClock, rejectsWith } = require("./env");
 
 test("subscriptions: create, poll, get, list, update, charges, cancel", async () => {
   const tok = await sdk.transactionTokens.create(card("4000020000000000", "subscription"));
@@ -77,4 +78,73 @@ test("subscriptions: a declined first charge, then a new card", async () => {
 
   const oneTime = await sdk.transactionTokens.create(card("4242424242424242"));
   await rejectsWith(sdk.subscriptions.create({ transactionTokenId: oneTime.id, amount: 1000, currency: "JPY", period: "monthly" }), "NOT_SUBSCRIPTION_TOKEN");
+});
+
+// jstDate is the date (YYYY-MM-DD) in Japan days after the time t.
+const jstDate = (t, days = 0) => new Date(Date.parse(t) + 9 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
+
+test("subscriptions: a year of payments under the sandbox clock, payments, suspend, resume, cancel", async () => {
+  // The second payment two days from now, then monthly: a year holds
+  // twelve more payments.
+  const { now } = await advanceClock("PT0S");
+  const startOn = jstDate(now, 2);
+  const tok = await sdk.transactionTokens.create(card(freshCard(), "subscription"));
+  const created = await sdk.subscriptions.create({
+    transactionTokenId: tok.id, amount: 1200, currency: "JPY", period: "monthly",
+    scheduleSettings: { startOn }, metadata: { plan: "yearly-check" },
+  });
+  const current = await sdk.subscriptions.poll(storeId, created.id);
+  assert.equal(current.status, "current");
+  assert.equal(current.nextPayment.dueDate, startOn);
+
+  let payments = await sdk.subscriptions.payments.list(storeId, created.id);
+  assert.deepEqual(payments.items.map((p) => [p.dueDate, p.isPaid]), [[startOn, false], [created.nextPayment.dueDate, true]]);
+
+  // One move of the clock runs the year's payments, each once.
+  await advanceClock("P1Y");
+  const charges = await sdk.subscriptions.charges(storeId, created.id, { limit: 100 });
+  assert.equal(charges.items.length, 13);
+  for (const c of charges.items) {
+    assert.equal(c.status, "successful");
+    assert.equal(c.requestedAmount, 1200);
+    assert.equal(c.metadata.plan, "yearly-check");
+  }
+  payments = await sdk.subscriptions.payments.list(storeId, created.id, { limit: 100 });
+  assert.equal(payments.items.length, 14);
+  assert.equal(payments.items[0].isPaid, false);
+  assert.ok(payments.items.slice(1).every((p) => p.isPaid));
+  const dates = payments.items.map((p) => p.dueDate);
+  assert.deepEqual(dates, [...new Set(dates)].sort().reverse(), "newest first, each date once");
+  const after = await sdk.subscriptions.get(storeId, created.id);
+  assert.equal(after.status, "current");
+  assert.equal(after.nextPayment.id, payments.items[0].id);
+  const one = await sdk.subscriptions.payments.get(storeId, created.id, payments.items[5].id);
+  assert.equal(one.dueDate, payments.items[5].dueDate);
+  assert.equal(one.isPaid, true);
+
+  // The next payment moved by a week.
+  const moved = await sdk.subscriptions.payments.update(storeId, created.id, after.nextPayment.id,
+    { dueDate: jstDate(after.nextPayment.dueDate + "T00:00:00+09:00", 7) });
+  assert.equal(moved.dueDate, jstDate(after.nextPayment.dueDate + "T00:00:00+09:00", 7));
+
+  // Suspended: two months pass without a charge; resumed: unpaid until
+  // the next cycle date, then charged and current.
+  assert.equal((await sdk.subscriptions.suspend(storeId, created.id)).status, "suspended");
+  await advanceClock("P2M");
+  assert.equal((await sdk.subscriptions.charges(storeId, created.id, { limit: 100 })).items.length, 13);
+  const resumed = await sdk.subscriptions.unsuspend(storeId, created.id);
+  assert.equal(resumed.status, "unpaid");
+  const { now: resumedAt } = await advanceClock("PT0S");
+  assert.ok(resumed.nextPayment.dueDate >= jstDate(resumedAt), "the next payment is not in the past");
+  await advanceClock("P1M");
+  assert.equal((await sdk.subscriptions.charges(storeId, created.id, { limit: 100 })).items.length, 14);
+  assert.equal((await sdk.subscriptions.get(storeId, created.id)).status, "current");
+
+  // Canceled: no payment any more.
+  await sdk.subscriptions.delete(storeId, created.id);
+  await advanceClock("P2M");
+  const canceled = await sdk.subscriptions.get(storeId, created.id);
+  assert.equal(canceled.status, "canceled");
+  assert.equal(canceled.nextPayment, null);
+  assert.equal((await sdk.subscriptions.charges(storeId, created.id, { limit: 100 })).items.length, 14);
 });

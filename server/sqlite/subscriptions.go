@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"kessai/api"
@@ -22,7 +23,10 @@ func (d *DB) CreateSubscription(ctx context.Context, sub *domain.Subscription, c
 		if err := useToken(ctx, tx, sub.TokenID, sub.CreatedAt, consume); err != nil {
 			return err
 		}
-		return subscriptionTable.insert(ctx, tx, sub)
+		if err := subscriptionTable.insert(ctx, tx, sub); err != nil {
+			return err
+		}
+		return putPayments(ctx, tx, sub)
 	})
 }
 
@@ -38,12 +42,80 @@ func (d *DB) GetSubscription(ctx context.Context, id string) (*domain.Subscripti
 
 // UpdateSubscription implements domain.Storage.
 func (d *DB) UpdateSubscription(ctx context.Context, sub *domain.Subscription) error {
-	return subscriptionTable.update(ctx, d.db, sub)
+	return d.inTx(ctx, func(tx *sql.Tx) error { return updateSubscription(ctx, tx, sub) })
+}
+
+func updateSubscription(ctx context.Context, tx *sql.Tx, sub *domain.Subscription) error {
+	if err := subscriptionTable.update(ctx, tx, sub); err != nil {
+		return err
+	}
+	return putPayments(ctx, tx, sub)
 }
 
 // DeleteSubscription implements domain.Storage.
 func (d *DB) DeleteSubscription(ctx context.Context, id string) error {
-	return subscriptionTable.delete(ctx, d.db, id)
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM subscription_payments WHERE subscription_id = ?`, id); err != nil {
+			return err
+		}
+		return subscriptionTable.delete(ctx, tx, id)
+	})
+}
+
+// putPayments keeps the payment rows of sub (domain.SubscriptionStorage):
+// its last and next payments are written, its other rows never attempted
+// are deleted.
+func putPayments(ctx context.Context, tx *sql.Tx, sub *domain.Subscription) error {
+	keep := []any{sub.ID}
+	for _, p := range []*domain.ScheduledPayment{sub.LastPayment, sub.NextPayment} {
+		if p == nil {
+			continue
+		}
+		data, err := encode(p)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO subscription_payments (id, subscription_id, store_id, attempted, data) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET attempted = excluded.attempted, data = excluded.data`, p.ID, sub.ID, sub.StoreID, p.Attempted(), data); err != nil {
+			return err
+		}
+		keep = append(keep, p.ID)
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM subscription_payments WHERE subscription_id = ? AND attempted = 0 AND id NOT IN (''`+
+		strings.Repeat(", ?", len(keep)-1)+`)`, keep...)
+	return err
+}
+
+// ClaimDueSubscription implements domain.Storage: the transaction holds
+// SQLite's write lock from its start (inTx), so claims are serialised.
+func (d *DB) ClaimDueSubscription(ctx context.Context, storeID string, t time.Time, claim func(*domain.Subscription)) (*domain.Subscription, error) {
+	var sub *domain.Subscription
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		sub, err = getOne[domain.Subscription](ctx, tx, `SELECT data FROM subscriptions WHERE store_id = ? AND due_at IS NOT NULL AND due_at <= ?
+			ORDER BY due_at, id LIMIT 1`, storeID, us(t))
+		if err != nil {
+			return err
+		}
+		claim(sub)
+		return updateSubscription(ctx, tx, sub)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// GetSubscriptionPayment implements domain.Storage.
+func (d *DB) GetSubscriptionPayment(ctx context.Context, subscriptionID, id string) (*domain.ScheduledPayment, error) {
+	return getOne[domain.ScheduledPayment](ctx, d.db, `SELECT data FROM subscription_payments WHERE id = ? AND subscription_id = ?`, id, subscriptionID)
+}
+
+// ListSubscriptionPayments implements domain.Storage.
+func (d *DB) ListSubscriptionPayments(ctx context.Context, q domain.SubscriptionPaymentQuery) (domain.List[*domain.ScheduledPayment], error) {
+	var w where
+	w.add("subscription_id = ?", q.SubscriptionID)
+	return page[domain.ScheduledPayment](ctx, d.db, "subscription_payments", w, q.Page)
 }
 
 // ListSubscriptions implements domain.Storage.

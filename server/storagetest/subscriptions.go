@@ -3,6 +3,7 @@ package storagetest
 import (
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +28,8 @@ func testSubscriptions(t *testing.T, st domain.Storage) {
 	t.Run("Records", func(t *testing.T) { testSubscriptionRecords(t, st) })
 	t.Run("Lists", func(t *testing.T) { testSubscriptionLists(t, st) })
 	t.Run("ActiveSubscriptionTokens", func(t *testing.T) { testActiveSubscriptionTokens(t, st) })
+	t.Run("Payments", func(t *testing.T) { testSubscriptionPayments(t, st) })
+	t.Run("Claims", func(t *testing.T) { testSubscriptionClaims(t, st) })
 }
 
 func testSubscriptionRecords(t *testing.T, st domain.Storage) {
@@ -190,5 +193,196 @@ func testActiveSubscriptionTokens(t *testing.T, st domain.Storage) {
 	must(t, st.UseToken(ctx, tok.ID, base.Add(30*time.Second), true))
 	if exists(f.store.ID, "fp", base) {
 		t.Error("a used token counted")
+	}
+}
+
+// payment returns payment index of a subscription, due n days after base.
+func payment(index, n int) *domain.ScheduledPayment {
+	return &domain.ScheduledPayment{ID: newID(), Index: index, DueDate: base.AddDate(0, 0, n).Format(time.DateOnly), Amount: 1000,
+		CreatedAt: at(n), UpdatedAt: at(n)}
+}
+
+// paymentIDs lists a subscription's payment rows, newest first, in one page.
+func paymentIDs(t *testing.T, st domain.Storage, subID string) []string {
+	t.Helper()
+	l, err := st.ListSubscriptionPayments(ctx, domain.SubscriptionPaymentQuery{Page: domain.Page{Limit: 100}, SubscriptionID: subID})
+	must(t, err)
+	var out []string
+	for _, p := range l.Items {
+		out = append(out, p.ID)
+	}
+	if l.TotalHits != len(out) || l.HasMore {
+		t.Fatalf("payments: total %d, more %v, %d items", l.TotalHits, l.HasMore, len(out))
+	}
+	return out
+}
+
+// The payment rows follow the subscription's last and next payments
+// (domain.SubscriptionStorage): a row for each payment attempted or paid,
+// and one for the next payment.
+func testSubscriptionPayments(t *testing.T, st domain.Storage) {
+	f := newFixture(t, st)
+	rec := f.token(t, st, f.store, 0, api.TokenTypeRecurring)
+	sub := f.subscription(rec, 1, api.SubscriptionUnverified, nil)
+	p0 := sub.NextPayment
+	must(t, st.CreateSubscription(ctx, sub, false))
+	wantIDs := func(want ...string) {
+		t.Helper()
+		if got := paymentIDs(t, st, sub.ID); !slices.Equal(got, want) {
+			t.Fatalf("payment rows = %v, want %v", got, want)
+		}
+	}
+	wantIDs(p0.ID)
+
+	// The first payment is attempted, then paid: its row follows; the
+	// next payment has a row too.
+	p0.Attempts, p0.ChargeID = 1, new(newID())
+	must(t, st.UpdateSubscription(ctx, sub))
+	if got, err := st.GetSubscriptionPayment(ctx, sub.ID, p0.ID); err != nil || got.Attempts != 1 || got.ChargeID == nil || *got.ChargeID != *p0.ChargeID {
+		t.Fatalf("GetSubscriptionPayment = %+v, %v", got, err)
+	}
+	p0.PaidAt = new(at(2))
+	p1 := payment(1, 30)
+	sub.LastPayment, sub.NextPayment = p0, p1
+	must(t, st.UpdateSubscription(ctx, sub))
+	wantIDs(p1.ID, p0.ID)
+	if got, _ := st.GetSubscriptionPayment(ctx, sub.ID, p0.ID); got.PaidAt == nil || !got.PaidAt.Equal(at(2)) {
+		t.Fatalf("paid row = %+v", got)
+	}
+
+	// A next payment never attempted is dropped when replaced; one that
+	// was attempted stays.
+	p1b := payment(1, 31)
+	sub.NextPayment = p1b
+	must(t, st.UpdateSubscription(ctx, sub))
+	wantIDs(p1b.ID, p0.ID)
+	p1b.Attempts = 1
+	must(t, st.UpdateSubscription(ctx, sub))
+	sub.NextPayment = nil // canceled
+	must(t, st.UpdateSubscription(ctx, sub))
+	wantIDs(p1b.ID, p0.ID)
+	wantNotFound(t, errOf(st.GetSubscriptionPayment(ctx, sub.ID, p1.ID)))
+
+	// Rows belong to their subscription.
+	other := f.subscription(rec, 3, api.SubscriptionCurrent, nil)
+	must(t, st.CreateSubscription(ctx, other, false))
+	wantIDs(p1b.ID, p0.ID)
+	wantNotFound(t, errOf(st.GetSubscriptionPayment(ctx, other.ID, p0.ID)), errOf(st.GetSubscriptionPayment(ctx, sub.ID, other.NextPayment.ID)),
+		errOf(st.GetSubscriptionPayment(ctx, sub.ID, newID())))
+
+	// A year of payments, in pages.
+	long := f.subscription(rec, 4, api.SubscriptionCurrent, nil)
+	must(t, st.CreateSubscription(ctx, long, false))
+	want := []string{long.NextPayment.ID}
+	for i := 1; i <= 12; i++ {
+		paid := *long.NextPayment
+		paid.Attempts, paid.PaidAt = 1, new(at(30*i))
+		long.LastPayment, long.NextPayment = &paid, payment(i, 30*i)
+		must(t, st.UpdateSubscription(ctx, long))
+		want = append([]string{long.NextPayment.ID}, want...)
+	}
+	testPages(t, 5, func(p *domain.ScheduledPayment) string { return p.ID }, func(p *domain.ScheduledPayment) string { return p.ID },
+		func(p domain.Page) (domain.List[*domain.ScheduledPayment], error) {
+			return st.ListSubscriptionPayments(ctx, domain.SubscriptionPaymentQuery{Page: p, SubscriptionID: long.ID})
+		}, want)
+
+	// Deleting a subscription deletes its rows; so does a reset.
+	must(t, st.DeleteSubscription(ctx, sub.ID))
+	wantNotFound(t, errOf(st.GetSubscriptionPayment(ctx, sub.ID, p0.ID)))
+	if got := paymentIDs(t, st, sub.ID); len(got) != 0 {
+		t.Fatalf("rows of a deleted subscription: %v", got)
+	}
+	_, err := st.ResetStore(ctx, f.store.ID)
+	must(t, err)
+	wantNotFound(t, errOf(st.GetSubscriptionPayment(ctx, long.ID, want[0])))
+}
+
+// ClaimDueSubscription hands each due subscription to one claim at a time,
+// oldest first, and stores what the claim changed.
+func testSubscriptionClaims(t *testing.T, st domain.Storage) {
+	f := newFixture(t, st)
+	rec := f.token(t, st, f.store, 0, api.TokenTypeRecurring)
+	now := base.Add(24 * time.Hour)
+	due := func(n int, d time.Duration) *domain.Subscription {
+		sub := f.subscription(rec, n, api.SubscriptionCurrent, nil)
+		sub.DueAt = new(now.Add(d))
+		must(t, st.CreateSubscription(ctx, sub, false))
+		return sub
+	}
+	later := due(1, -time.Minute)
+	first := due(2, -2*time.Minute)
+	due(3, time.Minute) // not due yet
+	otherTok := f.token(t, st, f.other, 4, api.TokenTypeRecurring)
+	other := f.subscription(otherTok, 5, api.SubscriptionCurrent, nil)
+	other.DueAt = new(now.Add(-time.Hour))
+	must(t, st.CreateSubscription(ctx, other, false))
+
+	lease := now.Add(time.Minute)
+	claim := func(t *testing.T, at time.Time) *domain.Subscription {
+		t.Helper()
+		sub, err := st.ClaimDueSubscription(ctx, f.store.ID, at, func(sub *domain.Subscription) {
+			sub.DueAt = new(lease)
+			sub.NextPayment.Attempts++
+		})
+		must(t, err)
+		return sub
+	}
+	for _, want := range []*domain.Subscription{first, later} {
+		got := claim(t, now)
+		if got.ID != want.ID || !got.DueAt.Equal(lease) {
+			t.Fatalf("claimed %s due %v, want %s due %v", got.ID, got.DueAt, want.ID, lease)
+		}
+		stored, _ := st.GetSubscription(ctx, want.ID)
+		row, err := st.GetSubscriptionPayment(ctx, want.ID, want.NextPayment.ID)
+		if !stored.DueAt.Equal(lease) || stored.NextPayment.Attempts != 1 || err != nil || row.Attempts != 1 {
+			t.Fatalf("after the claim: %+v, row %+v %v", stored, row, err)
+		}
+	}
+	if _, err := st.ClaimDueSubscription(ctx, f.store.ID, now, func(*domain.Subscription) { t.Fatal("claim called") }); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("nothing due: %v", err)
+	}
+	if l, _ := st.ListDueSubscriptions(ctx, f.other.ID, now); len(l) != 1 {
+		t.Fatal("another store's subscription was claimed")
+	}
+	// A lease that ran out is claimed again (equal due times: by ID).
+	if got := claim(t, lease); got.ID != later.ID || got.NextPayment.Attempts != 2 {
+		t.Fatalf("after the lease: %s attempts %d", got.ID, got.NextPayment.Attempts)
+	}
+
+	// Concurrent claims take each due subscription once.
+	g := newFixture(t, st)
+	tok := g.token(t, st, g.store, 0, api.TokenTypeRecurring)
+	var want []string
+	for i := range 20 {
+		sub := g.subscription(tok, i+1, api.SubscriptionCurrent, nil)
+		sub.DueAt = new(now.Add(-time.Duration(i) * time.Second))
+		must(t, st.CreateSubscription(ctx, sub, false))
+		want = append(want, sub.ID)
+	}
+	var mu sync.Mutex
+	var got []string
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				sub, err := st.ClaimDueSubscription(ctx, g.store.ID, now, func(sub *domain.Subscription) { sub.DueAt = nil })
+				if errors.Is(err, domain.ErrNotFound) {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				got = append(got, sub.ID)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("concurrent claims took %v\nwant each of %v once", got, want)
 	}
 }
