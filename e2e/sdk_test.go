@@ -27,7 +27,7 @@ func TestOfficialNodeSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.stop()
-	cmd := exec.Command(node, "--test", "--test-reporter=spec")
+	cmd := exec.Command(node, "--test", "--test-concurrency=1", "--test-reporter=spec")
 	cmd.Dir = "sdk"
 	cmd.Env = append(os.Environ(),
 		"KESSAI_ENDPOINT="+srv.shop, // any origin of the server; the SDK sends no Origin
