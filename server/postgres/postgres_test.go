@@ -31,6 +31,40 @@ func TestConformance(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) domain.Storage { return open(t, pgtest.Database(t)) })
 }
 
+// icuDatabase is a database whose default collation is ICU's en-US, where
+// "B" < "a" does not hold.
+const icuDatabase = "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+
+// The schema does not depend on the database's collation: the suite passes
+// on another, and lists are in the byte order of their IDs, as on SQLite.
+func TestOtherCollation(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) domain.Storage { return open(t, pgtest.Database(t, icuDatabase)) })
+
+	db := open(t, pgtest.Database(t, icuDatabase))
+	defer db.Close()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(db.CreateMerchant(ctx, &domain.Merchant{ID: "m", CreatedAt: at}))
+	must(db.CreateStore(ctx, &domain.Store{ID: "s", MerchantID: "m", CreatedAt: at}))
+	for _, id := range []string{"0a", "0B", "0c"} {
+		must(db.CreateToken(ctx, &domain.TxToken{ID: id, StoreID: "s", MerchantID: "m", Mode: api.ModeTest, CreatedAt: at}))
+	}
+	l, err := db.ListTokens(ctx, domain.TokenQuery{Scope: domain.Scope{StoreID: "s"}, Page: domain.Page{Limit: 2, Cursor: "0c"}})
+	must(err)
+	var got []string
+	for _, tok := range l.Items {
+		got = append(got, tok.ID)
+	}
+	if strings.Join(got, " ") != "0a 0B" {
+		t.Fatalf("tokens before 0c, newest first = %v, want [0a 0B]", got)
+	}
+}
+
 func TestReopenKeepsData(t *testing.T) {
 	dbURL := pgtest.Database(t)
 	db := open(t, dbURL)

@@ -59,7 +59,10 @@ var (
 // Database returns the URL of a new, empty database on the test server,
 // starting the server on first use, and drops the database when t ends
 // (after t's other clean-ups). It fails t if PostgreSQL cannot be started.
-func Database(t testing.TB) string {
+// Options are appended to CREATE DATABASE (for example "TEMPLATE template0
+// LOCALE_PROVIDER icu ICU_LOCALE 'en-US'" for another collation); the
+// default database is UTF-8 in the C.UTF-8 locale.
+func Database(t testing.TB, options ...string) string {
 	t.Helper()
 	s, err := get()
 	if err != nil {
@@ -68,7 +71,7 @@ func Database(t testing.TB) string {
 	name := fmt.Sprintf("kessai_test_%d", s.n.Add(1))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := s.admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+	if _, err := s.admin.Exec(ctx, strings.Join(append([]string{"CREATE DATABASE", name}, options...), " ")); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -190,7 +193,8 @@ func start() (_ *server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "kessai-pg-")
+	removeStale()
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -257,6 +261,28 @@ func start() (_ *server, err error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// dirPrefix starts the names of the servers' temporary directories.
+const dirPrefix = "kessai-pg-"
+
+// removeStale removes the directories left by test binaries that were
+// killed: older than an hour, with no live server in them.
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		if err != nil || time.Since(fi.ModTime()) < time.Hour {
+			continue
+		}
+		if b, err := os.ReadFile(filepath.Join(d, "data", "postmaster.pid")); err == nil {
+			line, _, _ := strings.Cut(string(b), "\n")
+			if pid, err := strconv.Atoi(strings.TrimSpace(line)); err == nil && syscall.Kill(pid, 0) == nil {
+				continue
+			}
+		}
+		os.RemoveAll(d)
+	}
 }
 
 // stop stops the server (fast shutdown, then a kill) and removes its
