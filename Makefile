@@ -1,5 +1,6 @@
 # Kessai: `make run` builds everything and starts the demo; `make test` runs
-# every test, the browser end-to-end tests included.
+# every test, the browser end-to-end tests included, and the storage and API
+# tests once more on PostgreSQL (docs/postgres.md, "Tests").
 
 GO      ?= go
 ADDR    ?= :8080
@@ -8,7 +9,7 @@ WASM    := embed/web/app.wasm
 GOFILES := $(shell find . -name '*.go' -not -path './e2e/*')
 WASMSRC := $(shell find wasm widget api -name '*.go' -not -name '*_test.go')
 
-.PHONY: all build run test unit e2e wasm bench vet chromium clean
+.PHONY: all build run test unit e2e wasm bench vet chromium postgresql clean
 
 all: build
 
@@ -36,8 +37,11 @@ vet: $(WASM).br
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/ ./widget/ ./api/
 
-unit: $(WASM).br
+# The storage conformance suite (server/postgres) and cmd/kessai start their
+# own PostgreSQL; the API tests of server run a second time on it.
+unit: $(WASM).br postgresql
 	$(GO) test ./api/... ./widget/... ./server/... ./examples/... ./cmd/... ./wasm/... ./archtest/...
+	KESSAI_TEST_DATABASE=postgres $(GO) test ./server/
 
 # Browser tests: Debian's Chromium, installed here when it is missing; and
 # the official Node SDK against the server.
@@ -48,6 +52,14 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "installing Chromium (Debian package)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Debian's PostgreSQL server binaries (/usr/lib/postgresql/*/bin), installed
+# here when they are missing. The tests start their own server from them;
+# the cluster the package creates and starts is not used.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+		echo "installing PostgreSQL (Debian package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 e2e/sdk/node_modules/univapay-node: e2e/sdk/package.json e2e/sdk/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { \

@@ -13,7 +13,6 @@ import (
 
 	"kessai/api"
 	"kessai/server/domain"
-	"kessai/server/sqlite"
 )
 
 // idemCall is what a client sees of one request through the idempotency
@@ -220,7 +219,7 @@ func (f *failingStorage) fail(get, put error) {
 // When the store cannot be read or written the request still runs, and
 // its response says "error", never "successfully_stored".
 func TestIdempotencyStoreFailures(t *testing.T) {
-	db, err := sqlite.Open(t.TempDir())
+	db, err := openStorage(testConfig(t, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,8 @@
 // (Go 1.22 ServeMux patterns), and the sandbox engine that settles charges.
 //
 // Persistence goes through the Storage interface (package server/domain);
-// Open uses the SQLite implementation of package server/sqlite.
+// Open uses the SQLite implementation of package server/sqlite, or the
+// PostgreSQL one of package server/postgres (docs/postgres.md).
 package server
 
 import (
@@ -19,11 +20,12 @@ import (
 	"time"
 
 	"kessai/server/domain"
+	"kessai/server/postgres"
 	"kessai/server/sqlite"
 )
 
 // Storage is the persistence interface the server depends on; see
-// domain.Storage. server/sqlite implements it.
+// domain.Storage. server/sqlite and server/postgres implement it.
 type Storage = domain.Storage
 
 // DefaultProcessingDelay is how long a sandbox card charge stays pending
@@ -33,8 +35,11 @@ const DefaultProcessingDelay = 300 * time.Millisecond
 // Config configures a Server.
 type Config struct {
 	// DataDir is the directory of the SQLite file (kessai.db); created if
-	// missing.
+	// missing. Unused when Database is set.
 	DataDir string
+	// Database is empty for SQLite in DataDir, or a postgres:// or
+	// postgresql:// URL for PostgreSQL (docs/postgres.md).
+	Database string
 	// PublicURL is the server's public base URL, e.g.
 	// "http://localhost:8080". Its origin is the widget origin
 	// (docs/sandbox-api.md, "Authentication and access" WIDGET_ORIGIN).
@@ -89,10 +94,11 @@ type Server struct {
 	limitsOff bool         // Config.LimitsOff
 }
 
-// Open opens the SQLite store in cfg.DataDir, runs migrations, loads (or
-// creates) the JWT signing key and starts the sandbox engine.
+// Open opens the storage (SQLite in cfg.DataDir, or the PostgreSQL
+// database cfg.Database), runs migrations, loads (or creates) the JWT
+// signing key and starts the sandbox engine.
 func Open(cfg Config) (*Server, error) {
-	st, err := sqlite.Open(cfg.DataDir)
+	st, err := openStorage(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +108,26 @@ func Open(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// openStorage opens the storage cfg selects: SQLite in cfg.DataDir when
+// cfg.Database is empty, else the PostgreSQL database it names.
+func openStorage(cfg Config) (Storage, error) {
+	if cfg.Database == "" {
+		db, err := sqlite.Open(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		return db, nil
+	}
+	if !postgres.IsURL(cfg.Database) {
+		return nil, errors.New("server: the database must be a postgres:// or postgresql:// URL, or empty for SQLite in the data directory")
+	}
+	db, err := postgres.Open(context.Background(), cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
 }
 
 // New creates a Server on an already opened Storage (which the Server then

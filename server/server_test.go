@@ -28,16 +28,17 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 
 // testConfig is the configuration of test servers: a short processing
 // delay and webhook timeout, and the sandbox limits off so that tests may
-// charge one card repeatedly (limits_test.go tests the limits).
-func testConfig(dir string) Config {
-	return Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(),
+// charge one card repeatedly (limits_test.go tests the limits). The
+// storage is SQLite in dir, or dir's PostgreSQL database (testDatabase).
+func testConfig(t testing.TB, dir string) Config {
+	return Config{DataDir: dir, Database: testDatabase(t, dir), PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(),
 		WebhookTimeout: 300 * time.Millisecond, LimitsOff: true}
 }
 
 // openTest opens a test server on dir.
 func openTest(t testing.TB, dir string) *Server {
 	t.Helper()
-	s, err := Open(testConfig(dir))
+	s, err := Open(testConfig(t, dir))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -53,7 +54,7 @@ func newEnv(t testing.TB) *testEnv { return newEnvWith(t, nil) }
 // newEnvWith opens a test server whose testConfig change adjusts.
 func newEnvWith(t testing.TB, change func(*Config)) *testEnv {
 	t.Helper()
-	cfg := testConfig(t.TempDir())
+	cfg := testConfig(t, t.TempDir())
 	if change != nil {
 		change(&cfg)
 	}

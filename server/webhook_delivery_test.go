@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"kessai/api"
-	"kessai/server/sqlite"
 )
 
 // received is one request a receiver got.
@@ -424,7 +423,7 @@ func TestWebhookURLChangeApplies(t *testing.T) {
 // deliveries to other webhooks.
 func TestWebhookDeliveriesConcurrent(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(Config{DataDir: dir, PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(),
+	s, err := Open(Config{DataDir: dir, Database: testDatabase(t, dir), PublicURL: testPublicURL, ProcessingDelay: 40 * time.Millisecond, Logger: quietLogger(),
 		WebhookTimeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -461,7 +460,7 @@ func TestWebhookDeliveryRestart(t *testing.T) {
 	e.s.Close()
 
 	// While the server is down, its store's clock passes the retry time.
-	st, err := sqlite.Open(e.dir)
+	st, err := openStorage(testConfig(t, e.dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,13 @@
 // Command kessai is the Kessai server: the UnivaPay-compatible checkout
 // widget and sandbox REST API in one binary.
 //
-//	kessai serve [--addr :8080] [--data ./kessai-data] [--public-url http://localhost:8080] [--limits on|off]
-//	kessai apptoken create --domain D [--domain D2 ...] [--mode test|live] [--store ID] [--data DIR]
-//	kessai store configure --config store.json [--store ID] [--data DIR]
-//	kessai store show [--store ID] [--data DIR]
+//	kessai serve [--addr :8080] [--data ./kessai-data] [--database postgres://…] [--public-url http://localhost:8080] [--limits on|off]
+//	kessai apptoken create --domain D [--domain D2 ...] [--mode test|live] [--store ID] [--data DIR] [--database URL]
+//	kessai store configure --config store.json [--store ID] [--data DIR] [--database URL]
+//	kessai store show [--store ID] [--data DIR] [--database URL]
+//
+// Every command keeps its data in SQLite in --data, or with --database in
+// that PostgreSQL database (docs/postgres.md).
 package main
 
 import (
@@ -68,6 +71,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("unknown command %q", strings.Join(args, " "))
 }
 
+// databaseFlag adds --database, where every command keeps its data
+// instead of SQLite in --data.
+func databaseFlag(fs *flag.FlagSet) *string {
+	return fs.String("database", env("KESSAI_DATABASE", ""),
+		"PostgreSQL database URL (postgres://user:password@host/dbname) to keep the data in instead of SQLite in --data; see docs/postgres.md (env KESSAI_DATABASE)")
+}
+
 // env returns the environment variable name's value, or def.
 func env(name, def string) string {
 	if v := os.Getenv(name); v != "" {
@@ -80,7 +90,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", env("KESSAI_ADDR", ":8080"), "listen address (env KESSAI_ADDR)")
-	data := fs.String("data", env("KESSAI_DATA", "kessai-data"), "data directory; created if missing (env KESSAI_DATA)")
+	data := fs.String("data", env("KESSAI_DATA", "kessai-data"), "data directory: the SQLite database (unless --database) and the example shop's credentials; created if missing (env KESSAI_DATA)")
+	database := databaseFlag(fs)
 	public := fs.String("public-url", env("KESSAI_PUBLIC_URL", ""), "URL the widget and API are reached at; default http://localhost:PORT (env KESSAI_PUBLIC_URL)")
 	limits := fs.String("limits", env("KESSAI_LIMITS", "on"), "on, or off to switch every sandbox limit off (rate limits, charge frequency, card lock, daily test charges) for load tests and fast CI suites; see docs/limits.md (env KESSAI_LIMITS)")
 	if err := fs.Parse(args); err != nil {
@@ -102,7 +113,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	app, err := NewApp(ctx, Config{DataDir: *data, PublicURL: publicURL, Logger: log, LimitsOff: limitsOff})
+	app, err := NewApp(ctx, Config{DataDir: *data, Database: *database, PublicURL: publicURL, Logger: log, LimitsOff: limitsOff})
 	if err != nil {
 		return err
 	}
@@ -156,6 +167,7 @@ func createAppToken(ctx context.Context, args []string, stdout, stderr io.Writer
 	mode := fs.String("mode", "test", "test or live")
 	store := fs.String("store", "", "store id (default: the demo store)")
 	data := fs.String("data", env("KESSAI_DATA", "kessai-data"), "data directory (env KESSAI_DATA)")
+	database := databaseFlag(fs)
 	public := fs.String("public-url", env("KESSAI_PUBLIC_URL", "http://localhost:8080"), "public URL of the server (env KESSAI_PUBLIC_URL)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -166,7 +178,7 @@ func createAppToken(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *mode != "test" && *mode != "live" {
 		return fmt.Errorf("apptoken create: --mode must be test or live, not %q", *mode)
 	}
-	srv, err := server.Open(server.Config{DataDir: *data, PublicURL: *public})
+	srv, err := server.Open(server.Config{DataDir: *data, Database: *database, PublicURL: *public})
 	if err != nil {
 		return err
 	}
@@ -187,6 +199,7 @@ func storeCommand(ctx context.Context, cmd string, args []string, stdout, stderr
 	fs.SetOutput(stderr)
 	store := fs.String("store", "", "store id (default: the demo store)")
 	data := fs.String("data", env("KESSAI_DATA", "kessai-data"), "data directory (env KESSAI_DATA)")
+	database := databaseFlag(fs)
 	var config *string
 	if cmd == "configure" {
 		config = fs.String("config", "", `JSON file with the keys to change ("-" reads standard input); the others keep their values`)
@@ -212,7 +225,7 @@ func storeCommand(ctx context.Context, cmd string, args []string, stdout, stderr
 			return fmt.Errorf("store configure: %w", err)
 		}
 	}
-	srv, err := server.Open(server.Config{DataDir: *data, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	srv, err := server.Open(server.Config{DataDir: *data, Database: *database, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		return err
 	}
@@ -283,7 +296,9 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // Config configures an App.
 type Config struct {
-	DataDir   string
+	DataDir string
+	// Database is server.Config.Database: "" for SQLite in DataDir.
+	Database  string
 	PublicURL string
 	Logger    *slog.Logger
 	// ProcessingDelay overrides the sandbox's pending time (tests).
@@ -311,7 +326,7 @@ func NewApp(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil || pub.Scheme == "" || pub.Host == "" {
 		return nil, fmt.Errorf("invalid public URL %q", cfg.PublicURL)
 	}
-	api, err := server.Open(server.Config{DataDir: cfg.DataDir, PublicURL: cfg.PublicURL, Logger: cfg.Logger,
+	api, err := server.Open(server.Config{DataDir: cfg.DataDir, Database: cfg.Database, PublicURL: cfg.PublicURL, Logger: cfg.Logger,
 		ProcessingDelay: cfg.ProcessingDelay, LimitsOff: cfg.LimitsOff})
 	if err != nil {
 		return nil, err

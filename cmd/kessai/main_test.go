@@ -25,13 +25,14 @@ import (
 	"kessai/embed"
 	"kessai/examples"
 	"kessai/server"
+	"kessai/server/postgres/pgtest"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // clearEnv keeps the caller's KESSAI_* variables out of the flag defaults.
 func clearEnv(t *testing.T) {
-	for _, k := range []string{"KESSAI_ADDR", "KESSAI_DATA", "KESSAI_PUBLIC_URL", "KESSAI_LIMITS"} {
+	for _, k := range []string{"KESSAI_ADDR", "KESSAI_DATA", "KESSAI_DATABASE", "KESSAI_PUBLIC_URL", "KESSAI_LIMITS"} {
 		t.Setenv(k, "")
 	}
 }
@@ -732,5 +733,56 @@ func TestServeLimitsRefusesOtherValues(t *testing.T) {
 		if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("%v created %s", tc.args, data)
 		}
+	}
+}
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// --database (or KESSAI_DATABASE) keeps every command's data in that
+// PostgreSQL database instead of SQLite in --data.
+func TestDatabaseFlag(t *testing.T) {
+	clearEnv(t)
+	db := pgtest.Database(t)
+	base, _, _ := serveDemo(t, "--database", db)
+
+	// A token made by apptoken create, another process on the database,
+	// is valid on the server.
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"apptoken", "create", "--domain", "*", "--data", dir, "--database", db}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var tok server.AppTokenCreated
+	if err := json.Unmarshal(out.Bytes(), &tok); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "kessai.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("apptoken create --database wrote SQLite in --data (stat: %v)", err)
+	}
+	req, _ := http.NewRequest("GET", base+"/checkout_info", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.JWT)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("checkout_info with the token made by apptoken create: %d", resp.StatusCode)
+	}
+	t.Setenv("KESSAI_DATABASE", db)
+	out.Reset()
+	if err := run(context.Background(), []string{"store", "show", "--store", tok.StoreID, "--data", t.TempDir()}, &out, io.Discard); err != nil || !strings.Contains(out.String(), `"card_enabled"`) {
+		t.Fatalf("store show with KESSAI_DATABASE: %v\n%s", err, out.String())
+	}
+
+	// Another kind of URL is refused before anything is written.
+	clearEnv(t)
+	data := filepath.Join(t.TempDir(), "data")
+	err = run(context.Background(), []string{"apptoken", "create", "--domain", "*", "--data", data, "--database", "mysql://db.example/kessai"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "postgres://") {
+		t.Errorf("--database mysql://…: %v", err)
+	}
+	if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a refused --database created %s (stat: %v)", data, err)
 	}
 }

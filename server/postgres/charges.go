@@ -1,0 +1,121 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"kessai/server/domain"
+)
+
+// CreateCharge implements domain.Storage: the token is read under a row
+// lock, so that of two charges consuming one token only one succeeds.
+func (d *DB) CreateCharge(ctx context.Context, c *domain.Charge, tokenID string, consume bool) error {
+	cdata, err := encode(c)
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+		if err := useToken(ctx, tx, tokenID, c.CreatedAt, consume); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO charges (id, store_id, merchant_id, mode, token_id, subscription_id, card_fingerprint, status, due_at, created_at, data)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			c.ID, c.StoreID, c.MerchantID, string(c.Mode), tokenID, c.SubscriptionID, nullString(c.CardFingerprint), string(c.Status), c.DueAt, c.CreatedAt, cdata)
+		return err
+	})
+}
+
+// useToken marks a token used at t inside tx, under the token's row lock;
+// with consume it deactivates it and fails with ErrTokenInactive if it was
+// inactive.
+func useToken(ctx context.Context, tx pgx.Tx, tokenID string, t time.Time, consume bool) error {
+	var data []byte
+	var active bool
+	err := tx.QueryRow(ctx, `SELECT active, data FROM tokens WHERE id = $1 FOR UPDATE`, tokenID).Scan(&active, &data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if consume && !active {
+		return domain.ErrTokenInactive
+	}
+	var tok domain.TxToken
+	if err := json.Unmarshal(data, &tok); err != nil {
+		return err
+	}
+	tok.LastUsedAt = &t
+	tok.UpdatedAt = t
+	if consume {
+		tok.Active = false
+	}
+	if data, err = encode(&tok); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE tokens SET active = $1, data = $2 WHERE id = $3`, tok.Active, data, tok.ID)
+	return err
+}
+
+// GetCharge implements domain.Storage.
+func (d *DB) GetCharge(ctx context.Context, id string) (*domain.Charge, error) {
+	return getOne[domain.Charge](ctx, d.pool, `SELECT data FROM charges WHERE id = $1`, id)
+}
+
+// UpdateCharge implements domain.Storage.
+func (d *DB) UpdateCharge(ctx context.Context, c *domain.Charge) error {
+	return updateCharge(ctx, d.pool, c)
+}
+
+func updateCharge(ctx context.Context, db querier, c *domain.Charge) error {
+	data, err := encode(c)
+	if err != nil {
+		return err
+	}
+	return expectOne(db.Exec(ctx, `UPDATE charges SET status = $1, due_at = $2, data = $3 WHERE id = $4`, string(c.Status), c.DueAt, data, c.ID))
+}
+
+// ListDueCharges implements domain.Storage.
+func (d *DB) ListDueCharges(ctx context.Context, storeID string, t time.Time) ([]*domain.Charge, error) {
+	return listDocs[domain.Charge](ctx, d.pool, `SELECT data FROM charges WHERE store_id = $1 AND due_at IS NOT NULL AND due_at <= $2 ORDER BY due_at, id`, storeID, t)
+}
+
+// ListCharges implements domain.Storage.
+func (d *DB) ListCharges(ctx context.Context, q domain.ChargeQuery) (domain.List[*domain.Charge], error) {
+	var w where
+	w.scope(q.Scope)
+	w.filters(q.Filters)
+	if q.TransactionTokenID != "" {
+		w.add("token_id = ?", strings.ToLower(q.TransactionTokenID))
+	}
+	if q.SubscriptionID != "" {
+		w.add("subscription_id = ?", q.SubscriptionID)
+	}
+	if q.Currency != "" {
+		w.add("(data->>'currency' = ? OR data->>'charged_currency' = ?)", q.Currency, q.Currency)
+	}
+	if q.AmountFrom != nil {
+		w.add("(data->>'amount')::bigint > ?", *q.AmountFrom)
+	}
+	if q.AmountTo != nil {
+		w.add("(data->>'amount')::bigint < ?", *q.AmountTo)
+	}
+	if q.LastFour != "" {
+		w.add("data->>'last_four' = ?", q.LastFour)
+	}
+	// The card's name and expiry, the e-mail and the phone number are the
+	// token's: match the charges whose token matches.
+	m := tokenMatch{email: q.Email, cardholder: q.Name, expMonth: q.ExpMonth, expYear: q.ExpYear, phone: q.Phone}
+	if !m.empty() {
+		var tw where
+		tw.scope(q.Scope)
+		tokenFilters(&tw, m)
+		w.add("token_id IN (SELECT id FROM tokens"+tw.sql()+")", tw.args...)
+	}
+	return page(ctx, d.pool, docs[domain.Charge]("charges"), w, q.Page)
+}
