@@ -243,7 +243,7 @@ func (e *testEnv) reopen() *testEnv {
 	if err := e.s.Close(); err != nil {
 		e.t.Fatal(err)
 	}
-	cfg := testConfig(e.dir)
+	cfg := testConfig(e.t, e.dir)
 	cfg.Now = e.s.clock.real
 	s, err := Open(cfg)
 	if err != nil {

@@ -20,10 +20,12 @@ func (d *DB) CreateSubscription(ctx context.Context, sub *domain.Subscription, c
 		if err := useToken(ctx, tx, sub.TokenID, sub.CreatedAt, consume); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO subscriptions (id, store_id, merchant_id, mode, token_id, status, due_at, created_at, data)
+		if _, err := tx.Exec(ctx, `INSERT INTO subscriptions (id, store_id, merchant_id, mode, token_id, status, due_at, created_at, data)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			sub.ID, sub.StoreID, sub.MerchantID, string(sub.Mode), sub.TokenID, string(sub.Status), sub.DueAt, sub.CreatedAt, data)
-		return err
+			sub.ID, sub.StoreID, sub.MerchantID, string(sub.Mode), sub.TokenID, string(sub.Status), sub.DueAt, sub.CreatedAt, data); err != nil {
+			return err
+		}
+		return putPayments(ctx, tx, sub)
 	})
 }
 
@@ -41,17 +43,85 @@ func (d *DB) GetSubscription(ctx context.Context, id string) (*domain.Subscripti
 
 // UpdateSubscription implements domain.Storage.
 func (d *DB) UpdateSubscription(ctx context.Context, sub *domain.Subscription) error {
+	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error { return updateSubscription(ctx, tx, sub) })
+}
+
+func updateSubscription(ctx context.Context, tx pgx.Tx, sub *domain.Subscription) error {
 	data, err := encode(sub)
 	if err != nil {
 		return err
 	}
-	return expectOne(d.pool.Exec(ctx, `UPDATE subscriptions SET token_id = $1, status = $2, due_at = $3, data = $4 WHERE id = $5`,
-		sub.TokenID, string(sub.Status), sub.DueAt, data, sub.ID))
+	if err := expectOne(tx.Exec(ctx, `UPDATE subscriptions SET token_id = $1, status = $2, due_at = $3, data = $4 WHERE id = $5`,
+		sub.TokenID, string(sub.Status), sub.DueAt, data, sub.ID)); err != nil {
+		return err
+	}
+	return putPayments(ctx, tx, sub)
 }
 
 // DeleteSubscription implements domain.Storage.
 func (d *DB) DeleteSubscription(ctx context.Context, id string) error {
-	return expectOne(d.pool.Exec(ctx, `DELETE FROM subscriptions WHERE id = $1`, id))
+	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM subscription_payments WHERE subscription_id = $1`, id); err != nil {
+			return err
+		}
+		return expectOne(tx.Exec(ctx, `DELETE FROM subscriptions WHERE id = $1`, id))
+	})
+}
+
+// putPayments keeps the payment rows of sub (domain.SubscriptionStorage):
+// its last and next payments are written, its other rows never attempted
+// are deleted.
+func putPayments(ctx context.Context, tx pgx.Tx, sub *domain.Subscription) error {
+	keep := []string{}
+	for _, p := range []*domain.ScheduledPayment{sub.LastPayment, sub.NextPayment} {
+		if p == nil {
+			continue
+		}
+		data, err := encode(p)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO subscription_payments (id, subscription_id, store_id, attempted, data) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (id) DO UPDATE SET attempted = excluded.attempted, data = excluded.data`, p.ID, sub.ID, sub.StoreID, p.Attempted(), data); err != nil {
+			return err
+		}
+		keep = append(keep, p.ID)
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM subscription_payments WHERE subscription_id = $1 AND NOT attempted AND NOT (id = ANY($2))`, sub.ID, keep)
+	return err
+}
+
+// ClaimDueSubscription implements domain.Storage: the due subscription's
+// row is locked (FOR UPDATE SKIP LOCKED), so concurrent claims, in this
+// process or another, take different subscriptions.
+func (d *DB) ClaimDueSubscription(ctx context.Context, storeID string, t time.Time, claim func(*domain.Subscription)) (*domain.Subscription, error) {
+	var sub *domain.Subscription
+	err := pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+		var err error
+		sub, err = getOne[domain.Subscription](ctx, tx, `SELECT data FROM subscriptions WHERE store_id = $1 AND due_at IS NOT NULL AND due_at <= $2
+			ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, storeID, t)
+		if err != nil {
+			return err
+		}
+		claim(sub)
+		return updateSubscription(ctx, tx, sub)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// GetSubscriptionPayment implements domain.Storage.
+func (d *DB) GetSubscriptionPayment(ctx context.Context, subscriptionID, id string) (*domain.ScheduledPayment, error) {
+	return getOne[domain.ScheduledPayment](ctx, d.pool, `SELECT data FROM subscription_payments WHERE id = $1 AND subscription_id = $2`, id, subscriptionID)
+}
+
+// ListSubscriptionPayments implements domain.Storage.
+func (d *DB) ListSubscriptionPayments(ctx context.Context, q domain.SubscriptionPaymentQuery) (domain.List[*domain.ScheduledPayment], error) {
+	var w where
+	w.add("subscription_id = ?", q.SubscriptionID)
+	return page(ctx, d.pool, docs[domain.ScheduledPayment]("subscription_payments"), w, q.Page)
 }
 
 // ListSubscriptions implements domain.Storage.
