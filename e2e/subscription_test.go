@@ -18,7 +18,7 @@ import (
 )
 
 // Subscriptions, CVV authorization, saved cards and installments through
-// the widget (widget.md §6.6), against the real server.
+// the widget (docs/widget.md, "Payment flows"), against the real server.
 
 // The merchant pages of these tests, served with the others of
 // pages_test.go. Each JS page records its callbacks in `results`.
@@ -200,8 +200,8 @@ func TestMonthlySubscriptionWithCheckoutPayment(t *testing.T) {
 	if created.Kind != "created" || created.ID == "" || created.Token == "" {
 		t.Fatalf("onSubscriptionCreated = %+v", created)
 	}
-	// onSuccess reads result.response.id: the subscription (compat.md); the
-	// hidden input is already in the form.
+	// onSuccess reads result.response.id: the subscription; the hidden input
+	// is already in the form (docs/widget.md, "Success detail").
 	if success.Kind != "success" || success.ID != created.ID || success.Sub != created.ID || success.Type != "subscription" ||
 		success.PaymentType != "card" || success.Status != "current" || success.Input != created.ID {
 		t.Fatalf("onSuccess = %+v, want the subscription %s, current, with its hidden input", success, created.ID)
@@ -386,7 +386,7 @@ func newUUID(t *testing.T) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-// Installments (widget.md §2.5): the choice shows for a brand that can pay
+// Installments (docs/widget.md, "Installments"): the choice shows for a brand that can pay
 // in installments, and the payment becomes a subscription with
 // installment_plan.
 func TestInstallments(t *testing.T) {
@@ -437,7 +437,7 @@ func TestInstallments(t *testing.T) {
 }
 
 // subscriptionId: the buyer gives a running subscription a new card
-// (widget.md §6.11).
+// (docs/widget.md, "Card change").
 func TestSubscriptionCardChange(t *testing.T) {
 	var tok api.TransactionToken
 	apiPost(t, "/tokens", `{"payment_type":"card","type":"subscription","email":"hanako@example.com",

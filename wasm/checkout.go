@@ -11,7 +11,7 @@ import (
 	"kessai/widget"
 )
 
-// screen is what the checkout shows (widget.md §4.2).
+// screen is what the checkout shows (docs/widget.md, "Screens").
 type screen int
 
 const (
@@ -180,8 +180,9 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 	c.storeID = widget.AppTokenStoreID(opts.AppID)
 	ctx.Async(func() {
 		info, err := c.client.CheckoutInfo(ctx)
-		// A returning customer's saved cards (widget.md §6.2 step 3); the
-		// form works without them if they cannot be read.
+		// A returning customer's saved cards (docs/widget.md,
+		// "Saved cards"); the form works without them if they cannot be
+		// read.
 		var saved []api.TokenListItem
 		if err == nil && widget.OffersSavedCards(opts, info) && c.storeID != "" {
 			var lerr error
@@ -258,7 +259,8 @@ func (c *checkout) close(ctx app.Context) {
 }
 
 // validate checks the fields the buyer has touched (all of them on submit)
-// and reports the set of errors when it changed (widget.md §5.3).
+// and reports the set of errors when it changed (docs/widget.md,
+// "The validation-error detail").
 func (c *checkout) validate(all bool) widget.FieldErrors {
 	var errs widget.FieldErrors
 	if c.saved != "" {
@@ -284,7 +286,7 @@ func (c *checkout) validate(all bool) widget.FieldErrors {
 }
 
 // rules are the card brands checkout_info allows, narrowed by brand values
-// in the merchant's paymentMethods (widget.md §3.2).
+// in the merchant's paymentMethods (docs/widget.md, "Field validation").
 func (c *checkout) rules() widget.CardRules {
 	r := widget.CardRules{RequireCVV: true}
 	forbidden := map[string]bool{}

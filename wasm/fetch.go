@@ -82,7 +82,8 @@ func pollingQuery(polling bool) string {
 }
 
 // send sends one request and decodes the resource it answers with. Every
-// POST and PATCH carries a fresh Idempotency-Key (widget.md §6.1).
+// POST and PATCH carries a fresh Idempotency-Key (docs/widget.md,
+// "API calls").
 func send[T any](ctx context.Context, c *fetchClient, method, path string, body any) (widget.Object[T], error) {
 	var o widget.Object[T]
 	key := ""
@@ -119,8 +120,8 @@ func (c *fetchClient) do(ctx context.Context, method, path string, body any, ide
 	}
 
 	// A POST that failed on the network is sent again with the same
-	// Idempotency-Key, so the server never processes it twice (widget.md
-	// §6.1: up to 3 times).
+	// Idempotency-Key, so the server never processes it twice: up to 3
+	// attempts (docs/widget.md, "API calls").
 	attempts := 1
 	if idemKey != "" {
 		attempts = 3

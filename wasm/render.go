@@ -148,8 +148,8 @@ func (c *checkout) successTitle() string {
 }
 
 // renderForm renders the card form with the DOM contract merchants style
-// through the inline style parameters (widget.md §1.3): form-group,
-// control-label, input-group, form-control, field-error.
+// through the inline style parameters (docs/widget.md, "Inline mode"):
+// form-group, control-label, input-group, form-control, field-error.
 func (c *checkout) renderForm(alert string) app.UI {
 	groups := make([]app.UI, 0, len(cardFields)+7)
 	if alert != "" {
@@ -223,7 +223,7 @@ func (c *checkout) group(field string, body ...app.UI) app.UI {
 }
 
 // renderSavedCards lets a returning customer pay with a card they saved
-// (univapayCustomerId, widget.md §3.2), or type a new one.
+// (univapayCustomerId, docs/widget.md, "Saved cards"), or type a new one.
 func (c *checkout) renderSavedCards() app.UI {
 	if len(c.savedCards) == 0 {
 		return nil
@@ -242,7 +242,8 @@ func (c *checkout) renderSavedCards() app.UI {
 	return app.FieldSet().Class("form-group", "kessai-saved").Body(opts...)
 }
 
-// renderInstallments is the installment drop-down of widget.md §2.5.
+// renderInstallments is the installment drop-down (docs/widget.md,
+// "Installments").
 func (c *checkout) renderInstallments(choices []string) app.UI {
 	f := widget.FieldInstallments
 	errCode, invalid := c.errs[f]
@@ -258,7 +259,8 @@ func (c *checkout) renderInstallments(choices []string) app.UI {
 }
 
 // renderBox is the save-card box (univapayCustomerId) or the consent to
-// keep the card (tokenType recurring), widget.md §3.2.
+// keep the card (tokenType recurring): docs/widget.md, "Saved cards" and
+// "Recurring tokens".
 func (c *checkout) renderBox(box widget.RecurringBox) app.UI {
 	f := widget.FieldConsent
 	errCode, invalid := c.errs[f]
@@ -274,7 +276,7 @@ func (c *checkout) renderBox(box widget.RecurringBox) app.UI {
 }
 
 // renderTerms tells the buyer what a subscription signs them up for
-// (widget.md §4.2): each payment and its period, today's payment, the
+// (docs/widget.md, "Subscriptions"): each payment and its period, today's payment, the
 // second payment's date, the number of payments of a plan. Nil when the
 // payment creates no subscription.
 func (c *checkout) renderTerms() app.UI {

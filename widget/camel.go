@@ -39,8 +39,8 @@ func SnakeToCamel(s string) string {
 
 // CamelizeJSON converts every object key of a JSON document from snake_case
 // to lowerCamelCase, recursively, except the keys inside any object under a
-// "metadata" key, which are kept verbatim (compat.md). Number text is kept
-// as is (big integers survive), and so is key order.
+// "metadata" key, which are kept verbatim (docs/widget.md, "Metadata").
+// Number text is kept as is (big integers survive), and so is key order.
 func CamelizeJSON(b []byte) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()

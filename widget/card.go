@@ -9,7 +9,8 @@ import (
 	"unicode/utf8"
 )
 
-// CardInput is what the buyer typed into the card form (widget.md §5.1).
+// CardInput is what the buyer typed into the card form (docs/widget.md,
+// "Field validation").
 type CardInput struct {
 	Cardholder string
 	CardNumber string
@@ -52,10 +53,11 @@ type CardRules struct {
 }
 
 // FieldErrors maps form field names (FieldCardNumber, ...) to error codes
-// (ErrCode...), as in the univapay:validation-error detail (§5.3).
+// (ErrCode...), as in the univapay:validation-error detail (docs/widget.md,
+// "The validation-error detail").
 type FieldErrors map[string]string
 
-// Form field names of §5.1.
+// Form field names (docs/widget.md, "Field validation").
 const (
 	FieldCardNumber = "cardNumber"
 	FieldExp        = "exp"
@@ -64,7 +66,7 @@ const (
 	FieldEmail      = "email"
 )
 
-// Field error codes of §5.1.
+// Field error codes (docs/widget.md, "Field validation").
 const (
 	ErrCodeRequired          = "required"
 	ErrCodeInvalidCardNumber = "invalid_card_number"
@@ -218,9 +220,10 @@ func ValidEmail(s string) bool {
 	return len(tld) >= 2 && !allDigits(tld)
 }
 
-// ValidateCard checks the card form (widget.md §5.1) and returns the errors
-// per field; an empty (non-nil) map means valid. now decides expiry: the
-// current month is valid, the previous month expired.
+// ValidateCard checks the card form (docs/widget.md, "Field validation")
+// and returns the errors per field; an empty (non-nil) map means valid.
+// now decides expiry: the current month is valid, the previous month
+// expired.
 func ValidateCard(in CardInput, now time.Time, rules CardRules) FieldErrors {
 	errs := FieldErrors{}
 

@@ -20,10 +20,12 @@ type Client interface {
 	CheckoutInfo(ctx context.Context) (api.CheckoutInfo, error)
 	CreateToken(ctx context.Context, req api.TokenCreateRequest) (Object[api.TransactionToken], error)
 	// GetToken reads a token: a saved card before paying with it, a token
-	// whose CVV authorization is pending (widget.md §6.7).
+	// whose CVV authorization is pending (docs/widget.md,
+	// "CVV authorization").
 	GetToken(ctx context.Context, storeID, tokenID string) (Object[api.TransactionToken], error)
-	// UpdateToken sends a saved card's fresh CVV (widget.md §6.10): the only
-	// token change the API allows without the secret.
+	// UpdateToken sends a saved card's fresh CVV (docs/widget.md,
+	// "Saved cards"): the only token change the API allows without the
+	// secret.
 	UpdateToken(ctx context.Context, storeID, tokenID string, req api.TokenUpdateRequest) (Object[api.TransactionToken], error)
 	// SavedCards lists a customer's active recurring card tokens, masked
 	// (docs/tokens-and-lists.md, "Saved cards without the secret").
@@ -37,7 +39,7 @@ type Client interface {
 	// (up to about three seconds) for it to leave unverified.
 	GetSubscription(ctx context.Context, storeID, subscriptionID string, polling bool) (Object[api.Subscription], error)
 	// UpdateSubscription changes a subscription; the widget sends only
-	// transaction_token_id (the card change of widget.md §6.11).
+	// transaction_token_id (docs/widget.md, "Card change").
 	UpdateSubscription(ctx context.Context, storeID, subscriptionID string, req api.SubscriptionUpdateBody) (Object[api.Subscription], error)
 }
 
@@ -65,7 +67,8 @@ const (
 	CodeValidation           = "VALIDATION_ERROR"
 	CodeNetwork              = "NETWORK_ERROR"
 	// CodeSubscriptionUnconfirmed: the first payment of a new subscription
-	// failed (the subscription ended unconfirmed, widget.md §6.6 #8).
+	// failed (the subscription ended unconfirmed, docs/widget.md,
+	// "Subscriptions").
 	CodeSubscriptionUnconfirmed = "SUBSCRIPTION_UNCONFIRMED"
 )
 
@@ -73,8 +76,8 @@ const (
 // validate the buyer's input, create the transaction token (or take the
 // saved card), wait for its CVV authorization, then charge it, create the
 // subscription or change a subscription's card, and follow the result to a
-// final status (widget.md §6.6). It reports every step to the loader
-// through Emit, in the order of widget.md §4.1.
+// final status (docs/widget.md, "Payment flows"). It reports every step
+// to the loader through Emit, in the order of docs/widget.md, "Order".
 type Payment struct {
 	Options Options
 	Locale  Locale
@@ -90,7 +93,7 @@ type Payment struct {
 	// SavedCard is the ID of the saved card (a recurring token) the buyer
 	// chose instead of typing a card; StoreID is the app token's store,
 	// needed to read it. With SavedCardCVV the card's fresh CVV (the
-	// buyer's input CVV) is sent first (widget.md §6.10).
+	// buyer's input CVV) is sent first (docs/widget.md, "Saved cards").
 	SavedCard    string
 	StoreID      string
 	SavedCardCVV bool
@@ -174,7 +177,7 @@ func (p *Payment) token(ctx context.Context, in CardInput) (Object[api.Transacti
 	var err error
 	if p.SavedCard != "" {
 		// A saved card is an existing recurring token: no token-created
-		// (widget.md §4.1).
+		// (docs/widget.md, "Events and callbacks").
 		if p.SavedCardCVV {
 			cvv := api.FlexString(strings.TrimSpace(NormalizeDigits(in.CVV)))
 			tok, err = p.Client.UpdateToken(ctx, p.StoreID, p.SavedCard, api.TokenUpdateRequest{Data: &api.TokenUpdateData{CVV: &cvv}})
@@ -200,9 +203,9 @@ func (p *Payment) token(ctx context.Context, in CardInput) (Object[api.Transacti
 }
 
 // awaitCVVAuthorization reads the token until its CVV authorization leaves
-// pending (widget.md §6.7): current goes on, failed or inactive is the
-// error CVV_AUTHORIZATION_NOT_COMPLETED, before anything is charged or
-// reported as a success.
+// pending (docs/widget.md, "CVV authorization"): current goes on, failed or
+// inactive is the error CVV_AUTHORIZATION_NOT_COMPLETED, before anything is
+// charged or reported as a success.
 func (p *Payment) awaitCVVAuthorization(ctx context.Context, tok Object[api.TransactionToken]) (Object[api.TransactionToken], *Outcome) {
 	pending := func(t api.TransactionToken) bool {
 		a := t.Data.CVVAuthorize
@@ -249,8 +252,9 @@ func (p *Payment) charge(ctx context.Context, tok Object[api.TransactionToken]) 
 
 	switch ch.Value.Status {
 	case api.ChargeSuccessful, api.ChargeAuthorized:
-		// Integrations read result.response.paymentType (compat.md); a
-		// charge has no payment type of its own, its token has.
+		// Integrations read result.response.paymentType (docs/widget.md,
+		// "Success detail"); a charge has no payment type of its own, its
+		// token has.
 		detail := successDetail(ResultCharge, tok, withPaymentType(ch.Raw, tok.Value.PaymentType))
 		detail["chargeId"], detail["status"], detail["charge"] = ch.Value.ID, string(ch.Value.Status), camel(ch.Raw)
 		return p.succeed(Outcome{Token: &tok, Charge: &ch, Inputs: ResultFields(p.Options, tok.Value.ID, ch.Value.ID, ""), Detail: detail})
@@ -272,10 +276,10 @@ func (p *Payment) charge(ctx context.Context, tok Object[api.TransactionToken]) 
 	}
 }
 
-// subscribe creates the subscription on the token (widget.md §6.5) and
-// follows it out of unverified: current or completed is a success;
-// unconfirmed (the first payment failed) is an error the buyer can retry
-// with another card.
+// subscribe creates the subscription on the token (docs/widget.md,
+// "Subscriptions") and follows it out of unverified: current or completed is
+// a success; unconfirmed (the first payment failed) is an error the buyer can
+// retry with another card.
 func (p *Payment) subscribe(ctx context.Context, tok Object[api.TransactionToken]) Outcome {
 	sub, err := p.Client.CreateSubscription(ctx, SubscriptionRequest(p.Options, tok.Value.ID, p.Extras))
 	if err != nil {
@@ -285,9 +289,9 @@ func (p *Payment) subscribe(ctx context.Context, tok Object[api.TransactionToken
 	return p.followSubscription(ctx, tok, sub)
 }
 
-// changeCard gives a running subscription the new token (widget.md §6.11)
-// and, when that restarts an unconfirmed subscription's first payment,
-// follows it.
+// changeCard gives a running subscription the new token (docs/widget.md,
+// "Card change") and, when that restarts an unconfirmed subscription's first
+// payment, follows it.
 func (p *Payment) changeCard(ctx context.Context, tok Object[api.TransactionToken]) Outcome {
 	id := tok.Value.ID
 	sub, err := p.Client.UpdateSubscription(ctx, tok.Value.StoreID, p.Options.SubscriptionID, api.SubscriptionUpdateBody{TransactionTokenID: &id})
@@ -308,9 +312,10 @@ func (p *Payment) followSubscription(ctx context.Context, tok Object[api.Transac
 	switch sub.Value.Status {
 	case api.SubscriptionCurrent, api.SubscriptionCompleted:
 		// EC-CUBE's subscription page reads result.response.id: the
-		// subscription, with its token's payment type (compat.md). A card
-		// change (checkout=token) reports the subscription too; its primary
-		// hidden input is the token (ResultFields).
+		// subscription, with its token's payment type (docs/widget.md,
+		// "Success detail"). A card change (checkout=token) reports the
+		// subscription too; its primary hidden input is the token
+		// (ResultFields).
 		detail := successDetail(ResultSubscription, tok, withPaymentType(sub.Raw, tok.Value.PaymentType))
 		detail["subscriptionId"], detail["status"], detail["subscription"] = sub.Value.ID, string(sub.Value.Status), camel(sub.Raw)
 		return p.succeed(Outcome{Token: &tok, Subscription: &sub, Inputs: ResultFields(p.Options, tok.Value.ID, "", sub.Value.ID), Detail: detail})
@@ -329,9 +334,9 @@ func (p *Payment) followSubscription(ctx context.Context, tok Object[api.Transac
 }
 
 // poll reads a resource again while busy(resource) holds, at most MaxPolls
-// times, pausing wait between reads (the charge and subscription GETs wait
-// on the server, the token GET does not). 5xx, rate limits and network
-// failures of a GET are not payment failures (widget.md §6.1): it waits
+// times, pausing wait between reads (the charge and subscription GETs wait on
+// the server, the token GET does not). 5xx, rate limits and network failures
+// of a GET are not payment failures (docs/widget.md, "API calls"): it waits
 // RetryWait and reads again. Another API error ends the loop, with the last
 // resource seen.
 func poll[T any](ctx context.Context, p *Payment, cur Object[T], busy func(T) bool, wait time.Duration, get func() (Object[T], error)) (Object[T], error) {
@@ -400,9 +405,9 @@ type created struct {
 	sub *Object[api.Subscription]
 }
 
-// successDetail is the univapay:success detail of widget.md §4.1 for a
-// result of kind: the token's id, payment type and brand, the token, and
-// response, the primary resource camelCased.
+// successDetail is the univapay:success detail (docs/widget.md,
+// "Success detail") for a result of kind: the token's id, payment type and
+// brand, the token, and response, the primary resource camelCased.
 func successDetail(kind string, tok Object[api.TransactionToken], response any) map[string]any {
 	return map[string]any{
 		"resourceType": kind,
@@ -458,11 +463,11 @@ func (p *Payment) fail(stage string, err error, res created) Outcome {
 	return p.finish(o)
 }
 
-// errorDetail builds the univapay:error detail of widget.md §4.1: errObj is
-// the failed resource (a failed charge, whose own "error" holds the payment
-// error) or {"error": {...}}, so that detail.error.error.message is readable
-// either way. The ids of the resources created so far are reported, and the
-// last one as response.
+// errorDetail builds the univapay:error detail (docs/widget.md,
+// "Error detail"): errObj is the failed resource (a failed charge, whose own
+// "error" holds the payment error) or {"error": {...}}, so that
+// detail.error.error.message is readable either way. The ids of the resources
+// created so far are reported, and the last one as response.
 func (p *Payment) errorDetail(stage, code, msg string, res created, errObj any) map[string]any {
 	d := map[string]any{"stage": stage, "code": code, "message": msg}
 	if errObj == nil {
@@ -483,8 +488,9 @@ func (p *Payment) errorDetail(stage, code, msg string, res created, errObj any) 
 	return d
 }
 
-// ConfigError builds the outcome of invalid merchant options (widget.md
-// §5.2): univapay:error with stage "config" and the offending parameters.
+// ConfigError builds the outcome of invalid merchant options
+// (docs/widget.md, "Configuration errors"): univapay:error with stage
+// "config" and the offending parameters.
 func ConfigError(l Locale, problems Problems) Outcome {
 	fields := make([]api.FieldError, 0, len(problems))
 	for _, pr := range problems {
@@ -526,7 +532,7 @@ func BlockedFrame(l Locale) Outcome {
 }
 
 // SubmitValue is what UnivapayCheckout.submit() resolves with: the success
-// detail plus the id strings integrations read (compat.md).
+// detail plus the id strings integrations read (docs/widget.md, "submit()").
 func (o Outcome) SubmitValue(connectorID string) map[string]any {
 	v := make(map[string]any, len(o.Detail)+5)
 	for k, x := range o.Detail {
@@ -547,9 +553,9 @@ func (o Outcome) SubmitValue(connectorID string) map[string]any {
 	return v
 }
 
-// SubmitError is what UnivapayCheckout.submit() rejects with (widget.md
-// §1.3): a readable message and code, and for input errors data with the
-// failing fields' messages.
+// SubmitError is what UnivapayCheckout.submit() rejects with (docs/widget.md,
+// "submit()"): a readable message and code, and for input errors data with
+// the failing fields' messages.
 func (o Outcome) SubmitError(l Locale) map[string]any {
 	e := map[string]any{"code": o.Code, "message": o.Message, "stage": o.Stage}
 	if o.Code == CodeValidation && len(o.Fields) > 0 {
@@ -593,7 +599,7 @@ func (o Outcome) SubmitError(l Locale) map[string]any {
 }
 
 // FieldErrorsFromAPI maps a VALIDATION_ERROR's field errors onto the form's
-// field names (widget.md §5.3).
+// field names (docs/widget.md, "The validation-error detail").
 func FieldErrorsFromAPI(errs []api.FieldError) FieldErrors {
 	names := map[string]string{
 		"card_number": FieldCardNumber, "data.card_number": FieldCardNumber,
@@ -642,7 +648,7 @@ func cardBrand(t api.TransactionToken) string {
 }
 
 // camel turns an API object into the camelCased value event details carry
-// (compat.md: result.response.paymentType).
+// (docs/widget.md, "Success detail": result.response.paymentType).
 func camel(raw json.RawMessage) any {
 	if len(raw) == 0 {
 		return nil

@@ -16,8 +16,8 @@ import (
 )
 
 // Tests of Payment.Run and the Outcome helpers, asserting on the JSON the
-// loader on the merchant page would receive (widget.md §4.1, §1.3;
-// compat.md).
+// loader on the merchant page would receive (docs/widget.md,
+// "Events and callbacks" and "submit()").
 
 var (
 	flowNow    = time.Date(2025, time.June, 15, 12, 0, 0, 0, time.UTC)
@@ -579,8 +579,9 @@ func TestPaymentRunSuccess(t *testing.T) {
 				// response: the charge, camelCased (result.response.id).
 				flowWant(t, "success", d, "response.id", flowChargeID)
 				flowWant(t, "success", d, "response.status", c.wantStatus)
-				// compat.md: result.response.paymentType, although the API's
-				// charge object (api.md §6.3.1) has no payment_type.
+				// Integrations read result.response.paymentType
+				// (docs/widget.md, "Success detail"), although the API's
+				// charge object has no payment_type.
 				flowWant(t, "success", d, "response.paymentType", "card")
 				flowWant(t, "success", d, "response.requestedAmount", 1000)
 				flowWant(t, "success", d, "response.requestedCurrency", "JPY")
@@ -899,10 +900,11 @@ func TestPaymentRunFailures(t *testing.T) {
 	}
 }
 
-// The invariant of widget.md §4.1: "either way detail.error.error.message is
-// readable", and code is the failure's code. A charge that ends in a
-// non-success final status without an error object (canceled, or a status
-// the flow does not handle) must still give onError something to show.
+// The invariant of docs/widget.md, "Error detail": either way
+// detail.error.error.message is readable, and code is the failure's code. A
+// charge that ends in a non-success final status without an error object
+// (canceled, or a status the flow does not handle) must still give onError
+// something to show.
 func TestPaymentRunFailedChargeWithoutErrorObject(t *testing.T) {
 	for _, status := range []string{"canceled", "error"} {
 		t.Run(status, func(t *testing.T) {
@@ -958,8 +960,8 @@ func TestPaymentRunPollingBudgetExhausted(t *testing.T) {
 	flowWant(t, "error", d, "error.error.message", out.Message)
 }
 
-// 5xx, 429 and network failures of a polling GET are retried (widget.md
-// §6.1), not reported as a payment failure.
+// 5xx, 429 and network failures of a polling GET are retried
+// (docs/widget.md, "API calls"), not reported as a payment failure.
 func TestPaymentRunPollingRetries(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -1102,7 +1104,7 @@ func TestOutcomeSubmitValue(t *testing.T) {
 			if !ok {
 				t.Fatalf("result value = %#v", msg["value"])
 			}
-			// The id strings integrations read (compat.md).
+			// The id strings integrations read (docs/widget.md, "submit()").
 			flowWant(t, "submit", v, "token", flowTokenID)
 			flowWant(t, "submit", v, "transactionToken", flowTokenID)
 			flowWant(t, "submit", v, "connectorId", "conn-7")
@@ -1243,10 +1245,10 @@ func TestOutcomeSubmitError(t *testing.T) {
 	}
 }
 
-// widget.md §1.3: "When the API call or the payment fails [the reject value]
-// has type: "api", status, errors, the ids created so far, and error shaped
-// as in the univapay:error detail, so that e.error.error.message is
-// readable". These check the parts SubmitError leaves out.
+// docs/widget.md, "submit()": when the API call or the payment fails, the
+// reject value has type "api", status, errors, the ids created so far, and
+// the keys of the univapay:error detail, so that e.error.error.message is
+// readable. These check the parts SubmitError leaves out.
 func TestOutcomeSubmitErrorAPIStatusAndErrors(t *testing.T) {
 	cases := []struct {
 		name   string

@@ -7,7 +7,7 @@ import (
 )
 
 // Locale is a catalogue id: "ja", "en", "zh-CN", "zh-TW", "ko", "th", "ru"
-// (widget.md §8.1).
+// (docs/widget.md, "Localisation").
 type Locale string
 
 // Catalogue locales.
@@ -77,9 +77,9 @@ func navigatorLocale(tag string) (Locale, bool) {
 	return "", false
 }
 
-// ResolveLocale picks the catalogue (§8.1): an explicit locale parameter
-// wins; "auto", empty or unknown → the first supported navigator language;
-// else ja.
+// ResolveLocale picks the catalogue (docs/widget.md, "Localisation"): an
+// explicit locale parameter wins; "auto", empty or unknown → the first
+// supported navigator language; else ja.
 func ResolveLocale(param string, navigatorLanguages []string) Locale {
 	if l, ok := localeOf(param); ok {
 		return l
@@ -156,8 +156,8 @@ func fill(s string, args []any) string {
 	return b.String()
 }
 
-// FieldError returns the message for a field error code (§5.1), e.g.
-// ("cardNumber", "invalid_card_number").
+// FieldError returns the message for a field error code (docs/widget.md,
+// "Field validation"), e.g. ("cardNumber", "invalid_card_number").
 func (l Locale) FieldError(field, code string) string {
 	if k := "validation." + field + "." + code; l.Has(k) {
 		return l.T(k)

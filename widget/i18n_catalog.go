@@ -1,9 +1,10 @@
 package widget
 
-// UI text catalogues (widget.md §8.2). ja and en are complete; the other
-// locales carry the core keys and fall back to en. Japanese payment-error
-// texts are the seed's error table [L20836-20898]; the SERVICE_RESTRICTED
-// message is the seed's exact wording [L2594].
+// UI text catalogues (docs/widget.md, "Localisation"). ja and en are
+// complete; the other locales carry the core keys and fall back to en.
+// Japanese payment-error texts are those of the payment-error table of
+// UnivaPay's documentation; the SERVICE_RESTRICTED message is its exact
+// wording.
 
 var catalogues = map[Locale]map[string]string{
 	LocaleJA: ja,
@@ -135,7 +136,7 @@ var ja = map[string]string{
 	"placeholder.email":      "mail@example.com",
 	"hint.cvv":               "カード裏面（American Expressは表面）に記載の3桁または4桁の番号",
 
-	// Field validation (§5.1).
+	// Field validation (docs/widget.md, "Field validation").
 	"validation.required":                       "入力してください。",
 	"validation.invalid":                        "入力内容が正しくありません。",
 	"validation.cardNumber.required":            "カード番号を入力してください。",
@@ -177,7 +178,7 @@ var ja = map[string]string{
 	"error.noPaymentMethods":   "利用可能な決済手段がありません。",
 	"error.unknown":            "エラーが発生しました。時間をおいて再度お試しください。",
 
-	// Payment errors (seed error table).
+	// Payment errors (UnivaPay's documented error table).
 	"paymentError.301": "カード番号のエラーです。",
 	"paymentError.302": "不正な有効期限(月)です。",
 	"paymentError.303": "不正な有効期限(年)です。",
@@ -229,8 +230,8 @@ var ja = map[string]string{
 	"paymentError.501": "内部エラーが発生しました。サポート担当者にご連絡ください。",
 	"paymentError.502": "リクエストに対してレスポンスがタイムアウトとなりました。お時間おいて再度お手続きお願い致します。",
 
-	// API errors the widget can receive (seed table, consumer wording
-	// where the seed's text addresses developers).
+	// API errors the widget can receive (UnivaPay's documented table, in
+	// consumer wording where its text addresses developers).
 	"apiError.INVALID_DOMAIN":                        "このサイトのドメインはアプリトークンに登録されていません。",
 	"apiError.CARD_LOCKED":                           "このカードは一定期間内の失敗回数がしきい値を超えた為、一時的にロックされています。時間をおいて再度お試しください。",
 	"apiError.SERVICE_RESTRICTED":                    "失敗回数が上限に達したため、一定時間サービスを利用できません。時間をおいて再度お試しください。",

@@ -83,7 +83,8 @@ type Init struct {
 	// Mode is popup or inline.
 	Mode Mode `json:"mode"`
 	// PayButton asks an inline frame to show its own pay button (an inline
-	// frame created by create({inline:true}).open(), see widget.md §1.3).
+	// frame created by create({inline:true}).open(), see docs/widget.md,
+	// "Inline mode").
 	PayButton bool `json:"payButton"`
 	// ConnectorID is the loader's id of this instance, reported back in
 	// submit results as connectorId.
@@ -136,8 +137,8 @@ type Result struct {
 	Error any `json:"error,omitempty"`
 }
 
-// The window events of widget.md §4.1, with the create() callback option the
-// loader calls before dispatching each.
+// The window events (docs/widget.md, "Events and callbacks"), with the
+// create() callback option the loader calls before dispatching each.
 const (
 	EventOpened              = "univapay:opened"
 	EventClosed              = "univapay:closed"

@@ -11,11 +11,12 @@ import (
 )
 
 // Metadata is the API's flat metadata (values are raw JSON, so number text
-// survives; nested merchant values are JSON-stringified, §2.9).
+// survives; nested merchant values are JSON-stringified, docs/widget.md,
+// "Metadata").
 type Metadata = api.Metadata
 
-// MergeMetadata merges metadata maps; later maps win (§6.3 merge order).
-// The result is nil when every input is empty.
+// MergeMetadata merges metadata maps; later maps win (the merge order of
+// docs/widget.md, "Metadata"). The result is nil when every input is empty.
 func MergeMetadata(ms ...Metadata) Metadata {
 	var out Metadata
 	for _, m := range ms {
@@ -39,8 +40,8 @@ func MetadataKeys(m Metadata) []string {
 	return out
 }
 
-// ReservedMetadataKeys are written by the widget itself (§2.9); merchant
-// values for them are overwritten. Keys starting with
+// ReservedMetadataKeys are written by the widget itself (docs/widget.md,
+// "Metadata"); merchant values for them are overwritten. Keys starting with
 // ReservedAddressPrefix are reserved too.
 var ReservedMetadataKeys = []string{
 	"univapay-customer-id", "univapay-reference-id", "univapay-product-names",
@@ -64,8 +65,8 @@ func IsReservedMetadataKey(key string) bool {
 	return false
 }
 
-// ParseMetadata coerces a metadata option (§2.9, compat.md): an object
-// (nested values JSON-stringified), a JSON object string, or the
+// ParseMetadata coerces a metadata option (docs/widget.md, "Metadata"): an
+// object (nested values JSON-stringified), a JSON object string, or the
 // key:value[,key:value] grammar. warnings lists ignored segments; err is set
 // when the value cannot be metadata at all.
 func ParseMetadata(v any) (md Metadata, warnings []string, err error) {
@@ -136,7 +137,8 @@ func marshalCompact(v any) ([]byte, error) {
 
 func isQuote(r rune) bool { return r == '"' || r == '“' || r == '”' }
 
-// ParseMetadataString parses the data-metadata grammar of widget.md §2.9:
+// ParseMetadataString parses the data-metadata grammar (docs/widget.md,
+// "Metadata"):
 //
 //   - segments are separated by unescaped commas; "\," is a literal comma,
 //     "\:" a literal colon, "\\" a literal backslash;
@@ -149,8 +151,8 @@ func isQuote(r rune) bool { return r == '"' || r == '“' || r == '”' }
 //   - duplicate keys: last wins; an empty key is ignored with a warning, as
 //     are keys left without a value at the end.
 //
-// Stray quotes around keys (the seed's sample data-metadata=”foo-bar:"baz")
-// are removed.
+// Stray quotes around keys (the sample data-metadata=”foo-bar:"baz" of
+// UnivaPay's documentation) are removed.
 func ParseMetadataString(s string) (Metadata, []string) {
 	type seg struct {
 		key, val string

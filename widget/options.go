@@ -51,7 +51,8 @@ const (
 	TokenSubscription = "subscription"
 )
 
-// CustomField is one merchant-defined input (§2.8).
+// CustomField is one merchant-defined input (the custom fields of
+// docs/widget.md, "Coercion").
 type CustomField struct {
 	Key      string
 	Label    string
@@ -60,7 +61,8 @@ type CustomField struct {
 	Options  []string // choices of a select
 }
 
-// InlineStyles are the inline-form style parameters of §2.6 (sanitised CSS).
+// InlineStyles are the inline-form style parameters (sanitised CSS; see
+// docs/widget.md, "Inline mode").
 type InlineStyles struct {
 	ItemStyle              string // inlineItemStyle
 	TextItemStyle          string // inlineTextItemStyle
@@ -115,7 +117,7 @@ func (s *InlineStyles) field(name string) *string {
 	return nil
 }
 
-// Get returns the style of a §2.6 parameter by its canonical name.
+// Get returns the style of an inline style parameter by its canonical name.
 func (s InlineStyles) Get(name string) string {
 	if f := s.field(name); f != nil {
 		return *f
@@ -124,10 +126,10 @@ func (s InlineStyles) Get(name string) string {
 }
 
 // Options is the one internal configuration built from either source
-// (widget.md §2). Enumerated values are stored lower case as given and
-// checked by Validate; Currency is stored UPPER case ("JPY").
+// (docs/widget.md, "Parameters"). Enumerated values are stored lower case as
+// given and checked by Validate; Currency is stored UPPER case ("JPY").
 type Options struct {
-	// §2.2 launch button (HTML only) and display.
+	// Launch button (HTML only) and display.
 	Text, Size, Class, Style, HoverStyle string
 	Header, Title, Description           string
 	SubmitButtonText                     string
@@ -136,7 +138,7 @@ type Options struct {
 	HidePrivacyLink                      bool
 	QRColor, QRLogo                      string
 
-	// §2.3 behaviour.
+	// Behaviour.
 	AppID                 string
 	Checkout              string // CheckoutToken / CheckoutPayment
 	PaymentMethods        []string
@@ -176,11 +178,12 @@ type Options struct {
 	Timeout                         time.Duration // 0 = none
 	AutoCloseOnError                bool
 	HideRecurringCheckbox           bool
-	// Metadata is the merchant's data-metadata / metadata (§2.9).
+	// Metadata is the merchant's data-metadata / metadata (docs/widget.md,
+	// "Metadata").
 	Metadata Metadata
 	Inline   bool
 
-	// §2.4 subscriptions.
+	// Subscriptions.
 	SubscriptionPeriod             string // named period (lower) or ISO duration (upper)
 	SubscriptionID                 string
 	SubscriptionPlan               string
@@ -194,28 +197,29 @@ type Options struct {
 	SubscriptionPreserveEndOfMonth bool
 	SubscriptionRetryInterval      string
 
-	// §2.5 installments.
+	// Installments.
 	AllowCardInstallments  bool
 	CardInstallmentOptions []string // "1", "3", ..., "revolving"
 
-	// §2.6 inline styles.
+	// Inline styles.
 	InlineStyles InlineStyles
 
-	// §2.7 method-specific deadlines.
+	// Deadlines of konbini and bank transfer.
 	BankTransferExpirationPeriod        string
 	BankTransferExpirationTimeShift     string
 	ConvenienceStoreExpirationPeriod    string
 	ConvenienceStoreExpirationTimeShift string
 
-	// §2.8 custom fields, assembled from the five customField* lists.
+	// Custom fields, assembled from the five customField* lists.
 	CustomFields []CustomField
 
-	// §2.10 arbitrary data-* fields (HTML only), camelCased name → value.
+	// Arbitrary data-* fields (HTML only), camelCased name → value.
 	// They go into metadata after Metadata (TokenMetadata).
 	Fields map[string]string
 
-	// JS-only extensions: Form and Target are CSS selectors (§1.2, §1.3);
-	// Callbacks lists the callback options the merchant gave.
+	// JS-only extensions: Form and Target are CSS selectors (docs/widget.md,
+	// "JavaScript mode"); Callbacks lists the callback options the merchant
+	// gave.
 	Form, Target string
 	Callbacks    []string
 
@@ -265,17 +269,18 @@ type rawValue struct {
 	rank int // 0 = canonical name, 1+ = alias position
 }
 
-// ParseOptions builds Options from raw merchant options (widget.md §2.1):
-// for SourceHTML the span's attributes ("data-app-id" → "..."), for SourceJS
-// the create() object decoded from JSON (functions already removed). It
-// coerces types (booleans, amounts, lists, metadata, dates); enumerations
-// are normalised here and checked by Validate. Invalid values never panic:
-// they are reported as Problems and leave the default in place.
+// ParseOptions builds Options from raw merchant options (docs/widget.md,
+// "Coercion"): for SourceHTML the span's attributes ("data-app-id" → "..."),
+// for SourceJS the create() object decoded from JSON (functions already
+// removed). It coerces types (booleans, amounts, lists, metadata, dates);
+// enumerations are normalised here and checked by Validate. Invalid values
+// never panic: they are reported as Problems and leave the default in place.
 //
 // HTML: aliases yield to canonical names (data-text over data-txt,
 // data-checkout over data-checkout-type); unknown data-* attributes become
-// arbitrary fields (§2.10, Options.Fields); attributes without "data-" are
-// ignored. JS: unknown options and HTML-only names give a warning.
+// arbitrary fields (docs/widget.md, "Arbitrary data-* fields";
+// Options.Fields); attributes without "data-" are ignored. JS: unknown
+// options and HTML-only names give a warning.
 func ParseOptions(src Source, raw map[string]any) (Options, Problems) {
 	o := DefaultOptions()
 	o.given = map[string]bool{}
@@ -357,7 +362,8 @@ func indexOf(list []string, s string) int {
 	return len(list)
 }
 
-// parseArbitrary handles a data-* attribute that is no parameter (§2.10).
+// parseArbitrary handles a data-* attribute that is no parameter
+// (docs/widget.md, "Arbitrary data-* fields").
 func parseArbitrary(o *Options, ps *Problems, attr string, v any) {
 	rest := strings.TrimPrefix(attr, "data-")
 	switch {
@@ -821,7 +827,7 @@ func setString(o *Options, name, s string) {
 	}
 }
 
-// buildCustomFields assembles §2.8 custom fields from the raw lists: field i
+// buildCustomFields assembles the custom fields from the raw lists: field i
 // is described by position i of each list; shorter lists are padded (type
 // string, not required, key = label); options are ";"-separated.
 func buildCustomFields(raw map[string][]string) []CustomField {
@@ -857,10 +863,11 @@ func buildCustomFields(raw map[string][]string) []CustomField {
 }
 
 // TokenMetadata returns the merged metadata sent with the token and the
-// charge (§6.3 merge order, later wins): Metadata, then the arbitrary data-*
-// fields, then custom (custom-field values), then the reserved keys the
-// widget writes: univapay-customer-id (when customerIDApplies),
-// univapay-reference-id, and any extra reserved values given.
+// charge (the merge order of docs/widget.md, "Metadata": later wins):
+// Metadata, then the arbitrary data-* fields, then custom (custom-field
+// values), then the reserved keys the widget writes: univapay-customer-id
+// (when customerIDApplies), univapay-reference-id, and any extra reserved
+// values given.
 func (o Options) TokenMetadata(custom map[string]string, customerIDApplies bool, reserved map[string]string) Metadata {
 	var fields, cust, res Metadata
 	if len(o.Fields) > 0 {

@@ -5,14 +5,14 @@ import (
 	"strings"
 )
 
-// This file is THE parameter table of the widget (widget.md §2.2–2.8, aliases
-// §2.11). Everything else derives from it: the HTML attribute name of a
-// parameter is "data-" + kebab(Name), option parsing looks parameters up
-// here, and the loader's list of launch-button attributes comes from
-// ButtonAttrs / ButtonTextAttrs.
+// This file is THE parameter table of the widget (docs/widget.md,
+// "The parameter table" and "Naming and aliases"). Everything else derives
+// from it: the HTML attribute name of a parameter is "data-" + kebab(Name),
+// option parsing looks parameters up here, and the loader's list of
+// launch-button attributes comes from ButtonAttrs / ButtonTextAttrs.
 
 // Kind is the value type of a parameter; it selects the coercion rule of
-// ParseOptions (widget.md §2.1).
+// ParseOptions (docs/widget.md, "Coercion").
 type Kind int
 
 // Parameter kinds.
@@ -26,15 +26,15 @@ const (
 	KindEnumList               // comma list / array of Values
 	KindList                   // comma list / array of strings
 	KindIntList                // comma list / array of integers
-	KindMetadata               // object, key:value grammar (§2.9) or JSON string
+	KindMetadata               // object, key:value grammar or JSON string
 	KindDuration               // ISO-8601 duration (PnD, PnW, PnM, PnY, PTnH)
-	KindDateTime               // date or date-time (§2.13)
+	KindDateTime               // date or date-time (the captureAt formats)
 	KindDate                   // YYYY-MM-DD
-	KindTimeShift              // hh:mm:ss[.SSS]+hh:mm (§2.14)
+	KindTimeShift              // hh:mm:ss[.SSS]+hh:mm
 	KindPeriod                 // named subscription period or ISO duration
-	KindLocale                 // locale (§8.1)
+	KindLocale                 // locale
 	KindCSS                    // inline CSS (sanitised)
-	KindCustomList             // custom-field list (§2.8): comma list with \, escapes
+	KindCustomList             // custom-field list: comma list with \, escapes
 	KindElement                // JS-only element or CSS selector (form, target)
 	KindCallback               // JS-only callback function (removed by the loader)
 )
@@ -58,7 +58,7 @@ type Availability int
 // Availabilities.
 const (
 	Both     Availability = iota // data-foo-bar and fooBar
-	HTMLOnly                     // only data-foo-bar (launch button parameters, §2.2)
+	HTMLOnly                     // only data-foo-bar (launch button parameters)
 	JSOnly                       // only fooBar (callbacks and extensions)
 )
 
@@ -85,9 +85,11 @@ type Param struct {
 	Inline bool
 	// Deprecated parameters are accepted and ignored with a warning.
 	Deprecated bool
-	// Extension marks parameters that are not in the seed (RESOLUTIONS).
+	// Extension marks parameters that UnivaPay's documentation does not have
+	// (Kessai's additions).
 	Extension bool
-	// Section is the widget.md section that defines the parameter.
+	// Section is the group of the parameter ("2.2", "2.3", ...), as listed
+	// in docs/widget.md, "The parameter table".
 	Section string
 }
 
@@ -135,7 +137,8 @@ var (
 	InstallmentOptions  = []string{"1", "3", "5", "6", "10", "12", "15", "18", "20", "24", "revolving"}
 	CustomFieldTypes    = []string{"select", "string"}
 	// PaymentMethodValues are the methods and brands accepted in
-	// paymentMethods (§2.3, including d_barai_online, circle_k, sunkus).
+	// paymentMethods (including d_barai_online, circle_k and sunkus, which
+	// UnivaPay's payment-method guides name).
 	PaymentMethodValues = []string{
 		"card", "konbini", "paidy", "pay_pay_online", "we_chat_online", "alipay_online",
 		"alipay_plus_online", "d_barai_online", "bank_transfer", "online",
@@ -143,13 +146,15 @@ var (
 		"seven_eleven", "family_mart", "lawson", "mini_stop", "seico_mart", "pay_easy",
 		"daily_yamazaki", "yamazaki_daily_store", "circle_k", "sunkus",
 	}
-	// LocaleValues are the documented locale values (§8.1).
+	// LocaleValues are the documented locale values (docs/widget.md,
+	// "Localisation").
 	LocaleValues = []string{"auto", "ja", "ja-jp", "en", "en-us", "zh", "zh-cn", "zh-tw", "ko", "th", "ru"}
 )
 
-// CallbackOptions are the JS callback options of §1.2 (the loader removes the
-// functions before the options reach the iframe): one per window event, as
-// Callbacks in message.go names them.
+// CallbackOptions are the JS callback options (docs/widget.md,
+// "Events and callbacks"; the loader removes the functions before the options
+// reach the iframe): one per window event, as Callbacks in message.go names
+// them.
 var CallbackOptions = func() []string {
 	out := make([]string, 0, len(Callbacks))
 	for _, cb := range Callbacks {
@@ -171,8 +176,8 @@ func (q Param) jsAlias(a ...string) Param   { q.JSAliases = a; return q }
 func (q Param) deprecated() Param           { q.Deprecated = true; return q }
 func (q Param) extension() Param            { q.Extension = true; return q }
 
-// inlineStyle builds a §2.6 parameter; misspelt "Forcus" variants and the
-// sample's "inlineItemLabelstyle" are aliases.
+// inlineStyle builds an inline style parameter; misspelt "Forcus" variants
+// and the sample's "inlineItemLabelstyle" are aliases.
 func inlineStyle(name string) Param {
 	q := pdef(name, KindCSS, "", true, "2.6")
 	if strings.Contains(name, "Focus") {
@@ -187,7 +192,7 @@ func inlineStyle(name string) Param {
 
 var paramTable = func() []Param {
 	t := []Param{
-		// §2.2 launch button and display.
+		// Launch button and display.
 		pdef("text", KindString, "Pay with UnivaPay", false, "2.2").htmlOnly().htmlAlias("data-txt"),
 		pdef("size", KindEnum, "normal", false, "2.2").htmlOnly().values(SizeValues),
 		pdef("class", KindString, "", false, "2.2").htmlOnly(),
@@ -203,7 +208,7 @@ var paramTable = func() []Param {
 		pdef("qrColor", KindString, "#000000", false, "2.2").extension(),
 		pdef("qrLogo", KindString, "false", false, "2.2").extension(),
 
-		// §2.3 basic behaviour.
+		// Basic behaviour.
 		pdef("appId", KindString, "", true, "2.3"),
 		pdef("checkout", KindEnum, "payment", true, "2.3").values(CheckoutValues).htmlAlias("data-checkout-type"),
 		pdef("paymentMethods", KindEnumList, "", false, "2.3").values(PaymentMethodValues),
@@ -241,12 +246,13 @@ var paramTable = func() []Param {
 		pdef("timeout", KindInt, "", false, "2.3"),
 		pdef("autoCloseOnError", KindBool, "false", false, "2.3"),
 		pdef("hideRecurringCheckbox", KindBool, "false", true, "2.3"),
-		// data-metadata is not marked inline in the seed, but real inline
-		// integrations pass it (§2.15): accepted in inline mode.
+		// data-metadata is not marked inline in UnivaPay's documentation,
+		// but real inline integrations pass it: accepted in inline mode
+		// (docs/widget.md, "Inline mode").
 		pdef("metadata", KindMetadata, "", true, "2.9"),
 		pdef("inline", KindBool, "false", true, "2.3"),
 
-		// §2.4 subscriptions.
+		// Subscriptions.
 		pdef("subscriptionPeriod", KindPeriod, "", true, "2.4").values(SubscriptionPeriods),
 		pdef("subscriptionId", KindString, "", true, "2.4"),
 		pdef("subscriptionPlan", KindEnum, "", true, "2.4").values(SubscriptionPlans),
@@ -258,13 +264,13 @@ var paramTable = func() []Param {
 		pdef("subscriptionPreserveEndOfMonth", KindBool, "false", true, "2.4"),
 		pdef("subscriptionRetryInterval", KindDuration, "", true, "2.4"),
 
-		// §2.5 installments.
+		// Installments.
 		pdef("allowCardInstallments", KindBool, "false", true, "2.5"),
 		pdef("cardInstallmentOptions", KindEnumList, "", true, "2.5").values(InstallmentOptions),
 		pdef("installmentPlan", KindString, "", false, "2.5").deprecated(),
 		pdef("installmentQty", KindString, "", false, "2.5").deprecated(),
 	}
-	// §2.6 inline styles.
+	// Inline styles.
 	for _, n := range []string{
 		"inlineItemStyle", "inlineTextItemStyle", "inlineToggleItemStyle",
 		"inlineItemLabelStyle", "inlineTextItemLabelStyle",
@@ -276,20 +282,20 @@ var paramTable = func() []Param {
 		t = append(t, inlineStyle(n))
 	}
 	t = append(t,
-		// §2.7 method-specific deadlines.
+		// Deadlines of konbini and bank transfer.
 		pdef("bankTransferExpirationPeriod", KindDuration, "", false, "2.7"),
 		pdef("bankTransferExpirationTimeShift", KindTimeShift, "", false, "2.7"),
 		pdef("convenienceStoreExpirationPeriod", KindDuration, "", false, "2.7"),
 		pdef("convenienceStoreExpirationTimeShift", KindTimeShift, "", false, "2.7"),
 
-		// §2.8 custom fields.
+		// Custom fields.
 		pdef("customFieldLabels", KindCustomList, "", false, "2.8"),
 		pdef("customFieldTypes", KindCustomList, "", false, "2.8"),
 		pdef("customFieldRequired", KindCustomList, "", false, "2.8"),
 		pdef("customFieldOptions", KindCustomList, "", false, "2.8"),
 		pdef("customFieldKeys", KindCustomList, "", false, "2.8"),
 
-		// §1.2/§1.3 JS-only extensions.
+		// JS-only extensions.
 		pdef("form", KindElement, "", false, "1.2").jsOnly().extension(),
 		pdef("target", KindElement, "", true, "1.3").jsOnly().extension(),
 	)
@@ -369,7 +375,8 @@ func ButtonTextAttrs() []string {
 }
 
 // ButtonAttrs returns every attribute of the launch button itself (HTML-only
-// parameters of §2.2), canonical names and aliases, in table order.
+// parameters of the launch-button group), canonical names and aliases, in
+// table order.
 func ButtonAttrs() []string {
 	var out []string
 	for _, q := range paramTable {
@@ -391,8 +398,9 @@ func HTMLAttrs() []string {
 	return out
 }
 
-// KebabToCamel converts "foo-bar-baz" to "fooBarBaz" (§2.1). Underscores and
-// digits are kept ("store_id" stays "store_id", "line1" stays "line1").
+// KebabToCamel converts "foo-bar-baz" to "fooBarBaz" (docs/widget.md,
+// "The parameter table"). Underscores and digits are kept ("store_id" stays
+// "store_id", "line1" stays "line1").
 func KebabToCamel(s string) string {
 	var b strings.Builder
 	up := false
@@ -410,7 +418,8 @@ func KebabToCamel(s string) string {
 	return b.String()
 }
 
-// CamelToKebab converts "fooBarBaz" to "foo-bar-baz" (§2.1).
+// CamelToKebab converts "fooBarBaz" to "foo-bar-baz" (docs/widget.md,
+// "The parameter table").
 func CamelToKebab(s string) string {
 	var b strings.Builder
 	for i, r := range s {
@@ -427,7 +436,7 @@ func CamelToKebab(s string) string {
 
 // AttrToName converts an attribute name to its camelCase parameter or
 // arbitrary-field name: "data-foo-bar" → "fooBar", "data-store_id" →
-// "store_id" (§2.10).
+// "store_id" (docs/widget.md, "Arbitrary data-* fields").
 func AttrToName(attr string) string {
 	return KebabToCamel(strings.TrimPrefix(strings.ToLower(attr), "data-"))
 }

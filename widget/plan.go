@@ -8,14 +8,13 @@ import (
 )
 
 // SubscriptionTerms are what a buyer signs up for with a subscription
-// (widget.md §4.2, "for subscriptions the period/plan summary"): the
-// payment amounts of the plan, their number and when the second one is
-// due. The amounts follow the server's rules (docs/subscriptions.md, "The
-// next payment"): amount is each payment of an unlimited subscription and
-// the total of a fixed plan, whose first payment is initial_amount when
-// given; fixed_cycles divides the rest equally with the remainder on the
-// last payment, fixed_cycle_amount pays that amount until the total is
-// reached.
+// (docs/widget.md, "Subscriptions": the summary the form shows): the payment
+// amounts of the plan, their number and when the second one is due. The
+// amounts follow the server's rules (docs/subscriptions.md,
+// "The next payment"): amount is each payment of an unlimited subscription
+// and the total of a fixed plan, whose first payment is initial_amount when
+// given; fixed_cycles divides the rest equally with the remainder on the last
+// payment, fixed_cycle_amount pays that amount until the total is reached.
 type SubscriptionTerms struct {
 	Period   string // subscriptionPeriod: named or ISO duration
 	Currency string
@@ -24,8 +23,8 @@ type SubscriptionTerms struct {
 	Last     int64 // the last payment of a plan
 	Count    int   // payments of a plan, the first included; 0 = until canceled
 	Total    int64 // the sum of a plan's payments
-	// Second is the date of the second payment in Japan (the schedule's
-	// zone, widget.md §6.5).
+	// Second is the date of the second payment in Japan (the schedule's zone,
+	// docs/widget.md, "Subscriptions").
 	Second time.Time
 }
 
@@ -110,9 +109,9 @@ func secondPayment(o Options, now time.Time) time.Time {
 	return addPeriod(today, p, o.SubscriptionPreserveEndOfMonth)
 }
 
-// PeriodDuration is a subscription period as a duration: the named periods
-// of §2.4 (biweekly = P2W, bimonthly = P2M, quarterly = P3M, semiannually =
-// P6M) or an ISO duration.
+// PeriodDuration is a subscription period as a duration: the named periods of
+// subscriptionPeriod (biweekly = P2W, bimonthly = P2M, quarterly = P3M,
+// semiannually = P6M) or an ISO duration.
 func PeriodDuration(period string) (api.Duration, bool) {
 	switch period {
 	case "daily":

@@ -2,7 +2,8 @@ package widget
 
 import "strings"
 
-// Problem is one invalid or ignored merchant parameter (widget.md §5.2).
+// Problem is one invalid or ignored merchant parameter (docs/widget.md,
+// "Configuration errors").
 type Problem struct {
 	// Param is the canonical (JS) parameter name, e.g. "amount"; for
 	// attributes that are not parameters, the attribute name.

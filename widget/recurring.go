@@ -12,13 +12,14 @@ import (
 )
 
 // The rules of the form that depend on the store's checkout_info: the
-// save-card / consent box and saved cards of recurring tokens (widget.md
-// §3.2), the installment drop-down (§2.5), and the cross-field rules of
-// §2.12 that need the store's settings.
+// save-card / consent box and saved cards of recurring tokens
+// (docs/widget.md, "Recurring tokens" and "Saved cards"), the installment
+// drop-down ("Installments"), and the rules of the options that need the
+// store's settings ("Configuration errors").
 
-// Form fields beside the card's (§5.1). The consent box is "accept", the
-// name real integrations read in a submit() rejection's data (compat.md;
-// widget.md §5.1 calls it consent).
+// Form fields beside the card's (docs/widget.md, "Field validation"). The
+// consent box is "accept", the name real integrations read in a submit()
+// rejection's data (docs/widget.md, "The validation-error detail").
 const (
 	FieldConsent      = "accept"
 	FieldInstallments = "installments"
@@ -37,9 +38,9 @@ type RecurringBox int
 const (
 	// BoxNone: no box.
 	BoxNone RecurringBox = iota
-	// BoxSaveCard: 「このカードを保存する」, optional, shown with
-	// univapayCustomerId and a one_time token: checked makes the token
-	// recurring (§2.3 univapayCustomerId).
+	// BoxSaveCard: 「このカードを保存する」, optional, shown with univapayCustomerId and
+	// a one_time token: checked makes the token recurring (docs/widget.md,
+	// "Saved cards").
 	BoxSaveCard
 	// BoxConsent: the consent to keep the card, required for a recurring
 	// token unless hideRecurringCheckbox (then consent is implied).
@@ -66,9 +67,9 @@ func RecurringBoxOf(o Options, info api.CheckoutInfo) RecurringBox {
 	return BoxNone
 }
 
-// ValidateInfo checks the options against the store's settings (§2.12.9):
-// a recurring token where the store keeps no cards, a bounded privilege
-// without usageLimit.
+// ValidateInfo checks the options against the store's settings
+// (docs/widget.md, "Configuration errors"): a recurring token where the store
+// keeps no cards, a bounded privilege without usageLimit.
 func (o Options) ValidateInfo(info api.CheckoutInfo) Problems {
 	var ps Problems
 	if o.TokenType == TokenRecurring && o.SubscriptionID == "" {
@@ -93,8 +94,8 @@ func CanSaveCards(o Options, info api.CheckoutInfo) bool {
 	return info.RecurringTokenPrivilege == api.RecurringInfinite || info.RecurringTokenPrivilege == api.RecurringBounded && o.UsageLimit != ""
 }
 
-// OffersSavedCards reports whether the form lists the customer's saved
-// cards (univapayCustomerId, §6.2 step 3); a card change and a
+// OffersSavedCards reports whether the form lists the customer's saved cards
+// (univapayCustomerId, docs/widget.md, "Saved cards"); a card change and a
 // subscription token need a new card.
 func OffersSavedCards(o Options, info api.CheckoutInfo) bool {
 	return o.UnivapayCustomerID != "" && o.SubscriptionID == "" && o.TokenType != TokenSubscription &&
@@ -103,8 +104,8 @@ func OffersSavedCards(o Options, info api.CheckoutInfo) bool {
 
 // NeedsSavedCardCVV reports whether paying with a saved card needs its CVV
 // again: the store asks for one above a threshold in the currency
-// (recurring_card_charge_cvv_confirmation, §6.10) and today's payment is
-// above it.
+// (recurring_card_charge_cvv_confirmation, docs/widget.md, "Saved cards") and
+// today's payment is above it.
 func NeedsSavedCardCVV(o Options, info api.CheckoutInfo) bool {
 	conf := info.RecurringCardChargeCVVConfirmation
 	if !conf.Enabled || o.Checkout != CheckoutPayment {
@@ -133,8 +134,8 @@ func SavedCardLabel(c api.TokenListItem) string {
 }
 
 // AppTokenStoreID reads store_id from the app token's payload, unverified
-// (widget.md §6.1: the widget may; the server is authoritative). "" when
-// the token is no JWT.
+// (docs/widget.md, "API calls": the server checks the token). "" when the
+// token is no JWT.
 func AppTokenStoreID(jwt string) string {
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {
@@ -153,13 +154,14 @@ func AppTokenStoreID(jwt string) string {
 	return claims.StoreID
 }
 
-// InstallmentChoices are the choices of the installment drop-down for a
-// card of brand (§2.5), in the order of cardInstallmentOptions (every
-// option when not given): none unless allowCardInstallments, card,
-// checkout=payment, a payment that is no subscription, installments
-// enabled for the store and the brand installment_capable. revolving needs
-// the processor's revolving, counts its fixed_cycle; a count whose
-// payments fall below min_charge_amount is left out. "1" is the lump sum.
+// InstallmentChoices are the choices of the installment drop-down for a card
+// of brand (docs/widget.md, "Installments"), in the order of
+// cardInstallmentOptions (every option when not given): none unless
+// allowCardInstallments, card, checkout=payment, a payment that is no
+// subscription, installments enabled for the store and the brand
+// installment_capable. revolving needs the processor's revolving, counts its
+// fixed_cycle; a count whose payments fall below min_charge_amount is left
+// out. "1" is the lump sum.
 func InstallmentChoices(o Options, info api.CheckoutInfo, brand string) []string {
 	if !o.AllowCardInstallments || o.Checkout != CheckoutPayment || o.SubscriptionID != "" ||
 		o.TokenType == TokenSubscription || o.TokenType == TokenRecurring && o.SubscriptionPeriod != "" {

@@ -14,20 +14,22 @@ import (
 // custom-field values.
 type RequestExtras struct {
 	// SaveCard is the state of the save-card checkbox shown with
-	// univapayCustomerId and a one_time token (§3.2): checked → recurring.
+	// univapayCustomerId and a one_time token (docs/widget.md,
+	// "Saved cards"): checked → recurring.
 	SaveCard bool
-	// Installments is the installment choice of §2.5: "" or "1" for a
-	// lump sum, a count ("3", "6", ...) or "revolving".
+	// Installments is the installment choice (docs/widget.md,
+	// "Installments"): "" or "1" for a lump sum, a count ("3", "6", ...) or
+	// "revolving".
 	Installments string
-	// CustomFields are the custom-field values by metadata key (§2.8).
+	// CustomFields are the custom-field values by metadata key.
 	CustomFields map[string]string
 	// Reserved are further reserved metadata values the widget writes
 	// (univapay-name, univapay-phone-number, univapay-product-names, ...).
 	Reserved map[string]string
 }
 
-// installmentPlan is the installment choice as the API's plan, nil for a
-// lump sum (widget.md §6.5).
+// installmentPlan is the installment choice as the API's plan, nil for a lump
+// sum (docs/widget.md, "Installments").
 func (x RequestExtras) installmentPlan() *api.InstallmentPlanInput {
 	switch x.Installments {
 	case "", "1":
@@ -42,12 +44,12 @@ func (x RequestExtras) installmentPlan() *api.InstallmentPlanInput {
 	return &api.InstallmentPlanInput{PlanType: api.PlanFixedCycles, FixedCycles: &n}
 }
 
-// EffectiveTokenType is the token type actually created (§6.6 "Eff.
-// type"): tokenType, except that a one_time token becomes recurring when
-// the buyer ticks the save-card box (with univapayCustomerId), and
-// subscription when the buyer pays in installments; a card change
-// (subscriptionId) creates a subscription token unless tokenType is
-// recurring.
+// EffectiveTokenType is the token type actually created (docs/widget.md,
+// "The tokenType × checkout matrix"): tokenType, except that a one_time token
+// becomes recurring when the buyer ticks the save-card box (with
+// univapayCustomerId), and subscription when the buyer pays in installments;
+// a card change (subscriptionId) creates a subscription token unless
+// tokenType is recurring.
 func EffectiveTokenType(o Options, x RequestExtras) string {
 	t := o.TokenType
 	if t == "" {
@@ -67,9 +69,9 @@ func EffectiveTokenType(o Options, x RequestExtras) string {
 }
 
 // CreatesSubscription tells whether checkout=payment ends in POST
-// /subscriptions rather than POST /charges (§6.6 #8, #10–14): a
-// subscription token, a recurring token with a subscription period, or an
-// installment payment.
+// /subscriptions rather than POST /charges (rows 8, 10–14 of docs/widget.md,
+// "The tokenType × checkout matrix"): a subscription token, a recurring token
+// with a subscription period, or an installment payment.
 func CreatesSubscription(o Options, x RequestExtras) bool {
 	if o.Checkout != CheckoutPayment || o.SubscriptionID != "" {
 		return false
@@ -83,20 +85,21 @@ func CreatesSubscription(o Options, x RequestExtras) bool {
 	return false
 }
 
-// TokenRequest builds the POST /tokens body of a card payment (§6.3) from
-// the options and the buyer's input, with no extras.
+// TokenRequest builds the POST /tokens body of a card payment
+// (docs/widget.md, "Card payment") from the options and the buyer's input,
+// with no extras.
 func TokenRequest(o Options, in CardInput) api.TokenCreateRequest {
 	return TokenRequestWith(o, in, RequestExtras{})
 }
 
-// TokenRequestWith builds the POST /tokens body of a card payment (§6.3):
-// payment_type card, the effective token type, usage_limit (recurring
-// only), the e-mail (input, else the email option), the merged metadata,
-// and data with the upper-cased cardholder, the card number's digits,
-// exp_month "01"–"12", a 4-digit exp_year, the CVV (omitted when empty) and
-// cvv_authorize for recurring/subscription tokens when cvvAuthorize is set.
-// The input should have passed ValidateCard; unparsable expiry parts are
-// sent as typed for the server to reject.
+// TokenRequestWith builds the POST /tokens body of a card payment
+// (docs/widget.md, "Card payment"): payment_type card, the effective token
+// type, usage_limit (recurring only), the e-mail (input, else the email
+// option), the merged metadata, and data with the upper-cased cardholder, the
+// card number's digits, exp_month "01"–"12", a 4-digit exp_year, the CVV
+// (omitted when empty) and cvv_authorize for recurring/subscription tokens
+// when cvvAuthorize is set. The input should have passed ValidateCard;
+// unparsable expiry parts are sent as typed for the server to reject.
 func TokenRequestWith(o Options, in CardInput, x RequestExtras) api.TokenCreateRequest {
 	typ := EffectiveTokenType(o, x)
 	req := api.TokenCreateRequest{
@@ -134,16 +137,17 @@ func TokenRequestWith(o Options, in CardInput, x RequestExtras) api.TokenCreateR
 	return req
 }
 
-// ChargeRequest builds the POST /charges body of a card payment (§6.4).
+// ChargeRequest builds the POST /charges body of a card payment
+// (docs/widget.md, "Card payment").
 func ChargeRequest(o Options, tokenID string) api.ChargeCreateRequest {
 	return ChargeRequestWith(o, tokenID, string(api.PaymentTypeCard), RequestExtras{})
 }
 
-// ChargeRequestWith builds the POST /charges body (§6.4) for a payment
-// type: amount, currency upper case, capture:false only when capture=false
-// on card or Paidy (omitted otherwise), capture_at as ISO-8601 UTC (card:
-// only with capture=false; konbini/bank transfer: the payment deadline),
-// and the same merged metadata as the token.
+// ChargeRequestWith builds the POST /charges body (docs/widget.md,
+// "Card payment") for a payment type: amount, currency upper case,
+// capture:false only when capture=false on card or Paidy (omitted otherwise),
+// capture_at as ISO-8601 UTC (card: only with capture=false; konbini/bank
+// transfer: the payment deadline), and the same merged metadata as the token.
 func ChargeRequestWith(o Options, tokenID, paymentType string, x RequestExtras) api.ChargeCreateRequest {
 	cur := strings.ToUpper(o.Currency)
 	if cur == "" {
@@ -176,11 +180,12 @@ func FormatAPITime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05Z")
 }
 
-// SubscriptionRequest builds the POST /subscriptions body (§6.5): amount
-// (per cycle, or the total of a plan or an installment payment), currency,
-// period (named) or cyclical_period (ISO duration), initial_amount when
-// given, schedule_settings, subscription_plan, and the merged metadata. An
-// installment payment is monthly with installment_plan and nothing else.
+// SubscriptionRequest builds the POST /subscriptions body (docs/widget.md,
+// "Subscriptions"): amount (per cycle, or the total of a plan or an
+// installment payment), currency, period (named) or cyclical_period (ISO
+// duration), initial_amount when given, schedule_settings, subscription_plan,
+// and the merged metadata. An installment payment is monthly with
+// installment_plan and nothing else.
 //
 // The start of the second payment goes as the merchant gave it: start_on
 // for subscriptionStart, else start_in / start_day_of_month, which the
@@ -240,7 +245,7 @@ func SubscriptionRequest(o Options, tokenID string, x RequestExtras) api.Subscri
 }
 
 // ValidateSavedCardCVV checks the CVV the buyer types for a saved card when
-// the store asks for one (§5.1 "Saved-card CVV"): 3 or 4 digits.
+// the store asks for one (docs/widget.md, "Field validation"): 3 or 4 digits.
 func ValidateSavedCardCVV(in CardInput, required bool) FieldErrors {
 	errs := FieldErrors{}
 	if !required {

@@ -141,8 +141,8 @@ func TestSubscriptionRequest(t *testing.T) {
 	}
 }
 
-// The matrix of widget.md §6.6: which token is created and whether the
-// payment ends in POST /subscriptions.
+// The matrix (docs/widget.md, "The tokenType × checkout matrix"): which token
+// is created and whether the payment ends in POST /subscriptions.
 func TestEffectiveTokenTypeAndSubscription(t *testing.T) {
 	const cust = "0b3c2f7e-1111-4d6e-9a3b-3c2d1e0f9a8b"
 	cases := []struct {

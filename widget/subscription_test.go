@@ -13,8 +13,8 @@ import (
 )
 
 // Tests of the subscription, CVV-authorization, saved-card and card-change
-// paths of Payment.Run (widget.md §6.6), over the fake client of
-// flow_test.go.
+// paths of Payment.Run (docs/widget.md, "Payment flows"), over the fake
+// client of flow_test.go.
 
 const flowSubID = "sub_0001"
 
@@ -189,7 +189,8 @@ func TestPaymentRunSubscription(t *testing.T) {
 			flowWant(t, "success", d, "tokenId", flowTokenID)
 			flowWant(t, "success", d, "status", c.wantStatus)
 			flowWant(t, "success", d, "paymentType", "card")
-			// onSuccess reads result.response.id and .paymentType (compat.md).
+			// onSuccess reads result.response.id and .paymentType
+			// (docs/widget.md, "Success detail").
 			flowWant(t, "success", d, "response.id", flowSubID)
 			flowWant(t, "success", d, "response.paymentType", "card")
 			flowWant(t, "success", d, "response.nextPayment.dueDate", "2025-07-15")
@@ -261,7 +262,8 @@ func TestPaymentRunSubscriptionFailures(t *testing.T) {
 }
 
 // cvvAuthorize: the token's CVV authorization is followed to current before
-// anything is charged or reported (widget.md §6.6 #3, #13).
+// anything is charged or reported (rows 3 and 13 of docs/widget.md,
+// "The tokenType × checkout matrix").
 func TestPaymentRunCVVAuthorization(t *testing.T) {
 	sub0 := map[string]any{"data-token-type": "subscription", "data-subscription-period": "monthly",
 		"data-subscription-initial-amount": "0", "data-cvv-authorize": "true"}
@@ -346,7 +348,8 @@ func TestPaymentRunCVVAuthorization(t *testing.T) {
 	})
 }
 
-// subscriptionId: a new token for a running subscription (widget.md §6.11).
+// subscriptionId: a new token for a running subscription (docs/widget.md,
+// "Card change").
 func TestPaymentRunCardChange(t *testing.T) {
 	opts := flowOptions(t, map[string]any{"data-checkout": "token", "data-subscription-id": flowSubID, "data-amount": nil})
 	cl := &flowClient{t: t,
@@ -431,7 +434,8 @@ func TestPaymentRunSavedCard(t *testing.T) {
 
 // The buyer's extras reach the API: the save-card box makes the token
 // recurring, an installment count makes a subscription token and POST
-// /subscriptions with installment_plan (widget.md §6.6 #8, #15).
+// /subscriptions with installment_plan (rows 8 and 15 of docs/widget.md,
+// "The tokenType × checkout matrix").
 func TestPaymentRunExtras(t *testing.T) {
 	t.Run("save card", func(t *testing.T) {
 		opts := flowOptions(t, map[string]any{"data-univapay-customer-id": "0b3c2f7e-1111-4d6e-9a3b-3c2d1e0f9a8b", "data-usage-limit": "monthly"})

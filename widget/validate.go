@@ -14,7 +14,7 @@ const (
 	ResultSubscription = "subscription"
 )
 
-// Default hidden-input names of §1.1 step 5.
+// Default hidden-input names (docs/widget.md, "Hidden inputs").
 var resultFieldDefaults = map[string]string{
 	ResultToken:        "univapayTokenId",
 	ResultCharge:       "univapayChargeId",
@@ -22,10 +22,10 @@ var resultFieldDefaults = map[string]string{
 }
 
 // PrimaryResultKind returns the kind of the primary result field by the
-// options alone (§1.1 step 5): token for checkout=token, subscription for
-// payment with tokenType=subscription, otherwise charge. (An installment
-// payment also ends in a subscription; ResultFields handles that case from
-// the ids actually created.)
+// options alone (docs/widget.md, "Hidden inputs"): token for checkout=token,
+// subscription for payment with tokenType=subscription, otherwise charge. (An
+// installment payment also ends in a subscription; ResultFields handles that
+// case from the ids actually created.)
 func PrimaryResultKind(o Options) string {
 	switch {
 	case o.Checkout == CheckoutToken:
@@ -48,9 +48,10 @@ func ResultFieldName(o Options, kind string) string {
 }
 
 // ResultFields returns the hidden inputs for the ids created (empty ids are
-// left out). The primary field is the token for checkout=token, otherwise
-// the subscription when one was created (subscriptions and installments,
-// widget.md §6.6) or else the charge; only it is renamed by the name option.
+// left out). The primary field is the token for checkout=token, otherwise the
+// subscription when one was created (subscriptions and installments,
+// docs/widget.md, "Hidden inputs") or else the charge; only it is renamed by
+// the name option.
 func ResultFields(o Options, tokenID, chargeID, subscriptionID string) map[string]string {
 	primary := ResultCharge
 	switch {
@@ -73,8 +74,8 @@ func ResultFields(o Options, tokenID, chargeID, subscriptionID string) map[strin
 	return out
 }
 
-// Validate checks the merchant parameters (widget.md §5.2) and the
-// cross-field rules of §2.12 that need no checkout_info, as of now.
+// Validate checks the merchant parameters and the rules between them that
+// need no checkout_info (docs/widget.md, "Configuration errors"), as of now.
 func (o Options) Validate() Problems { return o.ValidateAt(time.Now()) }
 
 // ValidateAt is Validate with an explicit clock (captureAt checks).
@@ -90,11 +91,11 @@ func (o Options) ValidateAt(now time.Time) Problems {
 	}
 	payment := checkout == CheckoutPayment
 
-	// §2.12.1 appId.
+	// appId.
 	if strings.TrimSpace(o.AppID) == "" {
 		ps.errorf("appId", "is required")
 	}
-	// §5.2 enumerations.
+	// Enumerations.
 	if !contains(CheckoutValues, checkout) {
 		ps.errorf("checkout", fmt.Sprintf("%q is not token or payment", o.Checkout))
 	}
@@ -123,12 +124,12 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		ps.errorf("currency", fmt.Sprintf("%q is not a 3-letter ISO 4217 code", o.Currency))
 	}
 
-	// §2.12.6 subscriptionId: card change, checkout=token only.
+	// subscriptionId: card change, checkout=token only.
 	if o.SubscriptionID != "" && checkout != CheckoutToken {
 		ps.errorf("subscriptionId", "requires checkout=token")
 	}
 
-	// §2.12.2 amount for payment.
+	// Amount for payment.
 	hasProducts := len(o.ProductCodes) > 0
 	if payment && o.SubscriptionID == "" {
 		switch {
@@ -142,7 +143,7 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		ps.errorf("amount", "must not be negative")
 	}
 
-	// §2.12.3 subscription period.
+	// Subscription period.
 	if tokenType == TokenSubscription && payment && o.SubscriptionPeriod == "" && !hasProducts && o.SubscriptionID == "" {
 		ps.errorf("subscriptionPeriod", "is required when tokenType=subscription and checkout=payment")
 	}
@@ -158,7 +159,7 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		ps.warnf("capture", "false is not applied to a subscription's first payment; it is captured")
 	}
 
-	// §2.12.4 plan and quantity.
+	// Plan and quantity.
 	switch {
 	case o.SubscriptionPlan != "" && !o.SubscriptionQtySet:
 		ps.errorf("subscriptionQty", "is required with subscriptionPlan")
@@ -171,7 +172,7 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		ps.warnf("subscriptionQty", "fixed_cycles of 1 is a single payment")
 	}
 
-	// §2.12.5 initial amount 0 needs CVV authorisation and card.
+	// Initial amount 0 needs CVV authorisation and card.
 	if o.SubscriptionInitialAmountSet {
 		if o.SubscriptionInitialAmount < 0 {
 			ps.errorf("subscriptionInitialAmount", "must not be negative")
@@ -214,13 +215,13 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		}
 	}
 
-	// §2.12.9 usageLimit only for recurring (or a one_time token that the
+	// usageLimit only for recurring (or a one_time token that the
 	// save-card checkbox may turn recurring).
 	if o.UsageLimit != "" && tokenType != TokenRecurring && !(tokenType == TokenOneTime && o.UnivapayCustomerID != "") {
 		ps.warnf("usageLimit", "applies to recurring tokens only; ignored")
 	}
 
-	// §2.12.8 expirationTimeShift needs a period of at least one day.
+	// expirationTimeShift needs a period of at least one day.
 	for _, pair := range [][2]string{
 		{"expirationPeriod", "expirationTimeShift"},
 		{"bankTransferExpirationPeriod", "bankTransferExpirationTimeShift"},
@@ -243,7 +244,7 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		}
 	}
 
-	// §2.12.11 product quantities.
+	// Product quantities.
 	if len(o.ProductCodeQuantities) > 0 {
 		if !hasProducts {
 			ps.errorf("productCodeQuantities", "needs productCodes")
@@ -258,10 +259,10 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		}
 	}
 
-	// §2.8 custom field lists.
+	// Custom field lists.
 	ps = append(ps, o.validateCustomFields()...)
 
-	// captureAt (§2.13).
+	// captureAt.
 	if !o.CaptureAt.IsZero() {
 		ps = append(ps, o.validateCaptureAt(now)...)
 	}
@@ -287,7 +288,7 @@ func (o Options) ValidateAt(now time.Time) Problems {
 	if c := o.ShippingAddressCountryCode; c != "" && (len(c) != 2 || !isLetters(c)) {
 		ps.warnf("shippingAddressCountryCode", fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 code", c))
 	}
-	// §2.12.12 address pre-fills need the address form.
+	// Address pre-fills need the address form.
 	if !o.Address && !o.RequireBillingAddress {
 		for _, n := range []string{"shippingAddressCountryCode", "shippingAddressZip", "shippingAddressState",
 			"shippingAddressCity", "shippingAddressLine1", "shippingAddressLine2"} {
@@ -297,7 +298,7 @@ func (o Options) ValidateAt(now time.Time) Problems {
 		}
 	}
 
-	// §2.12.13 inline mode: card only; non-inline parameters ignored.
+	// Inline mode: card only; non-inline parameters ignored.
 	if o.Inline {
 		for _, n := range o.GivenParams() {
 			q, ok := LookupParam(n)
@@ -347,9 +348,10 @@ func (o Options) validateCustomFields() Problems {
 	return ps
 }
 
-// validateCaptureAt checks captureAt against now (§2.13): not in the past,
-// not today's date without a time, and for card authorisation
-// (capture=false on a card-only form) within 1 hour … 7 days.
+// validateCaptureAt checks captureAt against now (docs/widget.md,
+// "Configuration errors"): not in the past, not today's date without a time,
+// and for card authorisation (capture=false on a card-only form) within 1
+// hour … 7 days.
 func (o Options) validateCaptureAt(now time.Time) Problems {
 	var ps Problems
 	d := o.CaptureAt

@@ -14,7 +14,7 @@ import (
 )
 
 // Value coercion helpers shared by option parsing, validation and request
-// building (widget.md §2.1, §2.13, §2.14).
+// building (docs/widget.md, "Coercion").
 
 // JST is Japan Standard Time (UTC+9, no DST). A fixed zone, so the wasm
 // needs no tz database.
@@ -83,7 +83,8 @@ func ParseInt(v any) (int64, error) {
 	return 0, fmt.Errorf("%s is not an integer", describe(v))
 }
 
-// ParseAmount coerces an amount to minor units of currency (§2.1, compat.md):
+// ParseAmount coerces an amount to minor units of currency (docs/widget.md,
+// "Coercion"):
 //
 //   - an integer ("1000", 1000) is already in minor units (USD 900 = $9.00);
 //   - a decimal string or non-integral number is in major units and is
@@ -164,10 +165,10 @@ func currencyOr(c string) string {
 
 var allDigits = api.AllDigits
 
-// ParseTimeShift parses an expiration time shift (§2.14): "hh:mm:ss" or
-// "hh:mm:ss.SSS" followed by "+hh:mm", "-hh:mm" or "Z". A missing offset is
-// taken as +09:00 (added reports that). The result is the normalised value
-// sent to the API.
+// ParseTimeShift parses an expiration time shift (docs/widget.md,
+// "Coercion"): "hh:mm:ss" or "hh:mm:ss.SSS" followed by "+hh:mm", "-hh:mm" or
+// "Z". A missing offset is taken as +09:00 (added reports that). The result
+// is the normalised value sent to the API.
 func ParseTimeShift(s string) (norm string, added bool, err error) {
 	s = strings.TrimSpace(s)
 	body, off := s, ""
@@ -201,7 +202,7 @@ func ParseTimeShift(s string) (norm string, added bool, err error) {
 	return body + off, added, nil
 }
 
-// DateTime is a parsed captureAt value (§2.13).
+// DateTime is a parsed captureAt value (docs/widget.md, "Coercion").
 type DateTime struct {
 	// Raw is the value as given.
 	Raw string
@@ -216,7 +217,7 @@ func (d DateTime) IsZero() bool { return d.Raw == "" && d.Time.IsZero() }
 
 // For returns the instant for a payment type: a date-only value means 09:00
 // JST for card (and Paidy), and 24:00 of that day (= next day 00:00 JST) for
-// konbini and bank transfer (§2.13).
+// konbini and bank transfer (docs/widget.md, "Coercion").
 func (d DateTime) For(paymentType string) time.Time {
 	if !d.DateOnly {
 		return d.Time
@@ -257,8 +258,8 @@ func ParseDateTime(s string) (DateTime, error) {
 }
 
 // SanitizeCSS removes what could escape an inline style of the widget frame
-// (§2.6): url(, expression(, @import, javascript: and angle brackets.
-// changed reports whether anything was removed.
+// (docs/widget.md, "Coercion"): url(, expression(, @import, javascript: and
+// angle brackets. changed reports whether anything was removed.
 func SanitizeCSS(css string) (clean string, changed bool) {
 	out := css
 	for _, bad := range []string{"url(", "expression(", "@import", "javascript:", "<", ">", "\\"} {
