@@ -11,6 +11,7 @@ import (
 	"kessai/api"
 	"kessai/server/domain"
 	"kessai/server/postgres/pgtest"
+	"kessai/server/sqlstore"
 	"kessai/server/storagetest"
 )
 
@@ -128,8 +129,8 @@ func TestConcurrentOpen(t *testing.T) {
 	}
 }
 
-func mustMigrations(t *testing.T) []migration {
-	ms, err := migrations()
+func mustMigrations(t *testing.T) []sqlstore.Migration {
+	ms, err := sqlstore.Migrations(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}
