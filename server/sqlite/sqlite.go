@@ -282,6 +282,6 @@ func (tb table[T]) due(ctx context.Context, db querier, storeID string, t time.T
 }
 
 // list is one page of the records matching w (see page).
-func (tb table[T]) list(ctx context.Context, db querier, w where, p domain.Page) (domain.List[*T], error) {
+func (tb table[T]) list(ctx context.Context, db querier, w sqlstore.Where, p domain.Page) (domain.List[*T], error) {
 	return page[T](ctx, db, tb.name, w, p)
 }
