@@ -187,12 +187,3 @@ func TestTimeoutAndCancel(t *testing.T) {
 		t.Fatalf("after the cancel: %v", err)
 	}
 }
-
-func TestRebind(t *testing.T) {
-	if got := rebind("a = ? AND (b = ? OR c->>?::text = ?) LIMIT ?"); got != "a = $1 AND (b = $2 OR c->>$3::text = $4) LIMIT $5" {
-		t.Fatal(got)
-	}
-	if got := rebind("SELECT 1"); got != "SELECT 1" {
-		t.Fatal(got)
-	}
-}
