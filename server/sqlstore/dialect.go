@@ -50,6 +50,18 @@ func (d Dialect) Time(t time.Time) any {
 	return t.UnixMicro()
 }
 
+// scanTime reads a time column of r (see Time), in UTC.
+func (d Dialect) scanTime(r Row) (time.Time, error) {
+	if d == Postgres {
+		var at time.Time
+		err := r.Scan(&at)
+		return at.UTC(), err
+	}
+	var us int64
+	err := r.Scan(&us)
+	return time.UnixMicro(us).UTC(), err
+}
+
 // Text is the string field at path (dot-separated keys, such as
 // "card.cardholder") of the JSON document in column doc; NULL when absent.
 func (d Dialect) Text(doc, path string) string {

@@ -217,37 +217,3 @@ func (d Dialect) WebhookDeliveries(q domain.WebhookDeliveryQuery) Where {
 	}
 	return w
 }
-
-// ChargeCount are the conditions on charges of a domain.ChargeCount (the
-// charge limits). The columns store_id, mode, token_id, card_fingerprint,
-// status and created_at are indexed; the amount is in the document.
-func (d Dialect) ChargeCount(q domain.ChargeCount) Where {
-	w := d.Where()
-	if q.StoreID != "" {
-		w.Add("store_id = ?", q.StoreID)
-	}
-	if q.Mode != "" {
-		w.Add("mode = ?", string(q.Mode))
-	}
-	if q.TokenID != "" {
-		w.Add("token_id = ?", q.TokenID)
-	}
-	if q.CardFingerprint != "" {
-		w.Add("card_fingerprint = ?", q.CardFingerprint)
-	}
-	if q.Amount != nil {
-		w.Add(d.Int("data", "amount")+" = ?", *q.Amount)
-	}
-	if q.Currency != "" {
-		w.Add(d.Text("data", "currency")+" = ?", q.Currency)
-	}
-	In(&w, "status", q.Statuses)
-	NotIn(&w, "status", q.ExceptStatuses)
-	if !q.CreatedFrom.IsZero() {
-		w.Add("created_at >= ?", d.Time(q.CreatedFrom))
-	}
-	if !q.CreatedTo.IsZero() {
-		w.Add("created_at < ?", d.Time(q.CreatedTo))
-	}
-	return w
-}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"kessai/api"
@@ -11,8 +12,10 @@ import (
 // transactionArm is one side of the transaction history: the charges or
 // the refunds matching the query. sel selects (id, type, charge_id).
 type transactionArm struct {
-	table string
-	sel   string
+	table, sel string
+	search     func(string) (string, []any)
+	// other is the type of the queries that leave this arm out.
+	other api.TransactionType
 	w     Where
 }
 
@@ -61,25 +64,18 @@ func likePattern(s string) string {
 func Transactions(ctx context.Context, db DB, q domain.TransactionQuery) (domain.List[*domain.Transaction], error) {
 	var out domain.List[*domain.Transaction]
 	d := db.Dialect
-	var arms []*transactionArm
+	arms := []*transactionArm{
+		{table: "charges", sel: "SELECT id, 'charge' AS type, id AS charge_id FROM charges", search: d.chargeSearch, other: api.TransactionRefund},
+		{table: "refunds", sel: "SELECT id, 'refund' AS type, charge_id FROM refunds", search: d.refundSearch, other: api.TransactionCharge},
+	}
+	arms = slices.DeleteFunc(arms, func(a *transactionArm) bool { return q.Type == a.other })
 	search := strings.TrimSpace(q.Search)
-	if q.Type != api.TransactionRefund {
-		a := &transactionArm{table: "charges", sel: "SELECT id, 'charge' AS type, id AS charge_id FROM charges", w: d.Scoped(q.Scope, q.Filters)}
-		if search != "" {
-			cond, args := d.chargeSearch(search)
-			a.w.Add(cond, args...)
-		}
-		arms = append(arms, a)
-	}
-	if q.Type != api.TransactionCharge {
-		a := &transactionArm{table: "refunds", sel: "SELECT id, 'refund' AS type, charge_id FROM refunds", w: d.Scoped(q.Scope, q.Filters)}
-		if search != "" {
-			cond, args := d.refundSearch(search)
-			a.w.Add(cond, args...)
-		}
-		arms = append(arms, a)
-	}
 	for _, a := range arms {
+		a.w = d.Scoped(q.Scope, q.Filters)
+		if search != "" {
+			cond, args := a.search(search)
+			a.w.Add(cond, args...)
+		}
 		if q.Status != "" {
 			a.w.Add("status = ?", q.Status)
 		}
