@@ -194,38 +194,17 @@ func listDocs[T any](ctx context.Context, db querier, query string, args ...any)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			return nil, err
-		}
-		v := new(T)
-		if err := json.Unmarshal(data, v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return sqlstore.Collect(rows, sqlstore.ScanDoc[T])
 }
 
 // getOne returns the document of the single row query selects,
 // ErrNotFound when there is none.
 func getOne[T any](ctx context.Context, db querier, query string, args ...any) (*T, error) {
-	var data []byte
-	err := db.QueryRow(ctx, query, args...).Scan(&data)
+	v, err := sqlstore.ScanDoc[T](db.QueryRow(ctx, query, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	v := new(T)
-	if err := json.Unmarshal(data, v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return v, err
 }
 
 // expectOne turns an UPDATE or DELETE that touched no row into ErrNotFound.

@@ -132,15 +132,6 @@ func encode(v any) (string, error) {
 	return string(b), err
 }
 
-// decode reads a stored JSON document.
-func decode[T any](data string) (*T, error) {
-	v := new(T)
-	if err := json.Unmarshal([]byte(data), v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
 // nullString stores "" as NULL.
 func nullString(s string) any {
 	if s == "" {
@@ -158,39 +149,24 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// listDocs returns the documents of the rows query selects (one "data"
+// column).
 func listDocs[T any](ctx context.Context, db querier, query string, args ...any) ([]*T, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+	rows, err := shared(db).Q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, err
-		}
-		v, err := decode[T](data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return sqlstore.Collect(rows, sqlstore.ScanDoc[T])
 }
 
 // getOne returns the document of the single row query selects (a "data"
 // column), ErrNotFound when there is none.
 func getOne[T any](ctx context.Context, db querier, query string, args ...any) (*T, error) {
-	var data string
-	err := db.QueryRowContext(ctx, query, args...).Scan(&data)
+	v, err := sqlstore.ScanDoc[T](db.QueryRowContext(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	return decode[T](data)
+	return v, err
 }
 
 func expectOne(res sql.Result, err error) error {
