@@ -23,7 +23,7 @@ func (q sharedQuerier) Query(ctx context.Context, query string, args ...any) (sq
 	return q.db.Query(ctx, query, args...)
 }
 
-// dialect renders the list conditions of server/sqlstore for PostgreSQL.
+// dialect renders the queries of server/sqlstore for PostgreSQL.
 const dialect = sqlstore.Postgres
 
 // page is one page of the items of src matching w (sqlstore.Page).

@@ -2,7 +2,8 @@
 // github.com/jackc/pgx/v5 and its pool, pgxpool (docs/postgres.md). Each
 // record is a jsonb document plus the columns needed to find it; the schema
 // lives in the embedded migrations/*.sql files, applied in order on Open.
-// One file per entity, like server/sqlite.
+// One file per entity, like server/sqlite; the list queries and the
+// migration rules are server/sqlstore's, shared with it.
 //
 // Where SQLite relies on its single writer, the rules that read and then
 // write (a token's consumption, a charge's refund total, a scope's webhook

@@ -10,7 +10,7 @@ import (
 
 // shared is db as server/sqlstore runs its queries on it.
 func shared(db querier) sqlstore.DB {
-	return sqlstore.DB{Dialect: sqlstore.SQLite, Q: sharedQuerier{db}}
+	return sqlstore.DB{Dialect: dialect, Q: sharedQuerier{db}}
 }
 
 // sharedQuerier adapts a querier of database/sql to sqlstore.Querier.
@@ -33,15 +33,8 @@ type sharedRows struct{ *sql.Rows }
 
 func (r sharedRows) Close() { r.Rows.Close() }
 
-// dialect renders the list conditions of server/sqlstore for SQLite.
+// dialect renders the queries of server/sqlstore for SQLite.
 const dialect = sqlstore.SQLite
-
-// exists reports whether table has a row with this ID.
-func exists(ctx context.Context, db querier, table, id string) (bool, error) {
-	var found bool
-	err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+table+" WHERE id = ?)", id).Scan(&found)
-	return found, err
-}
 
 // page is one page of the documents of table matching w (sqlstore.Page).
 func page[T any](ctx context.Context, db querier, table string, w sqlstore.Where, p domain.Page) (domain.List[*T], error) {

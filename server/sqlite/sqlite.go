@@ -1,7 +1,9 @@
 // Package sqlite implements domain.Storage on SQLite through the pure-Go
 // modernc.org/sqlite driver. Each record is a JSON document plus the columns
 // needed to find it; the schema lives in the embedded migrations/*.sql
-// files, applied in order on Open. One file per entity.
+// files, applied in order on Open. One file per entity; the list queries
+// and the migration rules are server/sqlstore's, shared with
+// server/postgres.
 package sqlite
 
 import (
