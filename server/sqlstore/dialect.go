@@ -115,13 +115,15 @@ func (d Dialect) ContainsFold(expr string) string {
 	return "instr(lower(" + expr + "), lower(?)) > 0"
 }
 
-// LikeFold is the operator of a LIKE that ignores case: SQLite's LIKE does
-// (for ASCII), PostgreSQL's ILIKE.
-func (d Dialect) LikeFold() string {
+// LikeFold is the condition that the text expr matches the LIKE pattern
+// of its one placeholder (escaped with \), ignoring case: SQLite's LIKE
+// does (for ASCII), PostgreSQL's ILIKE.
+func (d Dialect) LikeFold(expr string) string {
+	op := "LIKE"
 	if d == Postgres {
-		return "ILIKE"
+		op = "ILIKE"
 	}
-	return "LIKE"
+	return expr + " " + op + ` ? ESCAPE '\'`
 }
 
 // Right is the last n characters of the text expr (all of it when

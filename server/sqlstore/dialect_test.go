@@ -31,6 +31,8 @@ func TestDialectSQL(t *testing.T) {
 		{SQLite.ContainsFold("x"), "instr(lower(x), lower(?)) > 0"},
 		{Postgres.ContainsFold("x"), "strpos(lower(x), lower(?)) > 0"},
 		{SQLite.Right("id", 6), "substr(id, -6)"},
+		{SQLite.LikeFold("x"), `x LIKE ? ESCAPE '\'`},
+		{Postgres.LikeFold("x"), `x ILIKE ? ESCAPE '\'`},
 		{Postgres.Right("id", 6), "right(id, 6)"},
 		{SQLite.AnyMetadata("data", equals), "EXISTS (SELECT 1 FROM json_each(data, '$.metadata') m WHERE CAST(m.value AS TEXT) = ?)"},
 		{Postgres.AnyMetadata("data", equals), "EXISTS (SELECT 1 FROM jsonb_each_text(CASE WHEN jsonb_typeof(data->'metadata') = 'object' THEN data->'metadata' END) m WHERE m.value = ?)"},

@@ -30,8 +30,8 @@ func (d Dialect) ChargeCount(q domain.ChargeCount) Where {
 	if q.Currency != "" {
 		w.Add(d.Text("data", "currency")+" = ?", q.Currency)
 	}
-	In(&w, "status", q.Statuses)
-	NotIn(&w, "status", q.ExceptStatuses)
+	in(&w, "status", q.Statuses)
+	notIn(&w, "status", q.ExceptStatuses)
 	if !q.CreatedFrom.IsZero() {
 		w.Add("created_at >= ?", d.Time(q.CreatedFrom))
 	}

@@ -13,7 +13,7 @@ import (
 
 // Tokens are the conditions of a token list.
 func (d Dialect) Tokens(q domain.TokenQuery) Where {
-	w := d.Scoped(q.Scope, q.Filters)
+	w := d.scoped(q.Scope, q.Filters)
 	if q.Type != "" {
 		w.Add(d.Text("data", "type")+" = ?", string(q.Type))
 	}
@@ -113,7 +113,7 @@ func parseCardExp(s string) (year, month int, ok bool) {
 
 // Charges are the conditions of a charge list.
 func (d Dialect) Charges(q domain.ChargeQuery) Where {
-	w := d.Scoped(q.Scope, q.Filters)
+	w := d.scoped(q.Scope, q.Filters)
 	if q.TransactionTokenID != "" {
 		w.Add("token_id = ?", strings.ToLower(q.TransactionTokenID))
 	}
@@ -137,7 +137,7 @@ func (d Dialect) Charges(q domain.ChargeQuery) Where {
 	m := tokenMatch{email: q.Email, cardholder: q.Name, expMonth: q.ExpMonth, expYear: q.ExpYear, phone: q.Phone}
 	if m != (tokenMatch{}) {
 		tw := d.Where()
-		tw.Scope(q.Scope)
+		tw.scope(q.Scope)
 		tw.tokenMatch(m)
 		w.Add("token_id IN (SELECT id FROM tokens"+tw.SQL()+")", tw.Args()...)
 	}
@@ -157,7 +157,7 @@ func (d Dialect) Cancels(q domain.CancelQuery) Where {
 // ofCharge are the conditions of a list of records of a charge (refunds,
 // cancels): all of the scope without a charge ID.
 func (d Dialect) ofCharge(s domain.Scope, f domain.Filters, chargeID string) Where {
-	w := d.Scoped(s, f)
+	w := d.scoped(s, f)
 	if chargeID != "" {
 		w.Add("charge_id = ?", chargeID)
 	}
@@ -166,8 +166,8 @@ func (d Dialect) ofCharge(s domain.Scope, f domain.Filters, chargeID string) Whe
 
 // Subscriptions are the conditions of a subscription list.
 func (d Dialect) Subscriptions(q domain.SubscriptionQuery) Where {
-	w := d.Scoped(q.Scope, q.Filters)
-	In(&w, "status", q.Statuses)
+	w := d.scoped(q.Scope, q.Filters)
+	in(&w, "status", q.Statuses)
 	if q.Search != "" {
 		w.Add(d.AnyMetadata("data", d.ContainsFold), q.Search)
 	}
@@ -193,7 +193,7 @@ func (d Dialect) Webhooks(q domain.WebhookQuery) Where {
 	default:
 		w.Add("merchant_id = ? AND store_id IS NULL", q.MerchantID)
 	}
-	w.Filters(domain.Filters{From: q.From, To: q.To, ToInclusive: q.ToInclusive})
+	w.filters(domain.Filters{From: q.From, To: q.To, ToInclusive: q.ToInclusive})
 	if q.Active != nil {
 		w.Add("active = ?", *q.Active)
 	}
@@ -205,7 +205,7 @@ func (d Dialect) Webhooks(q domain.WebhookQuery) Where {
 func (d Dialect) WebhookDeliveries(q domain.WebhookDeliveryQuery) Where {
 	w := d.Where()
 	w.Add("store_id = ?", q.StoreID)
-	w.Filters(domain.Filters{From: q.From, To: q.To, ToInclusive: q.ToInclusive})
+	w.filters(domain.Filters{From: q.From, To: q.To, ToInclusive: q.ToInclusive})
 	if q.WebhookID != "" {
 		w.Add("webhook_id = ?", q.WebhookID)
 	}

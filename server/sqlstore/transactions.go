@@ -28,7 +28,7 @@ func (d Dialect) chargeSearch(search string) (string, []any) {
 	return `(charges.id = ? OR ` + d.Text("charges.data", "last_four") + ` = ?
 		OR ` + d.AnyMetadata("charges.data", equals) + `
 		OR EXISTS (SELECT 1 FROM tokens t WHERE t.id = charges.token_id
-			AND (` + d.likeFold(d.Text("t.data", "card.cardholder")) + ` OR ` + d.likeFold(d.Text("t.data", "email")) + `)))`,
+			AND (` + d.LikeFold(d.Text("t.data", "card.cardholder")) + ` OR ` + d.LikeFold(d.Text("t.data", "email")) + `)))`,
 		[]any{id, search, search, like, like}
 }
 
@@ -38,17 +38,11 @@ func (d Dialect) refundSearch(search string) (string, []any) {
 		OR ` + d.AnyMetadata("refunds.data", equals) + `
 		OR EXISTS (SELECT 1 FROM charges c LEFT JOIN tokens t ON t.id = c.token_id WHERE c.id = refunds.charge_id
 			AND (` + d.Text("c.data", "last_four") + ` = ?
-				OR ` + d.likeFold(d.Text("t.data", "card.cardholder")) + ` OR ` + d.likeFold(d.Text("t.data", "email")) + `)))`,
+				OR ` + d.LikeFold(d.Text("t.data", "card.cardholder")) + ` OR ` + d.LikeFold(d.Text("t.data", "email")) + `)))`,
 		[]any{id, id, search, search, like, like}
 }
 
 func equals(expr string) string { return expr + " = ?" }
-
-// likeFold is the condition that expr matches the LIKE pattern of its one
-// placeholder (likePattern), ignoring case.
-func (d Dialect) likeFold(expr string) string {
-	return expr + " " + d.LikeFold() + ` ? ESCAPE '\'`
-}
 
 // likePattern is a LIKE pattern matching s anywhere (ESCAPE '\').
 func likePattern(s string) string {
@@ -71,7 +65,7 @@ func Transactions(ctx context.Context, db DB, q domain.TransactionQuery) (domain
 	arms = slices.DeleteFunc(arms, func(a *transactionArm) bool { return q.Type == a.other })
 	search := strings.TrimSpace(q.Search)
 	for _, a := range arms {
-		a.w = d.Scoped(q.Scope, q.Filters)
+		a.w = d.scoped(q.Scope, q.Filters)
 		if search != "" {
 			cond, args := a.search(search)
 			a.w.Add(cond, args...)

@@ -36,13 +36,13 @@ func (w *Where) SQL() string {
 // appending to them copies).
 func (w *Where) Args() []any { return slices.Clip(w.args) }
 
-// In adds "expr IN (values)"; no condition when values is empty.
-func In[S ~string](w *Where, expr string, values []S) { in(w, expr, " IN (", values) }
+// in adds "expr IN (values)"; no condition when values is empty.
+func in[S ~string](w *Where, expr string, values []S) { addIn(w, expr, " IN (", values) }
 
-// NotIn adds "expr NOT IN (values)"; no condition when values is empty.
-func NotIn[S ~string](w *Where, expr string, values []S) { in(w, expr, " NOT IN (", values) }
+// notIn adds "expr NOT IN (values)"; no condition when values is empty.
+func notIn[S ~string](w *Where, expr string, values []S) { addIn(w, expr, " NOT IN (", values) }
 
-func in[S ~string](w *Where, expr, op string, values []S) {
+func addIn[S ~string](w *Where, expr, op string, values []S) {
 	if len(values) == 0 {
 		return
 	}
@@ -53,9 +53,9 @@ func in[S ~string](w *Where, expr, op string, values []S) {
 	w.Add(expr+op+"?"+strings.Repeat(", ?", len(values)-1)+")", args...)
 }
 
-// Scope adds the store or merchant condition; the table must have
+// scope adds the store or merchant condition; the table must have
 // store_id and merchant_id columns.
-func (w *Where) Scope(s domain.Scope) {
+func (w *Where) scope(s domain.Scope) {
 	if s.StoreID != "" {
 		w.Add("store_id = ?", s.StoreID)
 	} else {
@@ -63,9 +63,9 @@ func (w *Where) Scope(s domain.Scope) {
 	}
 }
 
-// Filters adds the filters every list shares; the table must have
+// filters adds the filters every list shares; the table must have
 // created_at and mode columns and a document with "metadata".
-func (w *Where) Filters(f domain.Filters) {
+func (w *Where) filters(f domain.Filters) {
 	if f.From != nil {
 		w.Add("created_at >= ?", w.d.Time(*f.From))
 	}
@@ -85,11 +85,11 @@ func (w *Where) Filters(f domain.Filters) {
 	}
 }
 
-// Scoped is the start of every list of a store's or merchant's records:
+// scoped is the start of every list of a store's or merchant's records:
 // the scope and the shared filters.
-func (d Dialect) Scoped(s domain.Scope, f domain.Filters) Where {
+func (d Dialect) scoped(s domain.Scope, f domain.Filters) Where {
 	w := d.Where()
-	w.Scope(s)
-	w.Filters(f)
+	w.scope(s)
+	w.filters(f)
 	return w
 }
