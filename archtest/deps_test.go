@@ -53,6 +53,9 @@ func TestLayers(t *testing.T) {
 			forbiddenStd: []string{"net/http", "syscall/js"}},
 		{pkg: "kessai/server/domain", allowed: func(d string) bool { return d == "kessai/api" || d == "kessai/server/domain" },
 			forbiddenStd: []string{"net/http", "database/sql"}},
+		{pkg: "kessai/server/sqlstore", allowed: func(d string) bool {
+			return d == "kessai/api" || d == "kessai/server/domain" || d == "kessai/server/sqlstore"
+		}, forbiddenStd: []string{"net/http", "database/sql"}},
 		{pkg: "kessai/server", allowed: func(d string) bool {
 			return !strings.HasPrefix(d, "kessai/") || d == "kessai/api" || strings.HasPrefix(d, "kessai/server")
 		}},

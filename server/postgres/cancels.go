@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"kessai/server/domain"
+	"kessai/server/sqlstore"
 )
 
 // CreateCancel implements domain.Storage.
@@ -51,11 +52,5 @@ func (d *DB) ListDueCancels(ctx context.Context, storeID string, t time.Time) ([
 
 // ListCancels implements domain.Storage.
 func (d *DB) ListCancels(ctx context.Context, q domain.CancelQuery) (domain.List[*domain.Cancel], error) {
-	var w where
-	w.scope(q.Scope)
-	w.filters(q.Filters)
-	if q.ChargeID != "" {
-		w.add("charge_id = ?", q.ChargeID)
-	}
-	return page(ctx, d.pool, docs[domain.Cancel]("cancels"), w, q.Page)
+	return page(ctx, d.pool, sqlstore.Docs[domain.Cancel]("cancels"), dialect.Cancels(q), q.Page)
 }

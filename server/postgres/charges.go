@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"kessai/server/domain"
+	"kessai/server/sqlstore"
 )
 
 // CreateCharge implements domain.Storage: the token is read under a row
@@ -87,35 +87,5 @@ func (d *DB) ListDueCharges(ctx context.Context, storeID string, t time.Time) ([
 
 // ListCharges implements domain.Storage.
 func (d *DB) ListCharges(ctx context.Context, q domain.ChargeQuery) (domain.List[*domain.Charge], error) {
-	var w where
-	w.scope(q.Scope)
-	w.filters(q.Filters)
-	if q.TransactionTokenID != "" {
-		w.add("token_id = ?", strings.ToLower(q.TransactionTokenID))
-	}
-	if q.SubscriptionID != "" {
-		w.add("subscription_id = ?", q.SubscriptionID)
-	}
-	if q.Currency != "" {
-		w.add("(data->>'currency' = ? OR data->>'charged_currency' = ?)", q.Currency, q.Currency)
-	}
-	if q.AmountFrom != nil {
-		w.add("(data->>'amount')::bigint > ?", *q.AmountFrom)
-	}
-	if q.AmountTo != nil {
-		w.add("(data->>'amount')::bigint < ?", *q.AmountTo)
-	}
-	if q.LastFour != "" {
-		w.add("data->>'last_four' = ?", q.LastFour)
-	}
-	// The card's name and expiry, the e-mail and the phone number are the
-	// token's: match the charges whose token matches.
-	m := tokenMatch{email: q.Email, cardholder: q.Name, expMonth: q.ExpMonth, expYear: q.ExpYear, phone: q.Phone}
-	if !m.empty() {
-		var tw where
-		tw.scope(q.Scope)
-		tokenFilters(&tw, m)
-		w.add("token_id IN (SELECT id FROM tokens"+tw.sql()+")", tw.args...)
-	}
-	return page(ctx, d.pool, docs[domain.Charge]("charges"), w, q.Page)
+	return page(ctx, d.pool, sqlstore.Docs[domain.Charge]("charges"), dialect.Charges(q), q.Page)
 }

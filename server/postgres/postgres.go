@@ -2,7 +2,8 @@
 // github.com/jackc/pgx/v5 and its pool, pgxpool (docs/postgres.md). Each
 // record is a jsonb document plus the columns needed to find it; the schema
 // lives in the embedded migrations/*.sql files, applied in order on Open.
-// One file per entity, like server/sqlite.
+// One file per entity, like server/sqlite; the list queries and the
+// migration rules are server/sqlstore's, shared with it.
 //
 // Where SQLite relies on its single writer, the rules that read and then
 // write (a token's consumption, a charge's refund total, a scope's webhook
@@ -17,10 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"path"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +29,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"kessai/server/domain"
+	"kessai/server/sqlstore"
 )
 
 // Defaults of the connection settings that the database URL does not set
@@ -133,36 +132,6 @@ func (d *DB) Close() error {
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migration is one numbered file of migrations/: NNN_name.sql.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	entries, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(entries)
-	var out []migration
-	for i, e := range entries {
-		base := path.Base(e)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v != i+1 {
-			return nil, fmt.Errorf("postgres: migration file %s: want number %03d", base, i+1)
-		}
-		b, err := migrationFiles.ReadFile(e)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: base, sql: string(b)})
-	}
-	return out, nil
-}
-
 // migrationLock is the advisory lock key that serialises migrations: of
 // several kessai processes starting on one database, one migrates and the
 // others wait, then find the schema current.
@@ -171,9 +140,9 @@ const migrationLock = 0x6b657373 // "kess"
 // migrate applies the migrations the database has not seen yet, all in one
 // transaction. A database newer than this binary is refused.
 func (d *DB) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := sqlstore.Migrations(migrationFiles, "migrations")
 	if err != nil {
-		return err
+		return fmt.Errorf("postgres: %w", err)
 	}
 	err = pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
 		for _, q := range []string{
@@ -189,15 +158,16 @@ func (d *DB) migrate(ctx context.Context) error {
 		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
 			return err
 		}
-		if cur > len(ms) {
-			return fmt.Errorf("the database schema is version %d, newer than this kessai (%d): use a newer kessai or another database", cur, len(ms))
+		pending, err := sqlstore.Pending(ms, cur, "another database")
+		if err != nil {
+			return err
 		}
-		for _, m := range ms[cur:] {
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+		for _, m := range pending {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 		}
 		return nil
@@ -225,38 +195,17 @@ func listDocs[T any](ctx context.Context, db querier, query string, args ...any)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			return nil, err
-		}
-		v := new(T)
-		if err := json.Unmarshal(data, v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return sqlstore.Collect(rows, sqlstore.ScanDoc[T])
 }
 
 // getOne returns the document of the single row query selects,
 // ErrNotFound when there is none.
 func getOne[T any](ctx context.Context, db querier, query string, args ...any) (*T, error) {
-	var data []byte
-	err := db.QueryRow(ctx, query, args...).Scan(&data)
+	v, err := sqlstore.ScanDoc[T](db.QueryRow(ctx, query, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	v := new(T)
-	if err := json.Unmarshal(data, v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return v, err
 }
 
 // expectOne turns an UPDATE or DELETE that touched no row into ErrNotFound.

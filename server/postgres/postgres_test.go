@@ -11,6 +11,7 @@ import (
 	"kessai/api"
 	"kessai/server/domain"
 	"kessai/server/postgres/pgtest"
+	"kessai/server/sqlstore"
 	"kessai/server/storagetest"
 )
 
@@ -128,8 +129,8 @@ func TestConcurrentOpen(t *testing.T) {
 	}
 }
 
-func mustMigrations(t *testing.T) []migration {
-	ms, err := migrations()
+func mustMigrations(t *testing.T) []sqlstore.Migration {
+	ms, err := sqlstore.Migrations(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,14 +185,5 @@ func TestTimeoutAndCancel(t *testing.T) {
 	// The pool's one connection still works.
 	if _, err := db.GetSetting(ctx, "none"); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("after the cancel: %v", err)
-	}
-}
-
-func TestRebind(t *testing.T) {
-	if got := rebind("a = ? AND (b = ? OR c->>?::text = ?) LIMIT ?"); got != "a = $1 AND (b = $2 OR c->>$3::text = $4) LIMIT $5" {
-		t.Fatal(got)
-	}
-	if got := rebind("SELECT 1"); got != "SELECT 1" {
-		t.Fatal(got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"kessai/api"
 	"kessai/server/domain"
+	"kessai/server/sqlstore"
 )
 
 // liveRefund is the condition of the refunds that count towards a charge's
@@ -63,11 +64,5 @@ func (d *DB) ListDueRefunds(ctx context.Context, storeID string, t time.Time) ([
 
 // ListRefunds implements domain.Storage.
 func (d *DB) ListRefunds(ctx context.Context, q domain.RefundQuery) (domain.List[*domain.Refund], error) {
-	var w where
-	w.scope(q.Scope)
-	w.filters(q.Filters)
-	if q.ChargeID != "" {
-		w.add("charge_id = ?", q.ChargeID)
-	}
-	return page(ctx, d.pool, docs[domain.Refund]("refunds"), w, q.Page)
+	return page(ctx, d.pool, sqlstore.Docs[domain.Refund]("refunds"), dialect.Refunds(q), q.Page)
 }

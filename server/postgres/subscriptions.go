@@ -8,6 +8,7 @@ import (
 
 	"kessai/api"
 	"kessai/server/domain"
+	"kessai/server/sqlstore"
 )
 
 // CreateSubscription implements domain.Storage.
@@ -119,27 +120,12 @@ func (d *DB) GetSubscriptionPayment(ctx context.Context, subscriptionID, id stri
 
 // ListSubscriptionPayments implements domain.Storage.
 func (d *DB) ListSubscriptionPayments(ctx context.Context, q domain.SubscriptionPaymentQuery) (domain.List[*domain.ScheduledPayment], error) {
-	var w where
-	w.add("subscription_id = ?", q.SubscriptionID)
-	return page(ctx, d.pool, docs[domain.ScheduledPayment]("subscription_payments"), w, q.Page)
+	return page(ctx, d.pool, sqlstore.Docs[domain.ScheduledPayment]("subscription_payments"), dialect.SubscriptionPayments(q), q.Page)
 }
 
 // ListSubscriptions implements domain.Storage.
 func (d *DB) ListSubscriptions(ctx context.Context, q domain.SubscriptionQuery) (domain.List[*domain.Subscription], error) {
-	var w where
-	w.scope(q.Scope)
-	w.filters(q.Filters)
-	if len(q.Statuses) > 0 {
-		statuses := make([]string, len(q.Statuses))
-		for i, st := range q.Statuses {
-			statuses[i] = string(st)
-		}
-		w.add("status = ANY(?)", statuses)
-	}
-	if q.Search != "" {
-		w.add("EXISTS (SELECT 1 FROM jsonb_each_text("+metadata("data")+") m WHERE strpos(lower(m.value), lower(?)) > 0)", q.Search)
-	}
-	return page(ctx, d.pool, docs[domain.Subscription]("subscriptions"), w, q.Page)
+	return page(ctx, d.pool, sqlstore.Docs[domain.Subscription]("subscriptions"), dialect.Subscriptions(q), q.Page)
 }
 
 // ListDueSubscriptions implements domain.Storage.

@@ -2,9 +2,9 @@ package postgres
 
 import (
 	"context"
-	"strings"
 
 	"kessai/server/domain"
+	"kessai/server/sqlstore"
 )
 
 // CreateToken implements domain.Storage.
@@ -39,82 +39,5 @@ func (d *DB) DeleteToken(ctx context.Context, id string) error {
 
 // ListTokens implements domain.Storage.
 func (d *DB) ListTokens(ctx context.Context, q domain.TokenQuery) (domain.List[*domain.TxToken], error) {
-	var w where
-	w.scope(q.Scope)
-	w.filters(q.Filters)
-	if q.Type != "" {
-		w.add("data->>'type' = ?", string(q.Type))
-	}
-	if q.PaymentType != "" {
-		w.add("data->>'payment_type' = ?", string(q.PaymentType))
-	}
-	if q.ID != "" {
-		w.add("id = ?", strings.ToLower(q.ID))
-	}
-	if q.ShortID != "" {
-		w.add("right(id, 6) = ?", strings.ToLower(q.ShortID))
-	}
-	if q.ActiveOnly {
-		w.add("active")
-	}
-	if q.CustomerID != "" {
-		w.add("data->'metadata'->>'univapay-customer-id' = ?", q.CustomerID)
-	}
-	if q.PreviousID != "" {
-		w.add("data->>'previous_id' = ?", q.PreviousID)
-	}
-	tokenFilters(&w, tokenMatch{
-		email: q.Email, cardholderPart: q.Cardholder, cardExp: q.CardExp,
-		lastFour: q.CardLastFour, phone: q.PhoneNumber, brand: q.Brand,
-	})
-	return page(ctx, d.pool, docs[domain.TxToken]("tokens"), w, q.Page)
-}
-
-// tokenMatch are the conditions on a token's own data that both the token
-// list and the charge list (through the charge's token) filter on.
-type tokenMatch struct {
-	email             string
-	cardholderPart    string // part of the name, any case
-	cardholder        string // the whole name, any case
-	cardExp           string // yyyy-MM
-	expMonth, expYear int
-	lastFour          string
-	phone             string // digits
-	brand             string
-}
-
-func (m tokenMatch) empty() bool { return m == tokenMatch{} }
-
-// tokenFilters adds m's conditions on the columns of the tokens table.
-func tokenFilters(w *where, m tokenMatch) {
-	if m.email != "" {
-		w.add("lower(data->>'email') = lower(?)", m.email)
-	}
-	if m.cardholderPart != "" {
-		w.add("strpos(lower(data->'card'->>'cardholder'), lower(?)) > 0", m.cardholderPart)
-	}
-	if m.cardholder != "" {
-		w.add("lower(btrim(data->'card'->>'cardholder')) = lower(btrim(?))", m.cardholder)
-	}
-	if m.cardExp != "" {
-		w.add("lpad(data->'card'->>'exp_year', 4, '0') || '-' || lpad(data->'card'->>'exp_month', 2, '0') = ?", m.cardExp)
-	}
-	if m.expMonth != 0 {
-		w.add("(data->'card'->>'exp_month')::int = ?", m.expMonth)
-	}
-	if m.expYear != 0 {
-		w.add("(data->'card'->>'exp_year')::int = ?", m.expYear)
-	}
-	if m.lastFour != "" {
-		w.add("data->'card'->>'last_four' = ?", m.lastFour)
-	}
-	if m.phone != "" {
-		// The local number without the usual separators, with or without
-		// the country code.
-		local := "translate(data->'billing'->>'phone_local_number', '-() +.', '')"
-		w.add("("+local+" = ? OR COALESCE(data->'billing'->>'phone_country_code', '') || "+local+" = ?)", m.phone, m.phone)
-	}
-	if m.brand != "" {
-		w.add("data->'card'->>'brand' = lower(?)", m.brand)
-	}
+	return page(ctx, d.pool, sqlstore.Docs[domain.TxToken]("tokens"), dialect.Tokens(q), q.Page)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"kessai/server/domain"
+	"kessai/server/sqlstore"
 )
 
 // webhookScope is the condition selecting the webhooks of w's scope: its
@@ -94,20 +95,7 @@ func (d *DB) DeleteWebhook(ctx context.Context, id string) error {
 
 // ListWebhooks implements domain.Storage.
 func (d *DB) ListWebhooks(ctx context.Context, q domain.WebhookQuery) (domain.List[*domain.Webhook], error) {
-	var w where
-	switch {
-	case q.StoreID != "" && q.MerchantWide:
-		w.add("merchant_id = ? AND (store_id = ? OR store_id IS NULL)", q.MerchantID, q.StoreID)
-	case q.StoreID != "":
-		w.add("store_id = ?", q.StoreID)
-	default:
-		w.add("merchant_id = ? AND store_id IS NULL", q.MerchantID)
-	}
-	w.filters(domain.Filters{From: q.From, To: q.To, ToInclusive: q.ToInclusive})
-	if q.Active != nil {
-		w.add("active = ?", *q.Active)
-	}
-	return page(ctx, d.pool, docs[domain.Webhook]("webhooks"), w, q.Page)
+	return page(ctx, d.pool, sqlstore.Docs[domain.Webhook]("webhooks"), dialect.Webhooks(q), q.Page)
 }
 
 // ActiveWebhooks implements domain.Storage.
@@ -133,7 +121,24 @@ func splitDelivery(dl *domain.WebhookDelivery) (doc []byte, payload *string, err
 
 // deliveries is the source of the delivery log: each item is its
 // document and its payload.
-var deliveries = source[domain.WebhookDelivery]{table: "webhook_deliveries", cols: "data, payload", read: listDeliveries}
+var deliveries = sqlstore.Source[domain.WebhookDelivery]{Table: "webhook_deliveries", Cols: "data, payload", Scan: scanDelivery}
+
+// scanDelivery reads a delivery from its document and its payload.
+func scanDelivery(r sqlstore.Row) (*domain.WebhookDelivery, error) {
+	var doc []byte
+	var payload *string
+	if err := r.Scan(&doc, &payload); err != nil {
+		return nil, err
+	}
+	dl := new(domain.WebhookDelivery)
+	if err := json.Unmarshal(doc, dl); err != nil {
+		return nil, err
+	}
+	if payload != nil {
+		dl.Data = json.RawMessage(*payload)
+	}
+	return dl, nil
+}
 
 // listDeliveries returns the deliveries query selects (data, payload).
 func listDeliveries(ctx context.Context, db querier, query string, args ...any) ([]*domain.WebhookDelivery, error) {
@@ -141,21 +146,7 @@ func listDeliveries(ctx context.Context, db querier, query string, args ...any) 
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*domain.WebhookDelivery, error) {
-		var doc []byte
-		var payload *string
-		if err := r.Scan(&doc, &payload); err != nil {
-			return nil, err
-		}
-		dl := new(domain.WebhookDelivery)
-		if err := json.Unmarshal(doc, dl); err != nil {
-			return nil, err
-		}
-		if payload != nil {
-			dl.Data = json.RawMessage(*payload)
-		}
-		return dl, nil
-	})
+	return sqlstore.Collect(rows, scanDelivery)
 }
 
 // CreateWebhookDeliveries implements domain.Storage.
@@ -205,17 +196,5 @@ func (d *DB) ListDueWebhookDeliveries(ctx context.Context, storeID string, t tim
 
 // ListWebhookDeliveries implements domain.Storage.
 func (d *DB) ListWebhookDeliveries(ctx context.Context, q domain.WebhookDeliveryQuery) (domain.List[*domain.WebhookDelivery], error) {
-	var w where
-	w.add("store_id = ?", q.StoreID)
-	w.filters(domain.Filters{From: q.From, To: q.To, ToInclusive: q.ToInclusive})
-	if q.WebhookID != "" {
-		w.add("webhook_id = ?", q.WebhookID)
-	}
-	if q.Event != "" {
-		w.add("event = ?", string(q.Event))
-	}
-	if q.Status != "" {
-		w.add("status = ?", string(q.Status))
-	}
-	return page(ctx, d.pool, deliveries, w, q.Page)
+	return page(ctx, d.pool, deliveries, dialect.WebhookDeliveries(q), q.Page)
 }

@@ -41,9 +41,5 @@ func (d *DB) ListDueCancels(ctx context.Context, storeID string, t time.Time) ([
 
 // ListCancels implements domain.Storage.
 func (d *DB) ListCancels(ctx context.Context, q domain.CancelQuery) (domain.List[*domain.Cancel], error) {
-	w := scoped(q.Scope, q.Filters)
-	if q.ChargeID != "" {
-		w.add("charge_id = ?", q.ChargeID)
-	}
-	return cancelTable.list(ctx, d.db, w, q.Page)
+	return cancelTable.list(ctx, d.db, dialect.Cancels(q), q.Page)
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"kessai/server/domain"
@@ -43,33 +42,5 @@ func (d *DB) ListDueCharges(ctx context.Context, storeID string, t time.Time) ([
 
 // ListCharges implements domain.Storage.
 func (d *DB) ListCharges(ctx context.Context, q domain.ChargeQuery) (domain.List[*domain.Charge], error) {
-	w := scoped(q.Scope, q.Filters)
-	if q.TransactionTokenID != "" {
-		w.add("token_id = ?", strings.ToLower(q.TransactionTokenID))
-	}
-	if q.SubscriptionID != "" {
-		w.add("subscription_id = ?", q.SubscriptionID)
-	}
-	if q.Currency != "" {
-		w.add("(json_extract(data, '$.currency') = ? OR json_extract(data, '$.charged_currency') = ?)", q.Currency, q.Currency)
-	}
-	if q.AmountFrom != nil {
-		w.add("json_extract(data, '$.amount') > ?", *q.AmountFrom)
-	}
-	if q.AmountTo != nil {
-		w.add("json_extract(data, '$.amount') < ?", *q.AmountTo)
-	}
-	if q.LastFour != "" {
-		w.add("json_extract(data, '$.last_four') = ?", q.LastFour)
-	}
-	// The card's name and expiry, the e-mail and the phone number are the
-	// token's: match the charges whose token matches.
-	m := tokenMatch{email: q.Email, cardholder: q.Name, expMonth: q.ExpMonth, expYear: q.ExpYear, phone: q.Phone}
-	if !m.empty() {
-		var tw where
-		tw.scope(q.Scope)
-		tokenFilters(&tw, m)
-		w.add("token_id IN (SELECT id FROM tokens"+tw.sql()+")", tw.args...)
-	}
-	return chargeTable.list(ctx, d.db, w, q.Page)
+	return chargeTable.list(ctx, d.db, dialect.Charges(q), q.Page)
 }

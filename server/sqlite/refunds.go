@@ -52,9 +52,5 @@ func (d *DB) ListDueRefunds(ctx context.Context, storeID string, t time.Time) ([
 
 // ListRefunds implements domain.Storage.
 func (d *DB) ListRefunds(ctx context.Context, q domain.RefundQuery) (domain.List[*domain.Refund], error) {
-	w := scoped(q.Scope, q.Filters)
-	if q.ChargeID != "" {
-		w.add("charge_id = ?", q.ChargeID)
-	}
-	return refundTable.list(ctx, d.db, w, q.Page)
+	return refundTable.list(ctx, d.db, dialect.Refunds(q), q.Page)
 }

@@ -1,7 +1,9 @@
 // Package sqlite implements domain.Storage on SQLite through the pure-Go
 // modernc.org/sqlite driver. Each record is a JSON document plus the columns
 // needed to find it; the schema lives in the embedded migrations/*.sql
-// files, applied in order on Open. One file per entity.
+// files, applied in order on Open. One file per entity; the list queries
+// and the migration rules are server/sqlstore's, shared with
+// server/postgres.
 package sqlite
 
 import (
@@ -11,16 +13,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"kessai/server/domain"
+	"kessai/server/sqlstore"
 
 	_ "modernc.org/sqlite" // registers driver "sqlite"
 )
@@ -71,42 +71,12 @@ func (d *DB) Close() error { return d.db.Close() }
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migration is one numbered file of migrations/: NNN_name.sql.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	entries, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(entries)
-	var out []migration
-	for i, e := range entries {
-		base := filepath.Base(e)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v != i+1 {
-			return nil, fmt.Errorf("sqlite: migration file %s: want number %03d", base, i+1)
-		}
-		b, err := migrationFiles.ReadFile(e)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: base, sql: string(b)})
-	}
-	return out, nil
-}
-
 // migrate applies the migrations the database has not seen yet, each in a
 // transaction. A database newer than this binary is refused.
 func (d *DB) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := sqlstore.Migrations(migrationFiles, "migrations")
 	if err != nil {
-		return err
+		return fmt.Errorf("sqlite: %w", err)
 	}
 	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
@@ -115,19 +85,20 @@ func (d *DB) migrate(ctx context.Context) error {
 	if err := d.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
-	if cur > len(ms) {
-		return fmt.Errorf("sqlite: the database schema is version %d, newer than this kessai (%d): use a newer kessai or another --data directory", cur, len(ms))
+	pending, err := sqlstore.Pending(ms, cur, "another --data directory")
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
 	}
-	for _, m := range ms[cur:] {
+	for _, m := range pending {
 		err := d.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, m.version)
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, m.Version)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("sqlite: migration %s: %w", m.name, err)
+			return fmt.Errorf("sqlite: migration %s: %w", m.Name, err)
 		}
 	}
 	return nil
@@ -163,15 +134,6 @@ func encode(v any) (string, error) {
 	return string(b), err
 }
 
-// decode reads a stored JSON document.
-func decode[T any](data string) (*T, error) {
-	v := new(T)
-	if err := json.Unmarshal([]byte(data), v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
 // nullString stores "" as NULL.
 func nullString(s string) any {
 	if s == "" {
@@ -189,39 +151,24 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// listDocs returns the documents of the rows query selects (one "data"
+// column).
 func listDocs[T any](ctx context.Context, db querier, query string, args ...any) ([]*T, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+	rows, err := shared(db).Q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, err
-		}
-		v, err := decode[T](data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return sqlstore.Collect(rows, sqlstore.ScanDoc[T])
 }
 
 // getOne returns the document of the single row query selects (a "data"
 // column), ErrNotFound when there is none.
 func getOne[T any](ctx context.Context, db querier, query string, args ...any) (*T, error) {
-	var data string
-	err := db.QueryRowContext(ctx, query, args...).Scan(&data)
+	v, err := sqlstore.ScanDoc[T](db.QueryRowContext(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	return decode[T](data)
+	return v, err
 }
 
 func expectOne(res sql.Result, err error) error {
@@ -313,6 +260,6 @@ func (tb table[T]) due(ctx context.Context, db querier, storeID string, t time.T
 }
 
 // list is one page of the records matching w (see page).
-func (tb table[T]) list(ctx context.Context, db querier, w where, p domain.Page) (domain.List[*T], error) {
+func (tb table[T]) list(ctx context.Context, db querier, w sqlstore.Where, p domain.Page) (domain.List[*T], error) {
 	return page[T](ctx, db, tb.name, w, p)
 }

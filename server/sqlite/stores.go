@@ -152,6 +152,13 @@ func resetStore(ctx context.Context, tx *sql.Tx, storeID string) (map[string]int
 	return deleted, nil
 }
 
+// exists reports whether table has a row with this ID.
+func exists(ctx context.Context, db querier, table, id string) (bool, error) {
+	var found bool
+	err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+table+" WHERE id = ?)", id).Scan(&found)
+	return found, err
+}
+
 func queryStrings(ctx context.Context, db querier, query string, args ...any) ([]string, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {

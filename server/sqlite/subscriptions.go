@@ -113,19 +113,12 @@ func (d *DB) GetSubscriptionPayment(ctx context.Context, subscriptionID, id stri
 
 // ListSubscriptionPayments implements domain.Storage.
 func (d *DB) ListSubscriptionPayments(ctx context.Context, q domain.SubscriptionPaymentQuery) (domain.List[*domain.ScheduledPayment], error) {
-	var w where
-	w.add("subscription_id = ?", q.SubscriptionID)
-	return page[domain.ScheduledPayment](ctx, d.db, "subscription_payments", w, q.Page)
+	return page[domain.ScheduledPayment](ctx, d.db, "subscription_payments", dialect.SubscriptionPayments(q), q.Page)
 }
 
 // ListSubscriptions implements domain.Storage.
 func (d *DB) ListSubscriptions(ctx context.Context, q domain.SubscriptionQuery) (domain.List[*domain.Subscription], error) {
-	w := scoped(q.Scope, q.Filters)
-	addIn(&w, "status", false, q.Statuses)
-	if q.Search != "" {
-		w.add(`EXISTS (SELECT 1 FROM json_each(data, '$.metadata') AS m WHERE instr(lower(CAST(m.value AS TEXT)), lower(?)) > 0)`, q.Search)
-	}
-	return subscriptionTable.list(ctx, d.db, w, q.Page)
+	return subscriptionTable.list(ctx, d.db, dialect.Subscriptions(q), q.Page)
 }
 
 // ListDueSubscriptions implements domain.Storage.

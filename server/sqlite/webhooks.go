@@ -94,20 +94,7 @@ func (d *DB) DeleteWebhook(ctx context.Context, id string) error {
 
 // ListWebhooks implements domain.Storage.
 func (d *DB) ListWebhooks(ctx context.Context, q domain.WebhookQuery) (domain.List[*domain.Webhook], error) {
-	var w where
-	switch {
-	case q.StoreID != "" && q.MerchantWide:
-		w.add("merchant_id = ? AND (store_id = ? OR store_id IS NULL)", q.MerchantID, q.StoreID)
-	case q.StoreID != "":
-		w.add("store_id = ?", q.StoreID)
-	default:
-		w.add("merchant_id = ? AND store_id IS NULL", q.MerchantID)
-	}
-	w.filters(domain.Filters{From: q.From, To: q.To, ToInclusive: q.ToInclusive})
-	if q.Active != nil {
-		w.add("active = ?", *q.Active)
-	}
-	return webhookTable.list(ctx, d.db, w, q.Page)
+	return webhookTable.list(ctx, d.db, dialect.Webhooks(q), q.Page)
 }
 
 // ActiveWebhooks implements domain.Storage.
@@ -146,17 +133,5 @@ func (d *DB) ListDueWebhookDeliveries(ctx context.Context, storeID string, t tim
 
 // ListWebhookDeliveries implements domain.Storage.
 func (d *DB) ListWebhookDeliveries(ctx context.Context, q domain.WebhookDeliveryQuery) (domain.List[*domain.WebhookDelivery], error) {
-	var w where
-	w.add("store_id = ?", q.StoreID)
-	w.filters(domain.Filters{From: q.From, To: q.To, ToInclusive: q.ToInclusive})
-	if q.WebhookID != "" {
-		w.add("webhook_id = ?", q.WebhookID)
-	}
-	if q.Event != "" {
-		w.add("event = ?", string(q.Event))
-	}
-	if q.Status != "" {
-		w.add("status = ?", string(q.Status))
-	}
-	return deliveryTable.list(ctx, d.db, w, q.Page)
+	return deliveryTable.list(ctx, d.db, dialect.WebhookDeliveries(q), q.Page)
 }
