@@ -8,9 +8,9 @@ import (
 	"kessai/api"
 )
 
-// pollWait is how long GET ...?polling=true waits for a status change
+// DefaultPollWait is how long GET ...?polling=true waits for a status change
 // (docs/sandbox-api.md, "Polling").
-const pollWait = 3 * time.Second
+const DefaultPollWait = 3 * time.Second
 
 // pollParam reads the polling query parameter: "true", "false" or absent.
 func pollParam(r *http.Request) (bool, error) {
@@ -35,7 +35,7 @@ type pollState struct {
 }
 
 // poll loads a resource and, when polling, waits until its status differs
-// from the first load's, or it is final, or pollWait has passed, and
+// from the first load's, or it is final, or the poll wait (Config.PollWait) has passed, and
 // returns the latest state. load should run what is due (settle) so that a
 // poll sees the change as soon as its time has come.
 func poll[T any](ctx context.Context, s *Server, polling bool, load func() (T, pollState, error)) (T, error) {
@@ -44,7 +44,7 @@ func poll[T any](ctx context.Context, s *Server, polling bool, load func() (T, p
 		return v, err
 	}
 	initial := st.Status
-	deadline := time.NewTimer(pollWait)
+	deadline := time.NewTimer(s.pollWait)
 	defer deadline.Stop()
 	for {
 		changed := s.changes()

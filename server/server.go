@@ -49,6 +49,9 @@ type Config struct {
 	ProcessingDelay time.Duration
 	// Logger receives server logs; nil means slog.Default().
 	Logger *slog.Logger
+	// PollWait is how long a ?polling=true request waits at most
+	// (docs/sandbox-api.md, "Polling"); 0 means DefaultPollWait (3 s).
+	PollWait time.Duration
 	// Now is the real time under the sandbox clock; nil means time.Now.
 	// Tests set it to hold real time still.
 	Now func() time.Time
@@ -68,6 +71,7 @@ type Server struct {
 	log          *slog.Logger
 	widgetOrigin string // normalised origin of Config.PublicURL, "" if none
 	delay        time.Duration
+	pollWait     time.Duration
 	jwtKey       []byte
 	clock        *Clock
 	hooks        *webhookEngine // webhook delivery: HTTP client, workers
@@ -137,6 +141,7 @@ func New(cfg Config, st Storage) (*Server, error) {
 		storage:   st,
 		log:       cfg.Logger,
 		delay:     cfg.ProcessingDelay,
+		pollWait:  cfg.PollWait,
 		changed:   make(chan struct{}),
 		kick:      make(chan struct{}, 1),
 		hooks:     newWebhookEngine(cfg.WebhookTimeout),
@@ -146,6 +151,9 @@ func New(cfg Config, st Storage) (*Server, error) {
 	s.clock = NewClock(cfg.Now, st, s.kickEngine)
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.pollWait <= 0 {
+		s.pollWait = DefaultPollWait
 	}
 	if s.delay <= 0 {
 		s.delay = DefaultProcessingDelay

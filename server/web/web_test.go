@@ -48,13 +48,13 @@ func newHandler(t *testing.T, ds web.DomainSource) *web.Handler {
 	return h
 }
 
-// requireWasm returns the built wasm, or skips when `make wasm` has not run (the /checkout page and the
-// wasm need it).
+// requireWasm returns the built wasm; the tests fail when `make wasm` has
+// not run (the /checkout page and the wasm need it).
 func requireWasm(t *testing.T) []byte {
 	t.Helper()
 	b, err := fs.ReadFile(embed.Web, "web/app.wasm")
 	if err != nil {
-		t.Skip("embed/web/app.wasm is not built: run `make wasm` (make unit builds it before the tests)")
+		t.Fatal("embed/web/app.wasm is not built: run `make wasm` (make unit builds it before the tests)")
 	}
 	return b
 }
