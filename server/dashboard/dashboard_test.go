@@ -338,9 +338,13 @@ func TestWebhooksPage(t *testing.T) {
 	e := newEnv(t)
 	var wh idStatus
 	e.apiCall("POST", "/stores/"+e.demo.StoreID+"/webhooks", `{"triggers":["charge_finished"],"url":"http://127.0.0.1:1/hook","active":false}`, &wh)
+	e.apiCall("POST", "/stores/"+e.demo.StoreID+"/webhooks", `{"triggers":["charge_finished"],"url":"http://127.0.0.1:1/live"}`, nil)
 	e.charge("1500", "")
 	p := e.signIn()
 	p = e.get("/dashboard/webhooks")
+	if !strings.Contains(p.body, `id="deliveries"`) || !strings.Contains(p.body, "charge_finished") {
+		t.Errorf("webhooks page lacks the delivery:\n%s", p.body)
+	}
 	if !strings.Contains(p.body, "http://127.0.0.1:1/hook") || !strings.Contains(p.body, `class="enable"`) {
 		t.Fatalf("webhooks page lacks the stopped webhook:\n%s", p.body)
 	}
@@ -393,7 +397,7 @@ func TestSubscription(t *testing.T) {
 		t.Fatalf("the list lacks the subscription:\n%s", p.body)
 	}
 	p = e.get("/dashboard/subscriptions/" + sub.ID)
-	for _, want := range []string{`id="subscription-status">` + sub.Status, `id="payments"`, "monthly", `id="next-payment">20`} {
+	for _, want := range []string{`id="subscription-status">` + sub.Status, `id="payments"`, "s-paid", "monthly", `id="next-payment">20`} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("subscription page lacks %q", want)
 		}
