@@ -88,9 +88,16 @@ func read(t *testing.T, res *http.Response) page {
 	return page{status: res.StatusCode, url: res.Request.URL.Path, body: string(b)}
 }
 
+// signInForm posts the sign-in form as a browser does, with the form's
+// CSRF token.
+func (e *env) signInForm(jwt, secret string) page {
+	e.t.Helper()
+	return e.post("/dashboard/signin", url.Values{"jwt": {jwt}, "secret": {secret}, "csrf": {e.csrf(e.get("/dashboard/signin"))}})
+}
+
 func (e *env) signIn() page {
 	e.t.Helper()
-	p := e.post("/dashboard/signin", url.Values{"jwt": {e.demo.JWT}, "secret": {e.demo.Secret}})
+	p := e.signInForm(e.demo.JWT, e.demo.Secret)
 	if p.status != 200 || p.url != "/dashboard/charges" {
 		e.t.Fatalf("sign-in: %d at %s\n%s", p.status, p.url, p.body)
 	}
@@ -157,17 +164,23 @@ func TestSignInAndOut(t *testing.T) {
 		}
 	}
 	// Wrong secret.
-	p := e.post("/dashboard/signin", url.Values{"jwt": {e.demo.JWT}, "secret": {"nope"}})
+	p := e.signInForm(e.demo.JWT, "nope")
 	if p.status != http.StatusUnauthorized {
 		t.Errorf("bad secret: %d, want 401", p.status)
+	}
+	// The sign-in form needs its CSRF token too.
+	p = e.post("/dashboard/signin", url.Values{"jwt": {e.demo.JWT}, "secret": {e.demo.Secret}, "csrf": {"forged"}})
+	if p.status != http.StatusForbidden {
+		t.Errorf("sign-in with a forged CSRF token: %d, want 403", p.status)
 	}
 	p = e.signIn()
 	if strings.Contains(p.body, e.demo.Secret) {
 		t.Error("a page shows the secret")
 	}
 	// The cookie's attributes.
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := noFollow.PostForm(e.ts.URL+"/dashboard/signin", url.Values{"jwt": {e.demo.JWT}, "secret": {e.demo.Secret}})
+	noFollow := &http.Client{Jar: e.client.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	form := e.get("/dashboard/signin")
+	res, err := noFollow.PostForm(e.ts.URL+"/dashboard/signin", url.Values{"jwt": {e.demo.JWT}, "secret": {e.demo.Secret}, "csrf": {e.csrf(form)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +188,12 @@ func TestSignInAndOut(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Errorf("sign-in: %d, want 303", res.StatusCode)
 	}
-	sc := res.Header.Get("Set-Cookie")
+	var sc string
+	for _, c := range res.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, "kessai_dashboard=") {
+			sc = c
+		}
+	}
 	for _, want := range []string{"HttpOnly", "SameSite=Strict", "Path=/dashboard"} {
 		if !strings.Contains(sc, want) {
 			t.Errorf("Set-Cookie %q lacks %s", sc, want)
@@ -185,6 +203,7 @@ func TestSignInAndOut(t *testing.T) {
 		t.Error("the cookie carries the credentials")
 	}
 	// Sign out needs the CSRF token, then ends the session.
+	p = e.get("/dashboard/charges")
 	if got := e.post("/dashboard/signout", url.Values{}); got.status != http.StatusForbidden {
 		t.Errorf("sign-out without CSRF: %d, want 403", got.status)
 	}
@@ -342,8 +361,12 @@ func TestWebhooksPage(t *testing.T) {
 	e.charge("1500", "")
 	p := e.signIn()
 	p = e.get("/dashboard/webhooks")
-	if !strings.Contains(p.body, `id="deliveries"`) || !strings.Contains(p.body, "charge_finished") {
+	if !strings.Contains(p.body, `id="deliveries"`) || !strings.Contains(p.body, "<td>charge_finished</td>") {
 		t.Errorf("webhooks page lacks the delivery:\n%s", p.body)
+	}
+	// The delivery filters go to the API.
+	if p := e.get("/dashboard/webhooks?event=token_created"); strings.Contains(p.body, "<td>charge_finished</td>") {
+		t.Error("event filter: a charge_finished delivery is listed")
 	}
 	if !strings.Contains(p.body, "http://127.0.0.1:1/hook") || !strings.Contains(p.body, `class="enable"`) {
 		t.Fatalf("webhooks page lacks the stopped webhook:\n%s", p.body)

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -210,20 +211,41 @@ func (h *Handler) report(s *session, lang string, res apiResult) {
 	}
 }
 
-func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
+// preSessionCookie holds the sign-in form's CSRF token before there is a
+// session (docs/dashboard.md, "Sessions and CSRF").
+const preSessionCookie = "kessai_dashboard_signin"
+
+// signinView is the sign-in form with a fresh CSRF token, also set as a
+// cookie that the post must match.
+func (h *Handler) signinView(w http.ResponseWriter, r *http.Request) *view {
 	v := h.newView(w, r, "signin", nil)
-	h.render(w, http.StatusOK, v)
+	v.Data["csrf"] = randomID()
+	http.SetCookie(w, &http.Cookie{Name: preSessionCookie, Value: v.Data["csrf"].(string), Path: Prefix, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode})
+	return v
+}
+
+func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
+	h.render(w, http.StatusOK, h.signinView(w, r))
 }
 
 func (h *Handler) signinPost(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	c, err := r.Cookie(preSessionCookie)
+	if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf"))) != 1 {
+		v := h.signinView(w, r)
+		v.Flash, v.FlashErr = v.T("csrf"), true
+		h.render(w, http.StatusForbidden, v)
+		return
+	}
 	s, err := h.signIn(r, r.PostFormValue("jwt"), r.PostFormValue("secret"))
 	if err != nil {
-		v := h.newView(w, r, "signin", nil)
+		v := h.signinView(w, r)
 		v.Flash, v.FlashErr = v.T("signin.failed"), true
 		h.render(w, http.StatusUnauthorized, v)
 		return
 	}
+	http.SetCookie(w, &http.Cookie{Name: preSessionCookie, Path: Prefix, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	h.startSession(w, s)
 	http.Redirect(w, r, Prefix+"/charges", http.StatusSeeOther)
 }
@@ -407,6 +429,7 @@ func (h *Handler) webhooks(r *http.Request, s *session, v *view) int {
 	if st := h.get(r, s, v, "webhooks", "/webhooks?limit=100"); st != http.StatusOK {
 		return st
 	}
+	v.Data["delivery_statuses"] = []any{"pending", "successful", "failed", "canceled"}
 	return h.list(r, s, v, "deliveries", "/sandbox/webhook_deliveries", "webhook_id", "event", "status")
 }
 
