@@ -425,6 +425,26 @@ func TestSubscription(t *testing.T) {
 			t.Errorf("subscription page lacks %q", want)
 		}
 	}
+	// Set the clock past the next payment's date from the clock page: the
+	// payment has run.
+	if n := strings.Count(p.body, `class="status s-paid"`); n != 1 {
+		t.Errorf("%d paid payments before the advance, want 1", n)
+	}
+	var withNext struct {
+		NextPayment struct {
+			DueDate string `json:"due_date"`
+		} `json:"next_payment"`
+	}
+	e.apiCall("GET", "/stores/"+e.demo.StoreID+"/subscriptions/"+sub.ID, "", &withNext)
+	due, err := time.Parse(time.DateOnly, withNext.NextPayment.DueDate)
+	if err != nil {
+		t.Fatalf("next payment: %v", err)
+	}
+	e.post("/dashboard/clock/set", url.Values{"time": {due.Add(36 * time.Hour).Format(time.RFC3339)}, "csrf": {e.csrf(p)}})
+	p = e.get("/dashboard/subscriptions/" + sub.ID)
+	if n := strings.Count(p.body, `class="status s-paid"`); n != 2 {
+		t.Errorf("%d paid payments a month later, want 2:\n%s", n, p.body[strings.Index(p.body, `id="payments"`):])
+	}
 	for _, step := range []struct{ action, want string }{{"suspend", "suspended"}, {"resume", "unpaid"}, {"cancel", "canceled"}} {
 		p = e.post("/dashboard/subscriptions/"+sub.ID+"/"+step.action, url.Values{"csrf": {e.csrf(p)}})
 		var got idStatus

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -402,6 +403,11 @@ func (h *Handler) subscription(r *http.Request, s *session, v *view) int {
 		return st
 	}
 	h.get(r, s, v, "payments", base+"/payments?limit=100")
+	// The timeline reads from the first payment down to the next one.
+	if d, ok := v.Data["payments"].(map[string]any); ok {
+		items, _ := d["items"].([]any)
+		slices.Reverse(items)
+	}
 	h.get(r, s, v, "charges", base+"/charges?limit=100")
 	v.Title = v.T("subscription") + " " + id
 	return http.StatusOK
