@@ -124,6 +124,41 @@ func TestDashboard(t *testing.T) {
 	}
 	screenshot(t, dash, "dashboard-charge-360-ja")
 
+	// A subscription's next payment runs when the clock is set past its
+	// date from the dashboard, and shows on the subscription's page.
+	var tok, sub struct {
+		ID          string `json:"id"`
+		NextPayment struct {
+			DueDate string `json:"due_date"`
+		} `json:"next_payment"`
+	}
+	apiPost(t, "/tokens", `{"payment_type":"card","type":"subscription","email":"sub@example.com",
+	 "data":{"cardholder":"TARO YAMADA","card_number":"4000020000000000","exp_month":"12","exp_year":"2099","cvv":"123"}}`, &tok)
+	apiPost(t, "/subscriptions", `{"transaction_token_id":"`+tok.ID+`","amount":500,"currency":"JPY","period":"monthly"}`, &sub)
+	apiGet(t, "/stores/"+srv.storeID+"/subscriptions/"+sub.ID+"?polling=true", &sub)
+	due, err := time.Parse(time.DateOnly, sub.NextPayment.DueDate)
+	if err != nil {
+		t.Fatalf("next payment %q: %v", sub.NextPayment.DueDate, err)
+	}
+	paid := `document.querySelectorAll("#payments .s-paid").length`
+	if err := chromedp.Do(dash, chromedp.EmulateViewport(1000, 800), chromedp.Navigate(srv.widget+"/dashboard/subscriptions/"+sub.ID+"?lang=en"),
+		chromedp.WaitVisible(chromedp.ID("payments"))); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := chromedp.Run(dash, chromedp.Evaluate[int](paid)); n != 1 {
+		t.Errorf("%d paid payments at first, want 1", n)
+	}
+	if err := chromedp.Do(dash, chromedp.Navigate(srv.widget+"/dashboard/clock"), chromedp.WaitVisible(chromedp.ID("time")),
+		chromedp.SendKeys(chromedp.ID("time"), due.Add(36*time.Hour).Format(time.RFC3339)), chromedp.Click(chromedp.ID("set-clock")),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+		chromedp.Navigate(srv.widget+"/dashboard/subscriptions/"+sub.ID), chromedp.WaitVisible(chromedp.ID("payments"))); err != nil {
+		t.Fatalf("set the clock: %v", err)
+	}
+	if n, _ := chromedp.Run(dash, chromedp.Evaluate[int](paid)); n != 2 {
+		t.Errorf("%d paid payments after the clock passed the next date, want 2", n)
+	}
+	screenshot(t, dash, "dashboard-subscription")
+
 	// A form posted from another origin (the shop's) carries no session:
 	// the SameSite=Strict cookie stays home, and the token is missing.
 	res, err := http.PostForm(srv.widget+"/dashboard/clock/day", url.Values{"csrf": {"x"}})

@@ -58,7 +58,7 @@ var catalogue = map[string]map[string]string{
 		"payments":          "Payments",
 		"due":               "Due",
 		"paid":              "paid",
-		"upcoming":          "not paid",
+		"upcoming":          "not paid yet",
 		"retry":             "retry on",
 		"suspend":           "Suspend",
 		"resume":            "Resume",
