@@ -256,6 +256,17 @@ func TestChargesAndRefund(t *testing.T) {
 	if !strings.Contains(p.body, c1.ID) || strings.Contains(p.body, c2.ID) {
 		t.Error("metadata filter: want only the first charge")
 	}
+	var ch struct {
+		Token string `json:"transaction_token_id"`
+	}
+	e.apiCall("GET", "/stores/"+e.demo.StoreID+"/charges/"+c2.ID, "", &ch)
+	if p := e.get("/dashboard/tokens"); !strings.Contains(p.body, "/dashboard/charges?transaction_token_id="+ch.Token) {
+		t.Error("the tokens page does not link to the token's charges")
+	}
+	p = e.get("/dashboard/charges?transaction_token_id=" + ch.Token)
+	if !strings.Contains(p.body, c2.ID) || strings.Contains(p.body, c1.ID) {
+		t.Error("token filter: want only the second charge")
+	}
 	p = e.get("/dashboard/charges?status=failed")
 	if strings.Contains(p.body, c1.ID) {
 		t.Error("status filter failed: lists a successful charge")

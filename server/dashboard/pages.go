@@ -303,7 +303,7 @@ func (h *Handler) list(r *http.Request, s *session, v *view, key, apiPath string
 }
 
 func (h *Handler) charges(r *http.Request, s *session, v *view) int {
-	st := h.list(r, s, v, "list", s.storePath("/charges"), "mode", "metadata", "status")
+	st := h.list(r, s, v, "list", s.storePath("/charges"), "mode", "metadata", "status", "transaction_token_id")
 	if st != http.StatusOK {
 		return st
 	}
