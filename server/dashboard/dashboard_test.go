@@ -465,3 +465,14 @@ func TestSubscription(t *testing.T) {
 		}
 	}
 }
+
+// A page whose resource the API does not find answers the API's status
+// with its error.
+func TestNotFound(t *testing.T) {
+	e := newEnv(t)
+	e.signIn()
+	p := e.get("/dashboard/charges/01a22d54-c926-750f-97d4-293ce89d513a")
+	if p.status != http.StatusNotFound || !strings.Contains(p.body, "NOT_FOUND") || !strings.Contains(p.body, "flash error") {
+		t.Errorf("unknown charge: %d\n%s", p.status, p.body)
+	}
+}
