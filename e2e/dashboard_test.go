@@ -48,6 +48,10 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("the charges page shows the secret (%v)", err)
 	}
 
+	// A webhook that nobody answers: its deliveries fail.
+	var hook struct{ ID string }
+	apiPost(t, "/stores/"+srv.storeID+"/webhooks", `{"triggers":["charge_finished"],"url":"http://127.0.0.1:9/hook"}`, &hook)
+
 	// Pay through the widget in another tab, as a buyer.
 	shop, fctx := openPopup(t, srv.shop+"/examples/html.html", "span[data-app-id] button")
 	fillCard(t, fctx, "4000020000000000")
@@ -112,6 +116,16 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("the clock page shows %q, the API %q", shown, after.Now)
 	}
 	screenshot(t, dash, "dashboard-clock")
+
+	// The webhook's deliveries, each attempt with its error.
+	if err := chromedp.Do(dash, chromedp.Click(chromedp.CSS(`nav a[href="/dashboard/webhooks"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#deliveries .attempts li`))); err != nil {
+		t.Fatalf("webhooks page: %v", err)
+	}
+	if text, _ := chromedp.Run(dash, chromedp.Text(chromedp.ID("deliveries"))); !strings.Contains(text, "charge_finished") {
+		t.Errorf("deliveries = %q, want a charge_finished delivery", text)
+	}
+	screenshot(t, dash, "dashboard-webhooks")
 
 	// At 360 px, in Japanese.
 	if err := chromedp.Do(dash, chromedp.EmulateViewport(360, 740), chromedp.Navigate(srv.widget+"/dashboard/charges/"+chargeID+"?lang=ja"),

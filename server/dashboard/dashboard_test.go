@@ -375,6 +375,9 @@ func TestWebhooksPage(t *testing.T) {
 	if !strings.Contains(p.body, `id="deliveries"`) || !strings.Contains(p.body, "<td>charge_finished</td>") {
 		t.Errorf("webhooks page lacks the delivery:\n%s", p.body)
 	}
+	if !strings.Contains(p.body, `id="rates"`) || !strings.Contains(p.body, "<meter") {
+		t.Error("no delivery rates on the webhooks page")
+	}
 	// The delivery filters go to the API.
 	if p := e.get("/dashboard/webhooks?event=token_created"); strings.Contains(p.body, "<td>charge_finished</td>") {
 		t.Error("event filter: a charge_finished delivery is listed")

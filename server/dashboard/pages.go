@@ -436,7 +436,41 @@ func (h *Handler) webhooks(r *http.Request, s *session, v *view) int {
 		return st
 	}
 	v.Data["delivery_statuses"] = []any{"pending", "successful", "failed", "canceled"}
+	v.Data["rates"] = h.deliveryRates(r, s)
 	return h.list(r, s, v, "deliveries", "/sandbox/webhook_deliveries", "webhook_id", "event", "status")
+}
+
+// rate is how many deliveries have one status, out of all.
+type rate struct {
+	Status   string
+	Count    int64
+	Total    int64
+	Fraction string
+}
+
+// deliveryRates counts the store's webhook deliveries by status with the
+// delivery log's total_hits (docs/webhooks.md, "The delivery log").
+func (h *Handler) deliveryRates(r *http.Request, s *session) []rate {
+	var out []rate
+	var total int64
+	for _, st := range []string{"successful", "failed", "pending", "canceled"} {
+		res := h.call(r.Context(), r, s, http.MethodGet, "/sandbox/webhook_deliveries?limit=10&status="+st, nil)
+		d, err := res.decode()
+		if !res.ok() || err != nil {
+			return nil
+		}
+		n, _ := d["total_hits"].(json.Number).Int64()
+		out = append(out, rate{Status: st, Count: n})
+		total += n
+	}
+	if total == 0 {
+		return nil
+	}
+	for i := range out {
+		out[i].Total = total
+		out[i].Fraction = fmt.Sprintf("%.0f%%", 100*float64(out[i].Count)/float64(total))
+	}
+	return out
 }
 
 func (h *Handler) webhookEnable(w http.ResponseWriter, r *http.Request, s *session) string {
