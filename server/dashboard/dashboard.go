@@ -117,8 +117,9 @@ func (h *Handler) current(r *http.Request) *session {
 	return s
 }
 
-// startSession stores a new session and sets its cookie.
-func (h *Handler) startSession(w http.ResponseWriter, s *session) {
+// startSession stores a new session and sets its cookie (Secure when the
+// request came over TLS).
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, s *session) {
 	id := randomID()
 	s.csrf = randomID()
 	s.lastUsed = h.now()
@@ -131,7 +132,7 @@ func (h *Handler) startSession(w http.ResponseWriter, s *session) {
 	h.sessions[id] = s
 	h.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: Prefix, HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: false})
+		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 }
 
 // endSession forgets the request's session and clears its cookie.

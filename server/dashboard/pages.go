@@ -247,7 +247,7 @@ func (h *Handler) signinPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: preSessionCookie, Path: Prefix, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	h.startSession(w, s)
+	h.startSession(w, r, s)
 	http.Redirect(w, r, Prefix+"/charges", http.StatusSeeOther)
 }
 
