@@ -30,6 +30,7 @@ import (
 	"kessai/api"
 	"kessai/examples"
 	"kessai/server"
+	"kessai/server/dashboard"
 	"kessai/server/web"
 )
 
@@ -43,7 +44,7 @@ func main() {
 const usage = `Kessai: a self-hostable UnivaPay-compatible checkout widget and sandbox API.
 
 Usage:
-  kessai serve [flags]             serve the widget, the API and the example merchant pages
+  kessai serve [flags]             serve the widget, the API, the dashboard and the example merchant pages
   kessai apptoken create [flags]   create an app token and print it as JSON
   kessai store configure [flags]   change a store's configuration from a JSON file (docs/sandbox.md)
   kessai store show [flags]        print a store's configuration as JSON
@@ -120,6 +121,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer app.Close()
 
 	fmt.Fprintf(stdout, "Kessai is serving the widget and the sandbox API at %s\n", publicURL)
+	fmt.Fprintf(stdout, "Sandbox dashboard (sign in with an app token's JWT and secret): %s\n", app.DashboardURL())
 	fmt.Fprintf(stdout, "Example merchant pages (another origin, as a real shop would be):\n")
 	for _, p := range app.ExamplePages() {
 		fmt.Fprintf(stdout, "  %s\n", p)
@@ -363,6 +365,13 @@ func NewApp(ctx context.Context, cfg Config) (*App, error) {
 	for _, p := range web.Paths() {
 		a.mux.Handle(p, a.web)
 	}
+	dash, err := dashboard.New(api.Handler())
+	if err != nil {
+		api.Close()
+		return nil, err
+	}
+	a.mux.Handle(dashboard.Prefix, dash)
+	a.mux.Handle(dashboard.Prefix+"/", dash)
 	a.mux.Handle("/examples/", a.examplesOnOwnOrigin(a.examples))
 	a.mux.Handle("/", api.Handler())
 	return a, nil
@@ -380,6 +389,11 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTT
 
 // Close closes the store.
 func (a *App) Close() error { return a.api.Close() }
+
+// DashboardURL is the sandbox dashboard's URL (docs/dashboard.md).
+func (a *App) DashboardURL() string {
+	return strings.TrimSuffix(a.public.String(), "/") + dashboard.Prefix
+}
 
 // ExamplePages returns the URLs of the example merchant pages.
 func (a *App) ExamplePages() []string {

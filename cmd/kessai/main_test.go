@@ -458,6 +458,14 @@ func TestAppRoutes(t *testing.T) {
 	if r := a.do(t, "GET", a.public+"/no/such/route", ""); r.Code != http.StatusNotFound || !strings.Contains(r.Header().Get("Content-Type"), "json") {
 		t.Errorf("unknown route: %d %q, want a JSON 404", r.Code, r.Header().Get("Content-Type"))
 	}
+	// The dashboard is mounted on the public origin; signed out, it sends
+	// to its sign-in page.
+	if r := a.do(t, "GET", a.public+"/dashboard/charges", ""); r.Code != http.StatusSeeOther || r.Header().Get("Location") != "/dashboard/signin" {
+		t.Errorf("/dashboard/charges signed out: %d to %q, want 303 to /dashboard/signin", r.Code, r.Header().Get("Location"))
+	}
+	if r := a.do(t, "GET", a.public+"/dashboard/signin", ""); r.Code != http.StatusOK || !strings.Contains(r.Body.String(), `name="secret"`) {
+		t.Errorf("/dashboard/signin: %d", r.Code)
+	}
 	if r := a.do(t, "GET", a.public+"/client/checkout.js", ""); r.Code != http.StatusOK || !strings.Contains(r.Body.String(), "UnivapayCheckout") {
 		t.Errorf("/client/checkout.js: %d", r.Code)
 	}
@@ -505,6 +513,9 @@ func TestServe(t *testing.T) {
 	m := regexp.MustCompile(`at (http://localhost:(\d+))`).FindStringSubmatch(out.String())
 	if m == nil {
 		t.Fatalf("no public URL in:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), m[1]+"/dashboard\n") {
+		t.Errorf("no dashboard URL in:\n%s", out.String())
 	}
 	if !strings.Contains(out.String(), "http://127.0.0.1:"+m[2]+"/examples/html.html") {
 		t.Errorf("no example page on the other origin in:\n%s", out.String())

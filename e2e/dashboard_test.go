@@ -1,0 +1,192 @@
+package e2e
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestDashboard signs in to the sandbox dashboard, pays through the widget
+// in another tab, watches the charge appear, refunds it from the dashboard
+// and advances the clock (docs/dashboard.md). It runs on a server of its
+// own, so that moving the clock leaves the other tests' store alone.
+func TestDashboard(t *testing.T) {
+	srv, err := startKessai(env.bin, "server-dashboard.log", "--limits=off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.stop)
+	// The helpers (widgetFrame, apiCharge) read env's server: this test's
+	// for its duration. The browser tests run one at a time.
+	saved := env.kessaiServer
+	env.kessaiServer = *srv
+	t.Cleanup(func() { env.kessaiServer = saved })
+
+	dash := newTab(t)
+	if err := chromedp.Do(dash, chromedp.Navigate(srv.widget+"/dashboard?lang=en"),
+		chromedp.WaitVisible(chromedp.ID("jwt"))); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, dash, "dashboard-signin")
+	if err := chromedp.Do(dash,
+		chromedp.SetValue(chromedp.ID("jwt"), srv.jwt),
+		chromedp.SendKeys(chromedp.ID("secret"), srv.secret),
+		chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.CSS(`a[aria-current="page"][href="/dashboard/charges"]`))); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	// The session cookie is out of the page's reach, and the secret is on
+	// no page.
+	if cookies, err := chromedp.Run(dash, chromedp.Evaluate[string](`document.cookie`)); err != nil || strings.Contains(cookies, "kessai_dashboard=") {
+		t.Errorf("document.cookie = %q (%v): the session cookie is readable", cookies, err)
+	}
+	if html, err := chromedp.Run(dash, chromedp.OuterHTML(chromedp.CSS("html"))); err != nil || strings.Contains(html, srv.secret) {
+		t.Errorf("the charges page shows the secret (%v)", err)
+	}
+
+	// A webhook that nobody answers: its deliveries fail.
+	var hook struct{ ID string }
+	apiPost(t, "/stores/"+srv.storeID+"/webhooks", `{"triggers":["charge_finished"],"url":"http://127.0.0.1:9/hook"}`, &hook)
+
+	// Pay through the widget in another tab, as a buyer.
+	shop, fctx := openPopup(t, srv.shop+"/examples/html.html", "span[data-app-id] button")
+	fillCard(t, fctx, "4000020000000000")
+	pay(t, shop, fctx, "#kessai-done")
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-done"))); err != nil {
+		t.Fatal(err)
+	}
+	chargeID := received(t, shop)["univapayChargeId"]
+	if chargeID == "" {
+		t.Fatal("the shop received no charge ID")
+	}
+	apiCharge(t, chargeID) // successful, once polling returns
+
+	// The charge appears on the dashboard's list.
+	link := chromedp.CSS(`#charges a[href="/dashboard/charges/` + chargeID + `"]`)
+	if err := chromedp.Do(dash, chromedp.Reload(), chromedp.WaitVisible(link)); err != nil {
+		t.Fatalf("the charge is not listed: %v", err)
+	}
+	screenshot(t, dash, "dashboard-charges")
+	if err := chromedp.Do(dash, chromedp.Click(link), chromedp.WaitVisible(chromedp.ID("timeline"))); err != nil {
+		t.Fatal(err)
+	}
+	status, err := chromedp.Run(dash, chromedp.Text(chromedp.ID("charge-status")))
+	if err != nil || status != "successful" {
+		t.Fatalf("charge status on its page = %q, %v", status, err)
+	}
+
+	// Refund it from the dashboard; the refund shows on the charge's page.
+	if err := chromedp.Do(dash, chromedp.Click(chromedp.ID("refund")), chromedp.WaitVisible(chromedp.ID("refunds"))); err != nil {
+		t.Fatalf("refund: %v", err)
+	}
+	flash, _ := chromedp.Run(dash, chromedp.Text(chromedp.ID("flash")))
+	if flash != "Done." {
+		t.Errorf("after refund the page says %q", flash)
+	}
+	var refunds struct {
+		Items []struct{ Status string } `json:"items"`
+	}
+	apiGet(t, "/stores/"+srv.storeID+"/charges/"+chargeID+"/refunds", &refunds)
+	if len(refunds.Items) != 1 {
+		t.Fatalf("the API has %d refunds, want 1", len(refunds.Items))
+	}
+	screenshot(t, dash, "dashboard-charge-refunded")
+
+	// Advance the clock by a day.
+	var before, after struct {
+		Now string `json:"now"`
+	}
+	apiGet(t, "/sandbox/clock", &before)
+	if err := chromedp.Do(dash, chromedp.Click(chromedp.CSS(`nav a[href="/dashboard/clock"]`)), chromedp.WaitVisible(chromedp.ID("advance-day")),
+		chromedp.Click(chromedp.ID("advance-day")), chromedp.WaitVisible(chromedp.ID("flash"))); err != nil {
+		t.Fatalf("advance the clock: %v", err)
+	}
+	apiGet(t, "/sandbox/clock", &after)
+	b, _ := time.Parse(time.RFC3339, before.Now)
+	a, _ := time.Parse(time.RFC3339, after.Now)
+	if d := a.Sub(b); d < 24*time.Hour || d > 25*time.Hour {
+		t.Errorf("the clock moved by %v, want a day", d)
+	}
+	shown, _ := chromedp.Run(dash, chromedp.Text(chromedp.ID("clock-now")))
+	if !strings.HasPrefix(shown, after.Now[:13]) {
+		t.Errorf("the clock page shows %q, the API %q", shown, after.Now)
+	}
+	screenshot(t, dash, "dashboard-clock")
+
+	// The webhook's deliveries, each attempt with its error.
+	if err := chromedp.Do(dash, chromedp.Click(chromedp.CSS(`nav a[href="/dashboard/webhooks"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#deliveries .attempts li`))); err != nil {
+		t.Fatalf("webhooks page: %v", err)
+	}
+	if text, _ := chromedp.Run(dash, chromedp.Text(chromedp.ID("deliveries"))); !strings.Contains(text, "charge_finished") {
+		t.Errorf("deliveries = %q, want a charge_finished delivery", text)
+	}
+	screenshot(t, dash, "dashboard-webhooks")
+
+	// At 360 px, in Japanese.
+	if err := chromedp.Do(dash, chromedp.EmulateViewport(360, 740), chromedp.Navigate(srv.widget+"/dashboard/charges/"+chargeID+"?lang=ja"),
+		chromedp.WaitVisible(chromedp.ID("timeline"))); err != nil {
+		t.Fatal(err)
+	}
+	overflow, _ := chromedp.Run(dash, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+	if overflow {
+		t.Error("the charge page scrolls sideways at 360 px")
+	}
+	screenshot(t, dash, "dashboard-charge-360-ja")
+
+	// A subscription's next payment runs when the clock is set past its
+	// date from the dashboard, and shows on the subscription's page.
+	var tok, sub struct {
+		ID          string `json:"id"`
+		NextPayment struct {
+			DueDate string `json:"due_date"`
+		} `json:"next_payment"`
+	}
+	apiPost(t, "/tokens", `{"payment_type":"card","type":"subscription","email":"sub@example.com",
+	 "data":{"cardholder":"TARO YAMADA","card_number":"4000020000000000","exp_month":"12","exp_year":"2099","cvv":"123"}}`, &tok)
+	apiPost(t, "/subscriptions", `{"transaction_token_id":"`+tok.ID+`","amount":500,"currency":"JPY","period":"monthly"}`, &sub)
+	apiGet(t, "/stores/"+srv.storeID+"/subscriptions/"+sub.ID+"?polling=true", &sub)
+	due, err := time.Parse(time.DateOnly, sub.NextPayment.DueDate)
+	if err != nil {
+		t.Fatalf("next payment %q: %v", sub.NextPayment.DueDate, err)
+	}
+	paid := `document.querySelectorAll("#payments .s-paid").length`
+	if err := chromedp.Do(dash, chromedp.EmulateViewport(1000, 800), chromedp.Navigate(srv.widget+"/dashboard/subscriptions/"+sub.ID+"?lang=en"),
+		chromedp.WaitVisible(chromedp.ID("payments"))); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := chromedp.Run(dash, chromedp.Evaluate[int](paid)); n != 1 {
+		t.Errorf("%d paid payments at first, want 1", n)
+	}
+	if err := chromedp.Do(dash, chromedp.Navigate(srv.widget+"/dashboard/clock"), chromedp.WaitVisible(chromedp.ID("time")),
+		chromedp.SendKeys(chromedp.ID("time"), due.Add(36*time.Hour).Format(time.RFC3339)), chromedp.Click(chromedp.ID("set-clock")),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+		chromedp.Navigate(srv.widget+"/dashboard/subscriptions/"+sub.ID), chromedp.WaitVisible(chromedp.ID("payments"))); err != nil {
+		t.Fatalf("set the clock: %v", err)
+	}
+	if n, _ := chromedp.Run(dash, chromedp.Evaluate[int](paid)); n != 2 {
+		t.Errorf("%d paid payments after the clock passed the next date, want 2", n)
+	}
+	screenshot(t, dash, "dashboard-subscription")
+
+	// A form posted from another origin (the shop's) carries no session:
+	// the SameSite=Strict cookie stays home, and the token is missing.
+	res, err := http.PostForm(srv.widget+"/dashboard/clock/day", url.Values{"csrf": {"x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("a post without a session: %d, want 403", res.StatusCode)
+	}
+
+	// Sign out: the pages send to the sign-in form again.
+	if err := chromedp.Do(dash, chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("jwt")),
+		chromedp.Navigate(srv.widget+"/dashboard/charges"), chromedp.WaitVisible(chromedp.ID("jwt"))); err != nil {
+		t.Fatalf("sign out: %v", err)
+	}
+}
