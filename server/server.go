@@ -74,11 +74,9 @@ type Server struct {
 	handler      http.Handler
 	routeTable   []Route
 
-	settleMu sync.Mutex // serialises charge settlement
-	jobMu    sync.Mutex // one engine pass at a time
-	subMu    sync.Mutex // serialises read-modify-write of subscriptions
-
-	cvvAuths cvvAuthQueue // pending CVV authorizations of tokens (tokens.go)
+	settleMu sync.RWMutex // settlements (read) against POST /sandbox/reset (write)
+	jobMu    sync.Mutex   // one engine pass at a time
+	subMu    sync.Mutex   // with the lease subscriptionsLease: read-modify-write of subscriptions
 
 	changeMu sync.Mutex
 	changed  chan struct{} // closed and replaced whenever a charge changes
