@@ -49,7 +49,7 @@ func (s *Server) idempotent(next apiHandler) apiHandler {
 		defer unlock()
 		// Across processes: the key's lease, stored (the in-process
 		// lock above is the fast path of one process).
-		release, err := s.lease(r.Context(), "idempotency/"+scope+"\x00"+key, idempotencyLeaseTTL)
+		release, err := s.lease(r.Context(), "idempotency/"+scope+"/"+key, idempotencyLeaseTTL)
 		if err != nil {
 			if r.Context().Err() == nil {
 				s.writeError(w, r, err)
