@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,17 +61,28 @@ func (s *Server) lease(ctx context.Context, key string, ttl time.Duration) (rele
 }
 
 // lockSubscriptions serialises the read-modify-write of subscriptions
-// across processes: subMu in this one (a fast path), then the lease
-// "subscriptions" in the database. unlock releases both.
+// across processes (lockShared with subMu and the lease "subscriptions").
 func (s *Server) lockSubscriptions(ctx context.Context) (unlock func(), err error) {
-	s.subMu.Lock()
-	release, err := s.lease(ctx, "subscriptions", settleLeaseTTL)
+	return s.lockShared(ctx, &s.subMu, "subscriptions")
+}
+
+// lockSetup serialises the creation of the demo store, of app tokens and
+// of the signing key, and store configuration changes, across processes.
+func (s *Server) lockSetup(ctx context.Context) (unlock func(), err error) {
+	return s.lockShared(ctx, &s.setupMu, "setup")
+}
+
+// lockShared takes mu in this process (a fast path), then the lease key
+// in the database; unlock releases both.
+func (s *Server) lockShared(ctx context.Context, mu *sync.Mutex, key string) (unlock func(), err error) {
+	mu.Lock()
+	release, err := s.lease(ctx, key, settleLeaseTTL)
 	if err != nil {
-		s.subMu.Unlock()
+		mu.Unlock()
 		return nil, err
 	}
 	return func() {
 		release()
-		s.subMu.Unlock()
+		mu.Unlock()
 	}, nil
 }

@@ -85,7 +85,7 @@ type Server struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	setupMu sync.Mutex // serialises CreateAppToken/EnsureDemo
+	setupMu sync.Mutex // with the lease "setup" (lockSetup): CreateAppToken, EnsureDemo, the signing key
 
 	idemLocks keyLocks     // one lock per idempotency key
 	rates     *rateLimiter // rate-limit buckets
@@ -173,6 +173,12 @@ func New(cfg Config, st Storage) (*Server, error) {
 const settingJWTKey = "jwt_signing_key"
 
 func (s *Server) loadKey(ctx context.Context) ([]byte, error) {
+	// Processes starting at once on a new database make one key.
+	unlock, err := s.lockSetup(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("server: load signing key: %w", err)
+	}
+	defer unlock()
 	key, err := s.storage.GetSetting(ctx, settingJWTKey)
 	if err == nil && len(key) >= 32 {
 		return key, nil
