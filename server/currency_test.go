@@ -17,8 +17,8 @@ func TestChargeCurrencies(t *testing.T) {
 			`{"transaction_token_id":"`+tok.ID+`","amount":1050,"currency":"`+currency+`"`+extra+`}`)
 	}
 	for _, c := range []struct {
-		currency        string
-		chargedAmount   int64
+		currency       string
+		chargedAmount  int64
 		chargedCurrency string
 	}{
 		{"JPY", 1050, "JPY"},
