@@ -46,7 +46,8 @@ type webhookEngine struct {
 	missed  bool            // a due delivery was skipped because its webhook was busy
 	waiters []chan struct{} // closed when no worker runs
 
-	// writeMu serialises the read-modify-write of webhooks (PATCH and the
+	// writeMu, with the lease "webhooks" (lockShared), serialises the
+	// read-modify-write of webhooks across processes (PATCH and the
 	// stop rule).
 	writeMu sync.Mutex
 }
@@ -303,8 +304,12 @@ func (s *Server) cancelDelivery(ctx context.Context, d *domain.WebhookDelivery, 
 // stopWebhook deactivates a webhook after a 3xx answer or its 10th failed
 // attempt; PATCH {"active": true} re-enables it.
 func (s *Server) stopWebhook(ctx context.Context, webhookID, storeID string) {
-	s.hooks.writeMu.Lock()
-	defer s.hooks.writeMu.Unlock()
+	unlock, err := s.lockShared(ctx, &s.hooks.writeMu, "webhooks")
+	if err != nil {
+		s.log.Error("webhook: stop", "webhook_id", webhookID, "err", err)
+		return
+	}
+	defer unlock()
 	w, err := s.storage.GetWebhook(ctx, webhookID)
 	if err != nil {
 		if !errors.Is(err, domain.ErrNotFound) {
