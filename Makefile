@@ -43,9 +43,10 @@ unit: $(WASM).br postgresql
 	$(GO) test ./api/... ./widget/... ./server/... ./examples/... ./cmd/... ./wasm/... ./archtest/...
 	KESSAI_TEST_DATABASE=postgres $(GO) test ./server/
 
-# Browser tests: Debian's Chromium, installed here when it is missing; and
-# the official Node SDK against the server.
-e2e: build chromium e2e/sdk/node_modules/univapay-node
+# Browser tests: Debian's Chromium, installed here when it is missing; the
+# official Node SDK against the server; two servers on one PostgreSQL
+# database (e2e/multiprocess_test.go).
+e2e: build chromium postgresql e2e/sdk/node_modules/univapay-node
 	KESSAI_BIN=$(CURDIR)/bin/kessai $(GO) test -count=1 -timeout 15m ./e2e/...
 
 chromium:

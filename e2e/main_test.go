@@ -34,6 +34,7 @@ type kessaiServer struct {
 	secret  string
 	storeID string
 	stop    func()
+	cmd     *exec.Cmd // the process (multiprocess_test.go)
 }
 
 // env is what every browser test shares: one kessai server (with the

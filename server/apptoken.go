@@ -47,8 +47,11 @@ var DemoDomains = []string{"localhost", "127.0.0.1"}
 
 // CreateAppToken creates a store app token (JWT + secret).
 func (s *Server) CreateAppToken(ctx context.Context, in AppTokenInput) (AppTokenCreated, error) {
-	s.setupMu.Lock()
-	defer s.setupMu.Unlock()
+	unlock, err := s.lockSetup(ctx)
+	if err != nil {
+		return AppTokenCreated{}, err
+	}
+	defer unlock()
 	created, _, err := s.createAppToken(ctx, in)
 	return created, err
 }
@@ -142,8 +145,11 @@ func (s *Server) firstStore(ctx context.Context) (*domain.Store, error) {
 // Later calls return the existing demo token with created=false and an
 // empty Secret (the secret is shown only once).
 func (s *Server) EnsureDemo(ctx context.Context) (demo AppTokenCreated, created bool, err error) {
-	s.setupMu.Lock()
-	defer s.setupMu.Unlock()
+	unlock, err := s.lockSetup(ctx)
+	if err != nil {
+		return demo, false, err
+	}
+	defer unlock()
 	id, err := s.storage.GetSetting(ctx, settingDemoToken)
 	switch {
 	case err == nil:

@@ -18,7 +18,8 @@ import (
 // retention, rate-limit refill, webhook retries, …) reads Now of that store,
 // so a test moves the clock instead of sleeping.
 //
-// Offsets are kept in the settings of the Storage and cached in memory.
+// Offsets are kept in the settings of the Storage and cached in memory;
+// Refresh reloads them.
 type Clock struct {
 	real     func() time.Time
 	settings domain.SettingStorage
@@ -52,14 +53,36 @@ func (c *Clock) offsetLocked(storeID string) time.Duration {
 	if d, ok := c.offsets[storeID]; ok {
 		return d
 	}
+	c.loadLocked(context.Background(), storeID)
+	return c.offsets[storeID]
+}
+
+// loadLocked reads a store's offset from the storage into the cache; on
+// a failure the cache is left as it is.
+func (c *Clock) loadLocked(ctx context.Context, storeID string) {
 	var d time.Duration
 	if storeID != "" {
-		if b, err := c.settings.GetSetting(context.Background(), clockKey(storeID)); err == nil && len(b) == 8 {
+		b, err := c.settings.GetSetting(ctx, clockKey(storeID))
+		switch {
+		case err == nil && len(b) == 8:
 			d = time.Duration(binary.BigEndian.Uint64(b))
+		case err != nil && !errors.Is(err, domain.ErrNotFound):
+			if _, ok := c.offsets[storeID]; ok {
+				return
+			}
 		}
 	}
 	c.offsets[storeID] = d
-	return d
+}
+
+// Refresh reloads a store's offset from the storage, where another
+// process on the same database may have moved it (docs/postgres.md,
+// "Several processes"). Each request of a store and each engine pass
+// calls it.
+func (c *Clock) Refresh(ctx context.Context, storeID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.loadLocked(ctx, storeID)
 }
 
 // Now returns the current sandbox time of a store, in UTC.
@@ -89,6 +112,7 @@ func (c *Clock) Set(ctx context.Context, storeID string, t time.Time) (time.Time
 		return time.Time{}, errors.New("clock: no store")
 	}
 	c.mu.Lock()
+	c.loadLocked(ctx, storeID) // as another process may have moved it
 	cur := c.offsetLocked(storeID)
 	off := t.Sub(c.real())
 	if off < cur {

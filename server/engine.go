@@ -75,6 +75,7 @@ func (s *Server) runJobs(ctx context.Context) {
 		return
 	}
 	for _, st := range stores {
+		s.clock.Refresh(ctx, st.ID) // moved by another process, perhaps
 		for _, j := range s.jobs() {
 			if ctx.Err() != nil {
 				return

@@ -137,6 +137,7 @@ func (s *Server) authenticated(public bool, next apiHandler) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
+		s.clock.Refresh(r.Context(), p.app.StoreID)
 		if !p.withSecret && p.origin != "" {
 			if o := r.Header.Get("Origin"); o != "" {
 				w.Header().Set("Access-Control-Allow-Origin", o)
@@ -188,10 +189,16 @@ func (s *Server) authorize(r *http.Request, public bool) (*principal, error) {
 }
 
 // writeError writes err as an API error body: an *api.Error with its own
-// status and code, anything else as 500 INTERNAL_ERROR (logged).
+// status and code, a lost database as 503 SERVICE_UNAVAILABLE_TRY_AGAIN,
+// anything else as 500 INTERNAL_ERROR (both logged).
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *api.Error
-	if !errors.As(err, &ae) {
+	switch {
+	case errors.As(err, &ae):
+	case databaseUnavailable(err):
+		s.log.Error("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		ae = api.NewError(http.StatusServiceUnavailable, api.CodeServiceUnavailable)
+	default:
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		ae = api.NewError(http.StatusInternalServerError, api.CodeInternalError)
 	}

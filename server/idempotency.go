@@ -18,13 +18,17 @@ import (
 // store.
 const idempotencyTTL = 24 * time.Hour
 
+// idempotencyLeaseTTL bounds how long a request holds its key against the
+// other processes: a killed process's key is free again after it.
+const idempotencyLeaseTTL = time.Minute
+
 // idempotent is the Idempotency-Key layer of the handler chain
 // (docs/limits.md, "Idempotency"). A POST or PATCH bearing a key runs at
 // most once per key and scope (the app token's merchant and mode): the
 // first response with a status below 500 is stored and replayed, byte for
 // byte, to every later request with the key for 24 hours. Requests with
-// the same key wait for each other. Other methods only get
-// "Idempotency-Status: disabled".
+// the same key wait for each other, in every process of the database.
+// Other methods only get "Idempotency-Status: disabled".
 func (s *Server) idempotent(next apiHandler) apiHandler {
 	return func(w http.ResponseWriter, r *http.Request, p *principal) {
 		key := r.Header.Get(api.HeaderIdempotencyKey)
@@ -43,6 +47,16 @@ func (s *Server) idempotent(next apiHandler) apiHandler {
 			return // the client left while waiting for the other request
 		}
 		defer unlock()
+		// Across processes: the key's lease, stored (the in-process
+		// lock above is the fast path of one process).
+		release, err := s.lease(r.Context(), "idempotency/"+scope+"/"+key, idempotencyLeaseTTL)
+		if err != nil {
+			if r.Context().Err() == nil {
+				s.writeError(w, r, err)
+			}
+			return
+		}
+		defer release()
 		s.serveIdempotent(w, r, p, scope, key, next)
 	}
 }

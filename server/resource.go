@@ -168,13 +168,18 @@ func (k *resource[S]) updateMetadata(r *http.Request, p *principal) (*S, error) 
 	return v, err
 }
 
-// locked runs fn on the stored resource id under settleMu, with its
-// store's time: serialised with settlement, so that a status change made
-// meanwhile is not overwritten. fn stores what it changes. It returns the
-// resource's state after fn.
+// locked runs fn on the stored resource id holding its lease (leases.go),
+// with its store's time: serialised with settlement in every process, so
+// that a status change made meanwhile is not overwritten. fn stores what
+// it changes. It returns the resource's state after fn.
 func (k *resource[S]) locked(ctx context.Context, id string, fn func(v *S, now time.Time) error) (*S, error) {
-	k.s.settleMu.Lock()
-	defer k.s.settleMu.Unlock()
+	k.s.settleMu.RLock() // POST /sandbox/reset waits for it
+	defer k.s.settleMu.RUnlock()
+	release, err := k.s.lease(ctx, "resource/"+id, settleLeaseTTL)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	v, err := k.get(ctx, id)
 	if err != nil {
 		return nil, err

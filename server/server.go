@@ -78,11 +78,9 @@ type Server struct {
 	handler      http.Handler
 	routeTable   []Route
 
-	settleMu sync.Mutex // serialises charge settlement
-	jobMu    sync.Mutex // one engine pass at a time
-	subMu    sync.Mutex // serialises read-modify-write of subscriptions
-
-	cvvAuths cvvAuthQueue // pending CVV authorizations of tokens (tokens.go)
+	settleMu sync.RWMutex // settlements (read) against POST /sandbox/reset (write)
+	jobMu    sync.Mutex   // one engine pass at a time
+	subMu    sync.Mutex   // with the lease subscriptionsLease: read-modify-write of subscriptions
 
 	changeMu sync.Mutex
 	changed  chan struct{} // closed and replaced whenever a charge changes
@@ -91,7 +89,7 @@ type Server struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	setupMu sync.Mutex // serialises CreateAppToken/EnsureDemo
+	setupMu sync.Mutex // with the lease "setup" (lockSetup): CreateAppToken, EnsureDemo, the signing key
 
 	idemLocks keyLocks     // one lock per idempotency key
 	rates     *rateLimiter // rate-limit buckets
@@ -183,6 +181,12 @@ func New(cfg Config, st Storage) (*Server, error) {
 const settingJWTKey = "jwt_signing_key"
 
 func (s *Server) loadKey(ctx context.Context) ([]byte, error) {
+	// Processes starting at once on a new database make one key.
+	unlock, err := s.lockSetup(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("server: load signing key: %w", err)
+	}
+	defer unlock()
 	key, err := s.storage.GetSetting(ctx, settingJWTKey)
 	if err == nil && len(key) >= 32 {
 		return key, nil

@@ -42,8 +42,11 @@ func settingsOf(shop *domain.Store) *StoreSettings {
 // storeID means the first store (the demo store, created if there is
 // none).
 func (s *Server) StoreConfiguration(ctx context.Context, storeID string) (*StoreSettings, error) {
-	s.setupMu.Lock()
-	defer s.setupMu.Unlock()
+	unlock, err := s.lockSetup(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	shop, err := s.configStore(ctx, storeID)
 	if err != nil {
 		return nil, err
@@ -60,8 +63,11 @@ func (s *Server) StoreConfiguration(ctx context.Context, storeID string) (*Store
 // invalid document changes nothing and returns a 400 VALIDATION_ERROR
 // *api.Error naming each bad field.
 func (s *Server) ConfigureStore(ctx context.Context, storeID string, doc []byte, replace bool) (*StoreSettings, error) {
-	s.setupMu.Lock()
-	defer s.setupMu.Unlock()
+	unlock, err := s.lockSetup(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	shop, err := s.configStore(ctx, storeID)
 	if err != nil {
 		return nil, err

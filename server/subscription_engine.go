@@ -68,12 +68,15 @@ func (s *Server) runDueSubscriptions(ctx context.Context, storeID string, now ti
 // acts on it; more is false when none was due.
 func (s *Server) runDueSubscription(ctx context.Context, storeID string, now time.Time) (more bool, err error) {
 	var act dueAction
-	s.subMu.Lock()
+	unlock, err := s.lockSubscriptions(ctx)
+	if err != nil {
+		return false, err
+	}
 	sub, err := s.storage.ClaimDueSubscription(ctx, storeID, now, func(sub *domain.Subscription) { act = claimDue(sub, now) })
 	if err == nil && act.event != "" {
 		s.subscriptionEvent(ctx, act.event, subscriptionView(sub))
 	}
-	s.subMu.Unlock()
+	unlock()
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
 		return false, nil
@@ -170,8 +173,11 @@ func (s *Server) chargePayment(ctx context.Context, sub *domain.Subscription, ac
 // attemptRefused records the failure of an attempt whose charge could not
 // be made.
 func (s *Server) attemptRefused(ctx context.Context, id string, act dueAction) error {
-	s.subMu.Lock()
-	defer s.subMu.Unlock()
+	unlock, err := s.lockSubscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	sub, err := s.storage.GetSubscription(ctx, id)
 	if err != nil {
 		return err

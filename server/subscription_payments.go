@@ -114,8 +114,11 @@ func (s *Server) handleUpdateSubscriptionPayment(r *http.Request, p *principal) 
 		return 0, nil, api.ValidationError(api.FieldError{Field: "due_date", Reason: api.ReasonInvalidFormatDate})
 	}
 	ctx := r.Context()
-	s.subMu.Lock()
-	defer s.subMu.Unlock()
+	unlock, err := s.lockSubscriptions(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer unlock()
 	sub, err := s.getSubscription(ctx, p, r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err

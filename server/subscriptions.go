@@ -473,10 +473,15 @@ func (s *Server) subscriptionChargeChanged(ctx context.Context, prev, c *domain.
 	if prev != nil && prev.Status == c.Status {
 		return
 	}
-	// Events are fired under subMu too, so that they are in the order of
-	// the changes.
-	s.subMu.Lock()
-	defer s.subMu.Unlock()
+	// Events are fired under the lock too, so that they are in the order
+	// of the changes. The change is followed even if the request that made
+	// it ends meanwhile.
+	unlock, err := s.lockSubscriptions(context.WithoutCancel(ctx))
+	if err != nil {
+		s.log.Error("subscription follows charge", "charge_id", c.ID, "err", err)
+		return
+	}
+	defer unlock()
 	sub, events, err := s.followCharge(ctx, prev, c)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -814,12 +819,15 @@ func (s *Server) updateSubscription(ctx context.Context, p *principal, id string
 		return 0, nil, api.ValidationError(errs...)
 	}
 
-	s.subMu.Lock()
+	unlock, err := s.lockSubscriptions(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
 	res, err := s.applyUpdate(ctx, p, id, upd, termination)
 	if err == nil && res.suspended {
 		s.subscriptionEvent(ctx, api.EventSubscriptionSuspended, subscriptionView(res.sub))
 	}
-	s.subMu.Unlock()
+	unlock()
 	if err != nil {
 		return 0, nil, err
 	}
@@ -828,9 +836,12 @@ func (s *Server) updateSubscription(ctx context.Context, p *principal, id string
 	if res.retry != nil {
 		// unconfirmed + a new token: the first payment again, at once.
 		if err := s.startFirstCharge(ctx, sub, res.retry); err != nil {
-			s.subMu.Lock()
-			uerr := s.storage.UpdateSubscription(context.WithoutCancel(ctx), res.prev)
-			s.subMu.Unlock()
+			uctx := context.WithoutCancel(ctx)
+			unlock, uerr := s.lockSubscriptions(uctx)
+			if uerr == nil {
+				uerr = s.storage.UpdateSubscription(uctx, res.prev)
+				unlock()
+			}
 			if uerr != nil {
 				s.log.Error("restore subscription", "subscription_id", sub.ID, "err", uerr)
 			}
@@ -873,7 +884,7 @@ type updateResult struct {
 	tokBefore *domain.TxToken
 }
 
-// applyUpdate checks and stores an update (under subMu).
+// applyUpdate checks and stores an update (under lockSubscriptions).
 func (s *Server) applyUpdate(ctx context.Context, p *principal, id string, upd *api.SubscriptionUpdateBody, termination string) (*updateResult, error) {
 	sub, err := s.getSubscription(ctx, p, id)
 	if err != nil {
@@ -1047,12 +1058,15 @@ func (s *Server) handleDeleteSubscription(r *http.Request, p *principal) (int, a
 		return 0, nil, err
 	}
 	ctx := r.Context()
-	s.subMu.Lock()
+	unlock, err := s.lockSubscriptions(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
 	sub, canceled, err := s.cancelSubscription(ctx, p, r.PathValue("id"))
 	if canceled {
 		s.subscriptionEvent(ctx, api.EventSubscriptionCanceled, subscriptionView(sub))
 	}
-	s.subMu.Unlock()
+	unlock()
 	if err != nil {
 		return 0, nil, err
 	}
@@ -1060,7 +1074,7 @@ func (s *Server) handleDeleteSubscription(r *http.Request, p *principal) (int, a
 	return http.StatusNoContent, nil, nil
 }
 
-// cancelSubscription cancels a subscription (under subMu): at once, or with
+// cancelSubscription cancels a subscription (under lockSubscriptions): at once, or with
 // termination_mode on_next_payment just before its next payment (recorded
 // as PendingStatus for the schedule engine). canceled reports an immediate
 // cancel.

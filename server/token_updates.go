@@ -419,7 +419,7 @@ func (s *Server) handleUpdateToken(r *http.Request, p *principal) (int, any, err
 	s.emit(ctx, tok.StoreID, api.EventTokenUpdated, view)
 	if prevCVV != cvvStatus() {
 		s.emit(ctx, tok.StoreID, api.EventTokenCVVAuthUpdated, view)
-		s.queueCVVAuth(tok)
+		s.queueCVVAuth(ctx, tok)
 	}
 	return http.StatusOK, view, nil
 }
@@ -530,7 +530,7 @@ func (s *Server) handleRenewToken(r *http.Request, p *principal) (int, any, erro
 	}
 	view := s.tokenView(&tok)
 	s.emit(ctx, tok.StoreID, api.EventTokenReplaced, view)
-	s.queueCVVAuth(&tok) // a pending CVV authorization carried over
+	s.queueCVVAuth(ctx, &tok) // a pending CVV authorization carried over
 	return http.StatusCreated, view, nil
 }
 

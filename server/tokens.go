@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -95,7 +94,7 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 		return 0, nil, err
 	}
 	s.emit(ctx, tok.StoreID, api.EventTokenCreated, s.tokenView(tok))
-	s.queueCVVAuth(tok)
+	s.queueCVVAuth(ctx, tok)
 	return http.StatusCreated, s.tokenView(tok), nil
 }
 
@@ -335,65 +334,48 @@ func (s *Server) loadToken(r *http.Request, id string, p *principal) (*domain.Tx
 	return tok, nil
 }
 
-// cvvAuthQueue holds the tokens whose CVV authorization is pending, so
-// that the engine settles each at its processing time and
-// token_cvv_auth_updated fires then (docs/webhooks.md, "Events"), not at
-// the token's next read. It lives in memory: after a restart, a pending
-// authorization settles when its token is next read (GET, PATCH, a
-// charge or a subscription with it), as before.
-type cvvAuthQueue struct {
-	mu  sync.Mutex
-	due map[string]map[string]time.Time // store ID → token ID → processing time
-
-	// settleMu serialises the settlements, so that concurrent readers
-	// of one token settle it (and fire its event) once.
-	settleMu sync.Mutex
-}
+// cvvAuthWork is the kind of due work (domain.ClaimStorage) of pending
+// CVV authorizations: the engine settles each at its processing time, so
+// that token_cvv_auth_updated fires then (docs/webhooks.md, "Events"), not
+// at the token's next read. The queue is stored, so it survives a restart
+// and is shared by the processes of one database.
+const cvvAuthWork = "cvv_auth"
 
 // queueCVVAuth has the engine settle tok's pending CVV authorization when
-// its processing time comes.
-func (s *Server) queueCVVAuth(tok *domain.TxToken) {
+// its processing time comes. A failure is logged: the authorization then
+// settles at the token's next read (GET, PATCH, a charge or a subscription
+// with it).
+func (s *Server) queueCVVAuth(ctx context.Context, tok *domain.TxToken) {
 	at := tok.CVVAuth.ProcessAt
 	if !cvvAuthPending(tok) || at == nil {
 		return
 	}
-	q := &s.cvvAuths
-	q.mu.Lock()
-	if q.due == nil {
-		q.due = map[string]map[string]time.Time{}
+	if err := s.storage.ScheduleWork(context.WithoutCancel(ctx), cvvAuthWork, tok.ID, tok.StoreID, *at); err != nil {
+		s.log.Error("queue CVV authorization", "token_id", tok.ID, "err", err)
+		return
 	}
-	if q.due[tok.StoreID] == nil {
-		q.due[tok.StoreID] = map[string]time.Time{}
-	}
-	q.due[tok.StoreID][tok.ID] = *at
-	q.mu.Unlock()
 	s.schedule(tok.StoreID, *at)
-}
-
-// takeDue removes and returns the tokens of a store whose CVV
-// authorization is due at now.
-func (q *cvvAuthQueue) takeDue(storeID string, now time.Time) []string {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	var ids []string
-	for id, at := range q.due[storeID] {
-		if !now.Before(at) {
-			ids = append(ids, id)
-			delete(q.due[storeID], id)
-		}
-	}
-	slices.Sort(ids) // time-ordered IDs: oldest token first
-	return ids
 }
 
 // runDueCVVAuths is the engine job of CVV authorizations.
 func (s *Server) runDueCVVAuths(ctx context.Context, storeID string, now time.Time) {
-	for _, id := range s.cvvAuths.takeDue(storeID, now) {
+	ids, err := s.storage.DueWork(ctx, cvvAuthWork, storeID, now)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("list due CVV authorizations", "err", err)
+		}
+		return
+	}
+	for _, id := range ids {
 		tok, err := s.storage.GetToken(ctx, id)
 		if err == nil {
 			err = s.settleCVVAuth(ctx, tok)
 		}
-		if err != nil && !errors.Is(err, domain.ErrNotFound) && ctx.Err() == nil {
+		if err == nil || errors.Is(err, domain.ErrNotFound) {
+			// Settled (here, in another process or at a read) or gone.
+			err = s.storage.DeleteWork(ctx, cvvAuthWork, id)
+		}
+		if err != nil && ctx.Err() == nil {
 			s.log.Error("settle CVV authorization", "token_id", id, "err", err)
 		}
 	}
@@ -418,8 +400,12 @@ func (s *Server) settleCVVAuth(ctx context.Context, tok *domain.TxToken) error {
 	if !s.cvvAuthDue(tok) {
 		return nil
 	}
-	q := &s.cvvAuths
-	q.settleMu.Lock()
+	// The token's lease makes concurrent readers, in every process,
+	// settle it (and fire its event) once.
+	release, err := s.lease(ctx, "token/"+tok.ID, settleLeaseTTL)
+	if err != nil {
+		return err
+	}
 	cur, err := s.storage.GetToken(ctx, tok.ID)
 	settled := err == nil && s.cvvAuthDue(cur)
 	if settled {
@@ -432,7 +418,7 @@ func (s *Server) settleCVVAuth(ctx context.Context, tok *domain.TxToken) error {
 		cur.UpdatedAt = s.clock.Now(cur.StoreID)
 		err = s.storage.UpdateToken(ctx, cur)
 	}
-	q.settleMu.Unlock()
+	release()
 	if err != nil {
 		return err
 	}

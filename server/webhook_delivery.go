@@ -46,7 +46,8 @@ type webhookEngine struct {
 	missed  bool            // a due delivery was skipped because its webhook was busy
 	waiters []chan struct{} // closed when no worker runs
 
-	// writeMu serialises the read-modify-write of webhooks (PATCH and the
+	// writeMu, with the lease "webhooks" (lockShared), serialises the
+	// read-modify-write of webhooks across processes (PATCH and the
 	// stop rule).
 	writeMu sync.Mutex
 }
@@ -135,15 +136,36 @@ func (s *Server) runDueWebhooks(ctx context.Context, storeID string, now time.Ti
 		if !s.hooks.claim(hookID) {
 			continue
 		}
+		// The webhook's lease makes one process deliver for it at a
+		// time (docs/postgres.md, "Several processes"); a busy webhook
+		// is looked at again on the next engine pass.
+		key, holder := "webhook/"+hookID, holderID()
+		ok, err := s.storage.AcquireLease(ctx, key, holder, s.hooks.leaseTTL())
+		if err != nil || !ok {
+			if err != nil && ctx.Err() == nil {
+				s.log.Error("webhook lease", "webhook_id", hookID, "err", err)
+			}
+			s.hooks.release(hookID)
+			continue
+		}
 		ids := byHook[hookID]
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			for _, id := range ids {
-				if s.hooks.ctx.Err() != nil {
+			hctx := s.hooks.ctx
+			for i, id := range ids {
+				if hctx.Err() != nil {
 					break
 				}
-				s.deliver(s.hooks.ctx, id)
+				if i > 0 { // renew the lease for the next delivery
+					if ok, err := s.storage.AcquireLease(hctx, key, holder, s.hooks.leaseTTL()); err != nil || !ok {
+						break
+					}
+				}
+				s.deliver(hctx, id)
+			}
+			if err := s.storage.ReleaseLease(context.WithoutCancel(hctx), key, holder); err != nil {
+				s.log.Error("webhook lease release", "webhook_id", hookID, "err", err)
 			}
 			if s.hooks.release(hookID) {
 				s.kickEngine()
@@ -151,6 +173,11 @@ func (s *Server) runDueWebhooks(ctx context.Context, storeID string, now time.Ti
 		}()
 	}
 }
+
+// leaseTTL is how long the lease of a webhook lasts: one delivery's
+// attempt and its recording. A killed process's webhook is delivered by
+// another once it has run out.
+func (h *webhookEngine) leaseTTL() time.Duration { return h.timeout + 10*time.Second }
 
 // outcome is what an attempt's result means for the delivery and its
 // webhook.
@@ -277,8 +304,12 @@ func (s *Server) cancelDelivery(ctx context.Context, d *domain.WebhookDelivery, 
 // stopWebhook deactivates a webhook after a 3xx answer or its 10th failed
 // attempt; PATCH {"active": true} re-enables it.
 func (s *Server) stopWebhook(ctx context.Context, webhookID, storeID string) {
-	s.hooks.writeMu.Lock()
-	defer s.hooks.writeMu.Unlock()
+	unlock, err := s.lockShared(ctx, &s.hooks.writeMu, "webhooks")
+	if err != nil {
+		s.log.Error("webhook: stop", "webhook_id", webhookID, "err", err)
+		return
+	}
+	defer unlock()
 	w, err := s.storage.GetWebhook(ctx, webhookID)
 	if err != nil {
 		if !errors.Is(err, domain.ErrNotFound) {

@@ -195,8 +195,11 @@ func (s *Server) handleUpdateWebhook(r *http.Request, p *principal) (int, any, e
 	if req.AuthToken != nil {
 		checkAuthToken(*req.AuthToken, &errs)
 	}
-	s.hooks.writeMu.Lock()
-	defer s.hooks.writeMu.Unlock()
+	unlock, err := s.lockShared(r.Context(), &s.hooks.writeMu, "webhooks")
+	if err != nil {
+		return 0, nil, err
+	}
+	defer unlock()
 	w, err := s.loadWebhook(r, p)
 	if err != nil {
 		return 0, nil, err
@@ -224,8 +227,11 @@ func (s *Server) handleUpdateWebhook(r *http.Request, p *principal) (int, any, e
 }
 
 func (s *Server) handleDeleteWebhook(r *http.Request, p *principal) (int, any, error) {
-	s.hooks.writeMu.Lock()
-	defer s.hooks.writeMu.Unlock()
+	unlock, err := s.lockShared(r.Context(), &s.hooks.writeMu, "webhooks")
+	if err != nil {
+		return 0, nil, err
+	}
+	defer unlock()
 	w, err := s.loadWebhook(r, p)
 	if err != nil {
 		return 0, nil, err

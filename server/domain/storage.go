@@ -19,6 +19,7 @@ type Storage interface {
 	WebhookStorage
 	IdempotencyStorage
 	LimitStorage
+	ClaimStorage
 
 	Close() error
 }

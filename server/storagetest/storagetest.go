@@ -41,6 +41,7 @@ func Run(t *testing.T, open Open) {
 		{"Subscriptions", testSubscriptions},
 		{"Webhooks", testWebhooks},
 		{"Limits", testLimits},
+		{"Claims", testClaims},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := open(t)

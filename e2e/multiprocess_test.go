@@ -1,0 +1,266 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"kessai/api"
+	"kessai/server/postgres/pgtest"
+)
+
+// TestSeveralProcesses is the proof of docs/postgres.md, "Several
+// processes": two `kessai serve` processes on one PostgreSQL database
+// behave as one server.
+func TestSeveralProcesses(t *testing.T) {
+	t.Cleanup(func() { pgtest.Stop() }) // runs last, after the database is dropped
+	db := pgtest.Database(t)
+	a := startOnDatabase(t, db, "server-a.log", true)
+	b := startOnDatabase(t, db, "server-b.log", false)
+	b.jwt, b.secret, b.storeID = a.jwt, a.secret, a.storeID
+
+	// A webhook receiver counting each event it gets.
+	var mu sync.Mutex
+	events := map[string]int{}      // event id → deliveries
+	finished := map[string]string{} // charge id → event id of charge_finished
+	received := make(chan struct{}, 1)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p struct {
+			ID    string          `json:"id"`
+			Event string          `json:"event"`
+			Data  json.RawMessage `json:"data"`
+		}
+		json.NewDecoder(r.Body).Decode(&p)
+		var c struct {
+			ID string `json:"id"`
+		}
+		json.Unmarshal(p.Data, &c)
+		mu.Lock()
+		events[p.ID]++
+		if p.Event == string(api.EventChargeFinished) {
+			finished[c.ID] = p.ID
+		}
+		mu.Unlock()
+		select {
+		case received <- struct{}{}:
+		default:
+		}
+	}))
+	defer receiver.Close()
+	mustCall(t, a, "POST", "/stores/"+a.storeID+"/webhooks", `{"triggers":["charge_finished"],"url":"`+receiver.URL+`"}`, "", 201, nil)
+
+	// A token on one, a charge on the other, read back on both.
+	var tok api.TransactionToken
+	mustCall(t, a, "POST", "/tokens", `{"payment_type":"card","type":"recurring","email":"taro@example.com",
+	  "data":{"cardholder":"TARO YAMADA","card_number":"4242424242424242","exp_month":"12","exp_year":"2099","cvv":"123"}}`, "", 201, &tok)
+	var ch api.Charge
+	mustCall(t, b, "POST", "/charges", `{"transaction_token_id":"`+tok.ID+`","amount":1000,"currency":"JPY"}`, "", 201, &ch)
+	for _, srv := range []*kessaiServer{a, b, a} {
+		var got api.Charge
+		mustCall(t, srv, "GET", "/stores/"+a.storeID+"/charges/"+ch.ID+"?polling=true", "", "", 200, &got)
+		if got.Status != api.ChargeSuccessful {
+			t.Fatalf("charge read on %s: status %s, want successful", srv.widget, got.Status)
+		}
+	}
+
+	// 200 concurrent identical idempotent charges split over both: one
+	// charge.
+	before := chargeCount(t, a)
+	ids := make([]string, 200)
+	var wg sync.WaitGroup
+	for i := range ids {
+		srv := []*kessaiServer{a, b}[i%2]
+		wg.Go(func() {
+			var c api.Charge
+			code, body := call(srv, "POST", "/charges", `{"transaction_token_id":"`+tok.ID+`","amount":700,"currency":"JPY"}`, "same-key")
+			if code != 201 || json.Unmarshal(body, &c) != nil {
+				t.Errorf("idempotent charge %d: %d %s", i, code, body)
+			}
+			ids[i] = c.ID
+		})
+	}
+	wg.Wait()
+	for i, id := range ids {
+		if id != ids[0] {
+			t.Fatalf("idempotent charge %d is %s, want %s", i, id, ids[0])
+		}
+	}
+	if n := chargeCount(t, b); n != before+1 {
+		t.Fatalf("%d charges after 200 identical idempotent requests, want %d", n, before+1)
+	}
+
+	// Load on both; one process is killed with SIGKILL in the middle, the
+	// other finishes the work.
+	var created sync.Map // charge id → true
+	var made atomic.Int32
+	midLoad := make(chan struct{})
+	load := func(srv *kessaiServer, n int) {
+		for range n {
+			var c api.Charge
+			code, body := call(srv, "POST", "/charges", `{"transaction_token_id":"`+tok.ID+`","amount":100,"currency":"JPY"}`, "")
+			if code == 201 && json.Unmarshal(body, &c) == nil {
+				created.Store(c.ID, true)
+				if made.Add(1) == 20 {
+					close(midLoad)
+				}
+			}
+		}
+	}
+	var lw sync.WaitGroup
+	for range 4 {
+		lw.Go(func() { load(a, 10) })
+		lw.Go(func() { load(b, 10) })
+	}
+	<-midLoad
+	a.cmd.Process.Signal(syscall.SIGKILL)
+	lw.Wait()
+	created.Store(ch.ID, true)
+	created.Store(ids[0], true)
+	n := 0
+	created.Range(func(k, _ any) bool {
+		n++
+		var got api.Charge
+		id := k.(string)
+		deadline := time.Now().Add(time.Minute)
+		for {
+			mustCall(t, b, "GET", "/stores/"+a.storeID+"/charges/"+id+"?polling=true", "", "", 200, &got)
+			if got.Status != api.ChargePending || time.Now().After(deadline) {
+				break
+			}
+		}
+		if got.Status != api.ChargeSuccessful {
+			t.Errorf("charge %s after the kill: %s, want successful", id, got.Status)
+		}
+		return true
+	})
+	if n < 10 {
+		t.Fatalf("only %d charges were made under load", n)
+	}
+
+	// Each event reached the receiver once; the charges made before the
+	// load got theirs.
+	timeout := time.After(time.Minute)
+wait:
+	for {
+		mu.Lock()
+		_, ok1 := finished[ch.ID]
+		_, ok2 := finished[ids[0]]
+		mu.Unlock()
+		if ok1 && ok2 {
+			break
+		}
+		select {
+		case <-received:
+		case <-timeout:
+			break wait
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, id := range []string{ch.ID, ids[0]} {
+		if finished[id] == "" {
+			t.Errorf("no charge_finished for charge %s", id)
+		}
+	}
+	for ev, n := range events {
+		if n != 1 {
+			t.Errorf("event %s was delivered %d times", ev, n)
+		}
+	}
+}
+
+// startOnDatabase starts `kessai serve` on the database dbURL; the first
+// process on a new database prints the demo app token (demo).
+func startOnDatabase(t *testing.T, dbURL, logName string, demo bool) *kessaiServer {
+	t.Helper()
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &kessaiServer{widget: fmt.Sprintf("http://localhost:%d", port)}
+	cmd := exec.Command(env.bin, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--database", dbURL,
+		"--data", t.TempDir(), "--public-url", srv.widget, "--limits=off")
+	logFile, err := os.Create(logName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = logFile
+	out, err := cmd.StdoutPipe()
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.cmd = cmd
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+		logFile.Close()
+	})
+	if demo {
+		if err := srv.readDemo(out); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		go io.Copy(io.Discard, out)
+	}
+	if err := waitHTTP(srv.widget + "/heartbeat"); err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+// call sends an API request with the secret (and an Idempotency-Key
+// unless key is "") and returns the status and body; 0 when no answer
+// came.
+func call(srv *kessaiServer, method, path, body, key string) (int, []byte) {
+	req, _ := http.NewRequest(method, srv.widget+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+srv.secret+"."+srv.jwt)
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set(api.HeaderIdempotencyKey, key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// mustCall is call that fails t unless the status is want, decoding the
+// body into out (when not nil).
+func mustCall(t *testing.T, srv *kessaiServer, method, path, body, key string, want int, out any) {
+	t.Helper()
+	code, b := call(srv, method, path, body, key)
+	if code != want {
+		t.Fatalf("%s %s on %s: %d %s", method, path, srv.widget, code, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+}
+
+// chargeCount is the number of charges of the store.
+func chargeCount(t *testing.T, srv *kessaiServer) int {
+	t.Helper()
+	var l struct {
+		TotalHits int `json:"total_hits"`
+	}
+	mustCall(t, srv, "GET", "/stores/"+srv.storeID+"/charges", "", "", 200, &l)
+	return l.TotalHits
+}
