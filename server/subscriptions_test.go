@@ -347,7 +347,7 @@ func TestSubscriptionStates(t *testing.T) {
 // initial_amount 0 registers the card without a charge: it needs a current
 // CVV authorization and the subscription starts current.
 func TestSubscriptionFreeFirstPayment(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvAt(t, time.Now()) // only e.advance completes the CVV authorization
 	events := recordEvents(e)
 	tok := e.cvvToken(cardOK)
 	wantError(t, e.do("POST", "/subscriptions", e.secretAuth(), subBody(tok.ID, `,"initial_amount":0`)), 400, api.CodeCVVAuthorizationNotCompleted)
