@@ -160,14 +160,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 	c.opts = opts
 	c.loc = widget.ResolveLocale(opts.Locale, navigatorLanguages())
 	app.Window().Get("document").Get("documentElement").Set("lang", c.loc.HTMLLang())
-	for _, w := range problems.Warnings() {
-		app.Window().Get("console").Call("warn", "UnivapayCheckout: "+w.Param+": "+w.Reason)
-	}
-	if errs := problems.Errors(); len(errs) > 0 {
-		for _, e := range errs {
-			app.Window().Get("console").Call("error", "UnivapayCheckout: "+e.Param+": "+e.Reason)
-		}
-		c.setFatal(ctx, widget.ConfigError(c.loc, errs))
+	if c.report(ctx, problems) {
 		return
 	}
 	loc := app.Window().Get("location")
@@ -187,7 +180,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 		if err == nil && widget.OffersSavedCards(opts, info) && c.storeID != "" {
 			var lerr error
 			if saved, lerr = c.client.SavedCards(ctx, c.storeID, opts.UnivapayCustomerID); lerr != nil {
-				app.Window().Get("console").Call("warn", "UnivapayCheckout: saved cards: "+lerr.Error())
+				c.post(widget.ConsoleWarn("saved cards: " + lerr.Error()))
 			}
 		}
 		ctx.Dispatch(func(ctx app.Context) {
@@ -196,12 +189,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 				return
 			}
 			c.info = info
-			ps := opts.ValidateInfo(info)
-			for _, w := range ps.Warnings() {
-				app.Window().Get("console").Call("warn", "UnivapayCheckout: "+w.Param+": "+w.Reason)
-			}
-			if errs := ps.Errors(); len(errs) > 0 {
-				c.setFatal(ctx, widget.ConfigError(c.loc, errs))
+			if c.report(ctx, opts.ValidateInfo(info)) {
 				return
 			}
 			c.savedCards = saved
@@ -212,6 +200,20 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 			markReady()
 		})
 	})
+}
+
+// report logs the problems in the merchant page's console and, when one is
+// an error, stops the widget with the configuration error (docs/widget.md,
+// "Configuration errors"). It reports whether it stopped.
+func (c *checkout) report(ctx app.Context, ps widget.Problems) bool {
+	for _, p := range ps {
+		c.post(widget.ConsoleMessage(p))
+	}
+	if errs := ps.Errors(); len(errs) > 0 {
+		c.setFatal(ctx, widget.ConfigError(c.loc, errs))
+		return true
+	}
+	return false
 }
 
 // setFatal shows an error the buyer cannot fix. Inline frames report it at
@@ -288,21 +290,7 @@ func (c *checkout) validate(all bool) widget.FieldErrors {
 // rules are the card brands checkout_info allows, narrowed by brand values
 // in the merchant's paymentMethods (docs/widget.md, "Field validation").
 func (c *checkout) rules() widget.CardRules {
-	r := widget.CardRules{RequireCVV: true}
-	forbidden := map[string]bool{}
-	for _, b := range c.info.CardConfiguration.ForbiddenCardBrands {
-		forbidden[b] = true
-	}
-	wanted := map[string]bool{}
-	for _, b := range c.opts.AllowedCardBrands() {
-		wanted[b] = true
-	}
-	for _, b := range c.info.SupportedBrands {
-		if b.PaymentType == api.PaymentTypeCard && !forbidden[b.Brand] && (len(wanted) == 0 || wanted[b.Brand]) {
-			r.AllowedBrands = append(r.AllowedBrands, b.Brand)
-		}
-	}
-	return r
+	return widget.CardRules{RequireCVV: true, AllowedBrands: widget.CardBrandsOffered(c.opts, c.info)}
 }
 
 // pay runs the payment from the widget's own button or from

@@ -492,13 +492,11 @@ func (p *Payment) errorDetail(stage, code, msg string, res created, errObj any) 
 // (docs/widget.md, "Configuration errors"): univapay:error with stage
 // "config" and the offending parameters.
 func ConfigError(l Locale, problems Problems) Outcome {
-	fields := make([]api.FieldError, 0, len(problems))
-	for _, pr := range problems {
-		fields = append(fields, api.FieldError{Field: pr.Param, Reason: pr.Reason})
-	}
+	// {field, reason, value}: the parameter, why, and the value given.
+	fields := problems.Errors()
 	param := ""
 	if len(problems) > 0 {
-		param = problems[0].Param
+		param = problems[0].Named()
 	}
 	msg := l.T("error.config", param)
 	return Outcome{Stage: StageConfig, Code: CodeInvalidConfiguration, Message: msg,

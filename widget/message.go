@@ -60,6 +60,10 @@ const (
 	// MsgResult settles the Promise of the pending UnivapayCheckout.submit().
 	// Payload: Result.
 	MsgResult MessageType = "result"
+	// MsgConsole asks the loader to log a line in the merchant page's
+	// console (a configuration problem, docs/widget.md, "Configuration
+	// errors"). Payload: Console.
+	MsgConsole MessageType = "console"
 )
 
 // Mode is how the loader shows the iframe.
@@ -137,6 +141,29 @@ type Result struct {
 	Error any `json:"error,omitempty"`
 }
 
+// Console is the payload of MsgConsole.
+type Console struct {
+	Type MessageType `json:"type"`
+	// Level is "error" or "warn".
+	Level string `json:"level"`
+	Text  string `json:"text"`
+}
+
+// ConsoleMessage is the console line of a configuration problem: the
+// parameter, the value given and why (`UnivapayCheckout: paymentMethods="konbini": ...`).
+func ConsoleMessage(p Problem) Console {
+	level := "error"
+	if p.Warning {
+		level = "warn"
+	}
+	return Console{Type: MsgConsole, Level: level, Text: "UnivapayCheckout: " + p.Named() + ": " + p.Reason}
+}
+
+// ConsoleWarn is a warning line for the merchant page's console.
+func ConsoleWarn(text string) Console {
+	return Console{Type: MsgConsole, Level: "warn", Text: "UnivapayCheckout: " + text}
+}
+
 // The window events (docs/widget.md, "Events and callbacks"), with the
 // create() callback option the loader calls before dispatching each.
 const (
@@ -196,6 +223,7 @@ func PeekType(data string) (t MessageType, ok bool) {
 type LoaderContract struct {
 	MsgInit, MsgOpen, MsgSubmit, MsgClose                                    MessageType
 	MsgHello, MsgReady, MsgEvent, MsgInputs, MsgResize, MsgClosed, MsgResult MessageType
+	MsgConsole                                                               MessageType
 	ModePopup, ModeInline                                                    Mode // SourceHTML and SourceJS are Init.Source's values.
 	SourceHTML, SourceJS                                                     string
 
@@ -209,7 +237,7 @@ func Contract() LoaderContract {
 	return LoaderContract{
 		MsgInit: MsgInit, MsgOpen: MsgOpen, MsgSubmit: MsgSubmit, MsgClose: MsgClose,
 		MsgHello: MsgHello, MsgReady: MsgReady, MsgEvent: MsgEvent, MsgInputs: MsgInputs,
-		MsgResize: MsgResize, MsgClosed: MsgClosed, MsgResult: MsgResult,
+		MsgResize: MsgResize, MsgClosed: MsgClosed, MsgResult: MsgResult, MsgConsole: MsgConsole,
 		ModePopup: ModePopup, ModeInline: ModeInline,
 		SourceHTML: SourceHTML.String(), SourceJS: SourceJS.String(),
 		EventError:    EventError,
