@@ -65,6 +65,14 @@ type checkout struct {
 	fatal    *widget.Outcome
 	announce string // text of the persistent live region
 	height   int    // last height reported to an inline loader
+	// session counts the form's sessions: the timeout and a new payment
+	// after it start a new one, and a payment of an older session finishes
+	// unseen. ids are the resources the session's payments created.
+	session  int
+	ids      map[string]string
+	timedOut bool
+	// submitting: a submit() waits for this session's payment.
+	submitting bool
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
@@ -169,6 +177,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 	c.screen = screenLoading
 	if c.inline() {
 		c.post(widget.NewEvent(widget.EventOpened, nil))
+		c.startTimeout(ctx)
 	}
 	c.storeID = widget.AppTokenStoreID(opts.AppID)
 	ctx.Async(func() {
@@ -240,6 +249,7 @@ func (c *checkout) show(ctx app.Context) {
 	if c.fatal != nil {
 		c.post(widget.NewEvent(widget.EventError, c.fatal.Detail))
 	}
+	c.startTimeout(ctx)
 	ctx.Defer(func(app.Context) { focus("cardNumber") })
 }
 
@@ -253,10 +263,52 @@ func (c *checkout) close(ctx app.Context) {
 	ok := c.outcome != nil && c.outcome.OK
 	c.post(widget.NewEvent(widget.EventClosed, nil))
 	c.post(widget.Closed{Type: widget.MsgClosed, Submit: ok && c.opts.AutoSubmit, RemoveButton: ok && c.opts.RemoveCheckoutButtonAfterCharge})
-	if ok {
+	if ok || c.timedOut {
 		// The next open starts a new payment.
 		c.outcome, c.in, c.errs, c.touched, c.announce = nil, widget.CardInput{Email: c.opts.Email}, nil, map[string]bool{}, ""
 		c.screen = screenForm
+		if c.timedOut {
+			c.fatal, c.timedOut = nil, false
+		}
+		c.session++
+	}
+}
+
+// startTimeout starts the merchant's timeout (docs/widget.md, "Timeout"):
+// from open() (an inline frame: from its start), the form of this session
+// gives way to the timeout screen unless the payment has succeeded.
+func (c *checkout) startTimeout(ctx app.Context) {
+	if c.opts.Timeout <= 0 || c.fatal != nil {
+		return
+	}
+	session := c.session
+	ctx.After(c.opts.Timeout, func(ctx app.Context) {
+		if session != c.session || c.screen == screenSuccess || c.fatal != nil {
+			return
+		}
+		c.timeout(ctx)
+	})
+}
+
+// timeout abandons the session: the payment in flight (if any) finishes
+// unseen, the timeout screen and univapay:error TIMEOUT with the ids created
+// so far; autoCloseOnError closes the popup 3 s later.
+func (c *checkout) timeout(ctx app.Context) {
+	o := widget.TimeoutError(c.loc, c.ids)
+	c.session++
+	c.busy, c.timedOut, c.fatal, c.screen, c.announce = false, true, &o, screenFatal, o.Message
+	c.post(widget.NewEvent(widget.EventError, o.Detail))
+	if c.submitting {
+		c.submitting = false
+		c.post(widget.Result{Type: widget.MsgResult, Error: o.SubmitError(c.loc)})
+	}
+	if c.opts.AutoCloseOnError && !c.inline() {
+		session := c.session
+		ctx.After(3*time.Second, func(ctx app.Context) {
+			if session == c.session && c.timedOut {
+				c.close(ctx)
+			}
+		})
 	}
 }
 
@@ -324,13 +376,31 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 		return
 	}
 	c.busy, c.screen, c.announce = true, screenProcessing, c.loc.T("processing")
-	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: c.post, Rules: c.rules(),
+	session := c.session
+	c.submitting = fromSubmit
+	if c.ids == nil {
+		c.ids = map[string]string{}
+	}
+	emit := func(msg any) {
+		// Runs on the payment's goroutine; the session is read on the UI's.
+		ctx.Dispatch(func(app.Context) {
+			if session == c.session {
+				widget.CreatedIDs(msg, c.ids)
+				c.post(msg)
+			}
+		})
+	}
+	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: emit, Rules: c.rules(),
 		Extras:    widget.RequestExtras{SaveCard: c.box() == widget.BoxSaveCard && c.boxChecked, Installments: c.installmentChoice()},
 		SavedCard: c.saved, StoreID: c.storeID, SavedCardCVV: c.savedCVV()}
 	in := c.in
 	ctx.Async(func() {
 		o := p.Run(ctx, in)
 		ctx.Dispatch(func(ctx app.Context) {
+			if session != c.session {
+				return // the timeout abandoned this payment
+			}
+			c.submitting = false
 			c.busy, c.outcome, c.announce = false, &o, o.Message
 			switch {
 			case o.OK:

@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"html/template"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Widget parameters a merchant notices (docs/widget.md, "Parameters" and
+// "Configuration errors"), on the test's own merchant pages. Each page
+// records what the loader writes to its console in `logged`.
+var _ = template.Must(testPages.Parse(`
+{{define "console"}}<script>
+  var logged = [];
+  ["error", "warn"].forEach(function (level) {
+    var orig = console[level];
+    console[level] = function () { logged.push(level + ": " + [].join.call(arguments, " ")); orig.apply(console, arguments); };
+  });
+</script>{{end}}
+{{define "params-konbini"}}<!doctype html><html><head><meta charset="utf-8"><title>konbini only</title>
+{{template "console"}}<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done">
+<span data-app-id="{{.JWT}}" data-checkout="payment" data-amount="1000" data-currency="jpy" data-payment-methods="konbini"></span>
+</form></body></html>{{end}}
+{{define "params-timeout"}}<!doctype html><html><head><meta charset="utf-8"><title>timeout</title>
+{{template "console"}}<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done">
+<span data-app-id="{{.JWT}}" data-checkout="payment" data-amount="1000" data-currency="jpy" data-locale="en"
+  data-timeout="3" data-auto-close-on-error="true"></span>
+</form></body></html>{{end}}
+`))
+
+// consoleLines returns what the merchant page logged so far.
+func consoleLines(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(logged)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	json.Unmarshal([]byte(s), &out)
+	return out
+}
+
+// A parameter asking only for a payment method the widget does not take is
+// a configuration error naming the parameter and the value: in the widget,
+// in the merchant page's console and as univapay:error; no card form.
+func TestParamsConfigurationError(t *testing.T) {
+	ctx, fctx := openPopup(t, env.pages+"/params-konbini.html", "span button")
+	waitEvent(t, ctx, "univapay:error")
+	var d struct {
+		Stage, Code, Message string
+		Error                struct {
+			Error struct {
+				Code   string
+				Errors []struct{ Field, Reason, Value string }
+			} `json:"error"`
+		} `json:"error"`
+	}
+	lastDetail(t, ctx, "univapay:error", &d)
+	errs := d.Error.Error.Errors
+	if d.Stage != "config" || d.Code != "INVALID_CONFIGURATION" || len(errs) != 1 || errs[0].Field != "paymentMethods" ||
+		errs[0].Value != "konbini" || !strings.Contains(d.Message, `paymentMethods="konbini"`) {
+		t.Fatalf("error detail = %+v", d)
+	}
+	if text := widgetText(t, fctx); !strings.Contains(text, `paymentMethods="konbini"`) {
+		t.Fatalf("widget shows %q, want the parameter and its value", text)
+	}
+	if n, err := chromedp.Run(fctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name="data.cardNumber"]').length`)); err != nil || n != 0 {
+		t.Fatalf("card inputs = %d, %v; want no card form", n, err)
+	}
+	screenshot(t, ctx, "params-config-error")
+	var line string
+	deadline := time.Now().Add(5 * time.Second)
+	for line == "" && time.Now().Before(deadline) {
+		for _, l := range consoleLines(t, ctx) {
+			if strings.HasPrefix(l, "error: ") && strings.Contains(l, `paymentMethods="konbini"`) {
+				line = l
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if line == "" {
+		t.Fatalf("merchant console = %q, want an error naming paymentMethods=\"konbini\"", consoleLines(t, ctx))
+	}
+}
+
+// timeout replaces the form with the timeout screen and fires
+// univapay:error TIMEOUT at stage timeout; autoCloseOnError closes the
+// popup 3 s later (docs/widget.md, "Timeout").
+func TestParamsTimeoutAndAutoCloseOnError(t *testing.T) {
+	ctx, fctx := openPopup(t, env.pages+"/params-timeout.html", "span button")
+	opened := time.Now()
+	waitEvent(t, ctx, "univapay:error")
+	if d := time.Since(opened); d < 2*time.Second {
+		t.Fatalf("timeout after %v, want about 3 s", d)
+	}
+	var d struct{ Stage, Code, Message string }
+	lastDetail(t, ctx, "univapay:error", &d)
+	if d.Stage != "timeout" || d.Code != "TIMEOUT" || d.Message == "" {
+		t.Fatalf("error detail = %+v", d)
+	}
+	if text := widgetText(t, fctx); !strings.Contains(text, "timed out") {
+		t.Fatalf("widget shows %q, want the timeout screen", text)
+	}
+	screenshot(t, ctx, "params-timeout")
+	waitEvent(t, ctx, "univapay:closed")
+	if got := withoutValidation(events(t, ctx)); got != "opened,error,closed" {
+		t.Fatalf("events = %s", got)
+	}
+}
