@@ -147,15 +147,19 @@ func (p *Payment) Run(ctx context.Context, in CardInput) Outcome {
 	if p.Now != nil {
 		now = p.Now
 	}
+	var errs FieldErrors
 	if p.SavedCard != "" {
-		if errs := ValidateSavedCardCVV(in, p.SavedCardCVV); len(errs) > 0 {
-			p.Emit(NewEvent(EventValidationError, errs))
-			return Outcome{Stage: StageToken, Code: CodeValidation, Message: p.Locale.T("error.validation"), Fields: errs, Retry: true}
-		}
-	} else if errs := ValidateCard(in, now(), p.Rules); len(errs) > 0 {
+		errs = ValidateSavedCardCVV(in, p.SavedCardCVV)
+	} else {
+		errs = ValidateCard(in, now(), p.Rules)
+	}
+	if errs = ValidateForm(p.Options, in, errs); len(errs) > 0 {
 		p.Emit(NewEvent(EventValidationError, errs))
 		return Outcome{Stage: StageToken, Code: CodeValidation, Message: p.Locale.T("error.validation"), Fields: errs, Retry: true}
 	}
+	// The token, the charge and the subscription carry the same metadata
+	// (docs/widget.md, "Metadata").
+	p.Extras.CustomFields, p.Extras.Reserved = p.Extras.custom(p.Options, in), p.Extras.reserved(p.Options, in)
 
 	tok, failed := p.token(ctx, in)
 	if failed != nil {

@@ -112,7 +112,7 @@ func TestCatalogue(t *testing.T) {
 	if got := LocaleJA.FieldError("cvv", "invalid_cvv"); got != "セキュリティコードが正しくありません。" {
 		t.Errorf("FieldError: %q", got)
 	}
-	if got := LocaleEN.FieldError("zip", "invalid_zip"); got != "This value is not valid." {
+	if got := LocaleEN.FieldError("zip", "no_such_code"); got != "This value is not valid." {
 		t.Errorf("FieldError fallback: %q", got)
 	}
 	if LocaleZHTW.HTMLLang() != "zh-TW" || Locale("xx").HTMLLang() != "ja" {

@@ -89,6 +89,9 @@ func (o Options) validateInfo(info api.CheckoutInfo) Problems {
 	if o.UnivapayCustomerID != "" && o.TokenType != TokenRecurring && info.RecurringTokenPrivilege == api.RecurringBounded && o.UsageLimit == "" {
 		ps.warnf("usageLimit", "is needed to save cards on this store: the save-card box is hidden")
 	}
+	if !o.ShowCvv && cvvRequiredByStore(info) {
+		ps.warnf("showCvv", "false is not allowed by the store (the CVV is required); the CVV is asked for")
+	}
 	if wanted := o.AllowedCardBrands(); len(wanted) > 0 && len(CardBrandsOffered(o, info)) == 0 {
 		ps.errorf("paymentMethods", fmt.Sprintf("the store accepts none of the card brands %s", strings.Join(wanted, ", ")))
 	}
