@@ -173,7 +173,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 	}
 	loc := app.Window().Get("location")
 	c.client = &fetchClient{base: loc.Get("origin").String(), jwt: opts.AppID, origin: c.parentOrigin}
-	c.in.Email = opts.Email
+	c.in = widget.Prefill(opts)
 	c.screen = screenLoading
 	if c.inline() {
 		c.post(widget.NewEvent(widget.EventOpened, nil))
@@ -265,7 +265,7 @@ func (c *checkout) close(ctx app.Context) {
 	c.post(widget.Closed{Type: widget.MsgClosed, Submit: ok && c.opts.AutoSubmit, RemoveButton: ok && c.opts.RemoveCheckoutButtonAfterCharge})
 	if ok || c.timedOut {
 		// The next open starts a new payment.
-		c.outcome, c.in, c.errs, c.touched, c.announce = nil, widget.CardInput{Email: c.opts.Email}, nil, map[string]bool{}, ""
+		c.outcome, c.in, c.errs, c.touched, c.announce = nil, widget.Prefill(c.opts), nil, map[string]bool{}, ""
 		c.screen = screenForm
 		if c.timedOut {
 			c.fatal, c.timedOut = nil, false
@@ -322,6 +322,7 @@ func (c *checkout) validate(all bool) widget.FieldErrors {
 	} else {
 		errs = widget.ValidateCard(c.in, time.Now(), c.rules())
 	}
+	errs = widget.ValidateForm(c.opts, c.in, errs)
 	for f, code := range widget.ValidateChoices(c.box(), c.boxChecked, c.installmentChoice(), c.installmentChoices()) {
 		errs[f] = code
 	}
@@ -342,7 +343,7 @@ func (c *checkout) validate(all bool) widget.FieldErrors {
 // rules are the card brands checkout_info allows, narrowed by brand values
 // in the merchant's paymentMethods (docs/widget.md, "Field validation").
 func (c *checkout) rules() widget.CardRules {
-	return widget.CardRules{RequireCVV: true, AllowedBrands: widget.CardBrandsOffered(c.opts, c.info)}
+	return widget.CardRules{RequireCVV: widget.ShowsCVV(c.opts, c.info), AllowedBrands: widget.CardBrandsOffered(c.opts, c.info)}
 }
 
 // pay runs the payment from the widget's own button or from
@@ -494,12 +495,36 @@ func (c *checkout) retry(ctx app.Context, e app.Event) {
 	ctx.Defer(func(app.Context) { focus(widget.FieldCVV) })
 }
 
+// inputValue is an input's value; a drop-down's first option ("please
+// choose") is no value.
+func inputValue(src app.Value) string {
+	if src.Get("tagName").String() == "SELECT" && src.Get("selectedIndex").Int() <= 0 {
+		return ""
+	}
+	return src.Get("value").String()
+}
+
 func (c *checkout) onInput(field string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		v := ctx.JSSrc().Get("value").String()
+		v := inputValue(ctx.JSSrc())
 		*c.in.Field(field) = v
 		if _, shown := c.errs[field]; shown {
 			c.validate(false) // clear the error as soon as it is fixed
+		}
+	}
+}
+
+// onCustom keeps a custom field's value (docs/widget.md, "Custom fields").
+func (c *checkout) onCustom(key string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if c.in.Custom == nil {
+			c.in.Custom = map[string]string{}
+		}
+		c.in.Custom[key] = inputValue(ctx.JSSrc())
+		field := widget.CustomFieldName(key)
+		if _, shown := c.errs[field]; shown || e.Get("type").String() == "change" {
+			c.touched[field] = true
+			c.validate(false)
 		}
 	}
 }
@@ -604,6 +629,12 @@ func focusFirstInvalid(errs widget.FieldErrors) {
 			focus(f.field)
 			return
 		}
+	}
+	// The buyer fields and custom fields, in the order of the form.
+	list := app.Window().Get("document").Call("querySelectorAll", ".kessai-form [aria-invalid=true]")
+	if list.Length() > 0 {
+		list.Index(0).Call("focus")
+		return
 	}
 	for _, f := range []string{widget.FieldInstallments, widget.FieldConsent} {
 		if _, ok := errs[f]; ok {

@@ -91,3 +91,47 @@ func TestFormParts(t *testing.T) {
 		}
 	}
 }
+
+// The buyer fields and custom fields: labelled inputs with their
+// autocomplete tokens, prefilled, required or optional, with their errors;
+// showCvv hides the CVV only where the store allows it.
+func TestFormBuyerAndCustomFields(t *testing.T) {
+	buyer := map[string]any{"amount": 980.0, "requireName": true, "requirePhoneNumber": true, "phoneNumber": "0312345678",
+		"requireBillingAddress": true, "shippingAddressZip": "1000001", "shippingAddressState": "東京都",
+		"customFieldLabels": "サイズ,備考", "customFieldTypes": "select,string", "customFieldRequired": "true,false",
+		"customFieldOptions": "S;M;L,", "customFieldKeys": "size,note"}
+	html := formHTML(t, buyer, func(c *checkout) {
+		c.in = widget.Prefill(c.opts)
+		c.errs = widget.FieldErrors{widget.FieldZip: widget.ErrCodeInvalidZip, "customField:size": widget.ErrCodeRequired}
+	})
+	for _, w := range []string{
+		`for="name"`, `>氏名</label>`, `name="name"`, `autocomplete="name"`,
+		`name="phoneNumber.countryCode"`, `autocomplete="tel-country-code"`, `value="81"`,
+		`name="phoneNumber.localNumber"`, `autocomplete="tel-national"`, `type="tel"`, `value="0312345678"`,
+		`name="address.zip"`, `autocomplete="postal-code"`, `value="1000001"`, "郵便番号が正しくありません",
+		`id="state"`, `name="address.state"`, `<option value="東京都" selected>`, `autocomplete="address-level1"`,
+		`autocomplete="address-line1"`, "建物名・部屋番号 （任意）",
+		`for="customField:size"`, `>サイズ</label>`, `id="customField:size"`, `name="customField.size"`, `<option value="M" selected="false">M</option>`,
+		`for="customField:note"`, `>備考 （任意）</label>`, `name="customField.note"`, "kessai-field-customField:size has-error",
+	} {
+		if !strings.Contains(html, w) {
+			t.Errorf("the form lacks %q:\n%s", w, html)
+		}
+	}
+	en := formHTML(t, buyer, func(c *checkout) { c.loc = widget.LocaleEN; c.in = widget.Prefill(c.opts) })
+	for _, w := range []string{"Full name", "Phone number", "Postal code", "Prefecture / state", "Building, room (optional)", "Please choose"} {
+		if !strings.Contains(en, w) {
+			t.Errorf("the English form lacks %q", w)
+		}
+	}
+
+	noCVV := func(c *checkout) {
+		c.info.CardConfiguration.AllowEmptyCVV = true
+	}
+	if html := formHTML(t, map[string]any{"amount": 980.0, "showCvv": false}, noCVV); strings.Contains(html, `name="data.cvv"`) {
+		t.Errorf("showCvv=false on a store that allows it still asks for the CVV")
+	}
+	if html := formHTML(t, map[string]any{"amount": 980.0, "showCvv": false}, nil); !strings.Contains(html, `name="data.cvv"`) {
+		t.Errorf("showCvv=false on a store that requires it hides the CVV")
+	}
+}

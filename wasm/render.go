@@ -163,6 +163,8 @@ func (c *checkout) renderForm(alert string) app.UI {
 	}
 	for _, f := range cardFields {
 		switch {
+		case f.field == widget.FieldCVV && !c.rules().RequireCVV && c.saved == "":
+			continue // showCvv=false where the store allows it
 		case c.saved == "":
 		case f.field == widget.FieldCVV && c.savedCVV():
 			// A saved card above the store's threshold: its CVV again.
@@ -171,6 +173,12 @@ func (c *checkout) renderForm(alert string) app.UI {
 			continue
 		}
 		groups = append(groups, c.renderField(f.field, f.name, f.autocomplete, f.inputmode))
+	}
+	for _, f := range widget.BuyerFields(c.opts) {
+		groups = append(groups, c.renderBuyerField(f))
+	}
+	for _, f := range c.opts.CustomFields {
+		groups = append(groups, c.renderCustomField(f))
 	}
 	if choices := c.installmentChoices(); len(choices) > 0 {
 		groups = append(groups, c.renderInstallments(choices))
@@ -209,6 +217,71 @@ func (c *checkout) renderField(field, name, autocomplete, inputmode string) app.
 		input = input.Attr("autocapitalize", "characters").Attr("spellcheck", "false")
 	}
 	return c.group(field, app.Label().Class("control-label").For(field).Text(c.loc.T("field."+field)),
+		app.Span().Class("input-group").Body(input), app.Div().Class("field-error").ID(errID).Text(c.fieldError(field, errCode, invalid)))
+}
+
+// renderBuyerField renders one of the buyer fields (docs/widget.md, "Buyer
+// fields"): a text input, or for a Japanese address's prefecture a
+// drop-down.
+func (c *checkout) renderBuyerField(f widget.BuyerField) app.UI {
+	errCode, invalid := c.errs[f.Field]
+	errID := f.Field + "-error"
+	label := c.loc.T("field." + f.Field)
+	if !f.Required {
+		label += " " + c.loc.T("field.optional")
+	}
+	var input app.UI
+	if f.Field == widget.FieldState && strings.EqualFold(strings.TrimSpace(c.in.Country), "JP") {
+		opts := []app.UI{app.Option().Value("").Text(c.loc.T("select.choose"))}
+		for _, p := range widget.Prefectures {
+			opts = append(opts, app.Option().Value(p).Selected(p == c.in.State).Text(p))
+		}
+		input = app.Select().ID(f.Field).Name(f.Name).Class("form-control", "input-sm").Attr("autocomplete", f.Autocomplete).
+			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(f.Required).
+			Disabled(c.busy).OnChange(c.onInput(f.Field)).OnBlur(c.onBlur(f.Field)).Body(opts...)
+	} else {
+		typ := "text"
+		if f.Field == widget.FieldPhoneNumber {
+			typ = "tel"
+		}
+		input = app.Input().ID(f.Field).Name(f.Name).Class("form-control", "input-sm").Type(typ).
+			Attr("autocomplete", f.Autocomplete).Attr("inputmode", f.InputMode).
+			Placeholder(c.loc.T("placeholder."+f.Field)).Value(*c.in.Field(f.Field)).
+			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(f.Required).
+			Disabled(c.busy).OnInput(c.onInput(f.Field)).OnChange(c.onInput(f.Field)).OnBlur(c.onBlur(f.Field))
+	}
+	return c.group(f.Field, app.Label().Class("control-label").For(f.Field).Text(label),
+		app.Span().Class("input-group").Body(input), app.Div().Class("field-error").ID(errID).Text(c.fieldError(f.Field, errCode, invalid)))
+}
+
+// renderCustomField renders a merchant's custom field (docs/widget.md,
+// "Custom fields"): a text input or a drop-down of its options, labelled
+// with its label.
+func (c *checkout) renderCustomField(f widget.CustomField) app.UI {
+	field := widget.CustomFieldName(f.Key)
+	errCode, invalid := c.errs[field]
+	errID := field + "-error"
+	label := f.Label
+	if !f.Required {
+		label += " " + c.loc.T("field.optional")
+	}
+	value := c.in.Custom[f.Key]
+	var input app.UI
+	if f.Type == "select" {
+		opts := []app.UI{app.Option().Value("").Text(c.loc.T("select.choose"))}
+		for _, o := range f.Options {
+			opts = append(opts, app.Option().Value(o).Selected(o == value).Text(o))
+		}
+		input = app.Select().ID(field).Name("customField."+f.Key).Class("form-control", "input-sm").
+			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(f.Required).
+			Disabled(c.busy).OnChange(c.onCustom(f.Key)).Body(opts...)
+	} else {
+		input = app.Input().ID(field).Name("customField."+f.Key).Class("form-control", "input-sm").Type("text").
+			Attr("maxlength", 255).Value(value).
+			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(f.Required).
+			Disabled(c.busy).OnInput(c.onCustom(f.Key)).OnBlur(c.onBlur(field))
+	}
+	return c.group(field, app.Label().Class("control-label").For(field).Text(label),
 		app.Span().Class("input-group").Body(input), app.Div().Class("field-error").ID(errID).Text(c.fieldError(field, errCode, invalid)))
 }
 
