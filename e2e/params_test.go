@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"html/template"
+	"kessai/api"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +34,15 @@ var _ = template.Must(testPages.Parse(`
 <form id="order" action="/done">
 <span data-app-id="{{.JWT}}" data-checkout="payment" data-amount="1000" data-currency="jpy" data-locale="en"
   data-timeout="3" data-auto-close-on-error="true"></span>
+</form></body></html>{{end}}
+{{define "params-buyer"}}<!doctype html><html><head><meta charset="utf-8"><title>buyer fields</title>
+{{template "console"}}<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done">
+<span data-app-id="{{.JWT}}" data-checkout="payment" data-amount="1000" data-currency="jpy" data-locale="ja"
+  data-require-name="true" data-require-phone-number="true" data-phone-number="0312345678"
+  data-require-billing-address="true" data-shipping-address-zip="100-0001" data-shipping-address-state="東京都"
+  data-custom-field-labels="サイズ,備考" data-custom-field-types="select,string" data-custom-field-required="true,false"
+  data-custom-field-options="S;M;L," data-custom-field-keys="size,note" data-metadata="order:A-7"></span>
 </form></body></html>{{end}}
 `))
 
@@ -112,5 +123,80 @@ func TestParamsTimeoutAndAutoCloseOnError(t *testing.T) {
 	waitEvent(t, ctx, "univapay:closed")
 	if got := withoutValidation(events(t, ctx)); got != "opened,error,closed" {
 		t.Fatalf("events = %s", got)
+	}
+}
+
+// The buyer fields and custom fields are real inputs, validated, and their
+// values reach the token and the charge (docs/widget.md, "Buyer fields" and
+// "Custom fields").
+func TestParamsBuyerAndCustomFields(t *testing.T) {
+	ctx, fctx := openPopup(t, env.pages+"/params-buyer.html", "span button")
+	fillCard(t, fctx, "4000020000000000")
+	// Submitting with the required name, city, street and size empty shows
+	// their errors and tells the merchant.
+	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("kessai-pay"))); err != nil {
+		t.Fatal(err)
+	}
+	var verr map[string]string
+	deadline := time.Now().Add(5 * time.Second)
+	for len(verr) == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		for _, e := range events(t, ctx) {
+			if e.Type == "univapay:validation-error" {
+				verr = nil
+				json.Unmarshal(e.Detail, &verr)
+			}
+		}
+	}
+	for _, f := range []string{"name", "city", "line1", "customField:size"} {
+		if verr[f] != "required" {
+			t.Fatalf("validation-error = %v, want %s required", verr, f)
+		}
+	}
+	screenshot(t, ctx, "params-buyer-errors")
+	for _, f := range []struct{ sel, value string }{
+		{`input[name="name"]`, "山田 太郎"}, {`input[name="address.city"]`, "千代田区"}, {`input[name="address.line1"]`, "千代田1-1"},
+		{`input[name="customField.note"]`, "急ぎ"},
+	} {
+		if err := chromedp.Do(fctx, chromedp.SendKeys(chromedp.CSS(f.sel), f.value)); err != nil {
+			t.Fatalf("type %s: %v", f.sel, err)
+		}
+	}
+	if _, err := chromedp.Run(fctx, chromedp.Evaluate[bool](`(function () {
+		var s = document.querySelector('select[name="customField.size"]');
+		s.value = "M"; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "params-buyer-form")
+	pay(t, ctx, fctx, "#kessai-done")
+	inputs := hiddenInputs(t, ctx, "#order")
+	var tok struct {
+		Email    string
+		Metadata map[string]any
+		Data     struct{ Billing api.TokenBilling }
+	}
+	apiGet(t, "/stores/"+env.storeID+"/tokens/"+inputs["univapayTokenId"], &tok)
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	d := tok.Data.Billing
+	if str(d.Zip) != "100-0001" || str(d.State) != "東京都" || str(d.City) != "千代田区" || str(d.Line1) != "千代田1-1" ||
+		str(d.Country) != "JP" || d.PhoneNumber == nil || str(d.PhoneNumber.LocalNumber) != "0312345678" || d.PhoneNumber.CountryCode == nil || *d.PhoneNumber.CountryCode != 81 {
+		t.Errorf("token data = %+v (phone %+v)", d, d.PhoneNumber)
+	}
+	want := map[string]any{"order": "A-7", "size": "M", "note": "急ぎ", "univapay-name": "山田 太郎"}
+	for k, v := range want {
+		if tok.Metadata[k] != v {
+			t.Errorf("token metadata = %v, want %s=%v", tok.Metadata, k, v)
+		}
+	}
+	ch := apiCharge(t, inputs["univapayChargeId"])
+	for k, v := range want {
+		if string(ch.Metadata[k]) != strconv.Quote(v.(string)) {
+			t.Errorf("charge metadata = %v, want %s=%v", ch.Metadata, k, v)
+		}
 	}
 }
