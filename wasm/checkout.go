@@ -73,6 +73,8 @@ type checkout struct {
 	timedOut bool
 	// submitting: a submit() waits for this session's payment.
 	submitting bool
+	// logoHidden: the store's logo failed to load or is at most 5 px wide.
+	logoHidden bool
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
@@ -545,6 +547,15 @@ func (c *checkout) onSubmit(ctx app.Context, e app.Event) {
 }
 
 func (c *checkout) onDone(ctx app.Context, e app.Event) { c.close(ctx) }
+
+// onLogoLoad hides a logo of 5 px or less (docs/widget.md, "Screens").
+func (c *checkout) onLogoLoad(ctx app.Context, e app.Event) {
+	if ctx.JSSrc().Get("naturalWidth").Int() <= 5 {
+		c.logoHidden = true
+	}
+}
+
+func (c *checkout) onLogoError(ctx app.Context, e app.Event) { c.logoHidden = true }
 
 func (c *checkout) onCloseClick(ctx app.Context, e app.Event) { c.close(ctx) }
 

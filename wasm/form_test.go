@@ -135,3 +135,32 @@ func TestFormBuyerAndCustomFields(t *testing.T) {
 		t.Errorf("showCvv=false on a store that requires it hides the CVV")
 	}
 }
+
+// The popup's header: the store's logo (showLogo), header, title and
+// description as the merchant gives them.
+func TestHeader(t *testing.T) {
+	logo := "https://shop.example/logo.png"
+	header := func(raw map[string]any, logoHidden bool) string {
+		all := map[string]any{"appId": "a", "amount": 1000.0}
+		for k, v := range raw {
+			all[k] = v
+		}
+		o, _ := widget.ParseAndValidate(widget.SourceJS, all)
+		c := &checkout{opts: o, loc: widget.LocaleJA, info: api.CheckoutInfo{Name: "Demo Store", LogoImage: &logo}, logoHidden: logoHidden}
+		return app.HTMLString(c.renderHeader())
+	}
+	h := header(map[string]any{"header": "My Shop", "title": "Order 7", "description": "Two items"}, false)
+	for _, w := range []string{`class="kessai-logo"`, `src="https://shop.example/logo.png"`, `aria-hidden`, ">My Shop<", ">Order 7<", ">Two items<"} {
+		if !strings.Contains(h, w) {
+			t.Errorf("header lacks %q:\n%s", w, h)
+		}
+	}
+	if h := header(nil, false); !strings.Contains(h, ">UnivaPay<") || !strings.Contains(h, ">Demo Store<") {
+		t.Errorf("default header:\n%s", h)
+	}
+	for _, h := range []string{header(map[string]any{"showLogo": false}, false), header(nil, true)} {
+		if strings.Contains(h, "kessai-logo") {
+			t.Errorf("a hidden logo is shown:\n%s", h)
+		}
+	}
+}

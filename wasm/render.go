@@ -73,9 +73,15 @@ func (c *checkout) renderHeader() app.UI {
 	if title == "" {
 		title = c.info.Name
 	}
+	logo := widget.LogoURL(c.opts, c.info)
 	return app.Div().Class("kessai-header").Body(
 		app.Button().Type("button").Class("kessai-close").Aria("label", c.loc.T("close")).
 			Disabled(c.busy).OnClick(c.onCloseClick).Text("×"),
+		app.If(logo != "" && !c.logoHidden, func() app.UI {
+			// Decorative: the store's name follows as text.
+			return app.Img().Class("kessai-logo").Src(logo).Aria("hidden", "true").Attr("referrerpolicy", "no-referrer").
+				On("load", c.onLogoLoad).On("error", c.onLogoError)
+		}),
 		app.H1().ID("kessai-title").Class("kessai-service").Text(header),
 		app.If(title != "", func() app.UI { return app.P().Class("kessai-store").Text(title) }),
 		app.If(c.opts.Description != "", func() app.UI { return app.P().Class("kessai-description").Text(c.opts.Description) }),

@@ -134,3 +134,26 @@ func TestCustomFields(t *testing.T) {
 		t.Errorf("metadata %v", md)
 	}
 }
+
+// showLogo shows checkout_info's logo_image, an http(s) URL only.
+func TestLogoURL(t *testing.T) {
+	show := buyerOptions(t, map[string]any{"data-app-id": "jwt", "data-amount": "1"})
+	hide := buyerOptions(t, map[string]any{"data-app-id": "jwt", "data-amount": "1", "data-show-logo": "false"})
+	logo := func(s string) api.CheckoutInfo { return api.CheckoutInfo{LogoImage: &s} }
+	cases := []struct {
+		o    Options
+		info api.CheckoutInfo
+		want string
+	}{
+		{show, logo("https://shop.example/logo.png"), "https://shop.example/logo.png"},
+		{hide, logo("https://shop.example/logo.png"), ""},
+		{show, api.CheckoutInfo{}, ""},
+		{show, logo("javascript:alert(1)"), ""},
+		{show, logo(`https://x.example/a"b.png`), "https://x.example/a%22b.png"},
+	}
+	for _, c := range cases {
+		if got := LogoURL(c.o, c.info); got != c.want {
+			t.Errorf("%v: %q, want %q", c.info.LogoImage, got, c.want)
+		}
+	}
+}
