@@ -44,6 +44,18 @@ var _ = template.Must(testPages.Parse(`
   data-custom-field-labels="サイズ,備考" data-custom-field-types="select,string" data-custom-field-required="true,false"
   data-custom-field-options="S;M;L," data-custom-field-keys="size,note" data-metadata="order:A-7"></span>
 </form></body></html>{{end}}
+{{define "params-inline-close"}}<!doctype html><html><head><meta charset="utf-8"><title>inline close</title>
+<script src="{{.Widget}}/client/checkout.js"></script>
+<script>
+  var calls = [];
+  var checkout = UnivapayCheckout.create({
+    appId: "{{.JWT}}", checkout: "payment", amount: 1000, inline: true, target: "#card-slot",
+    closed: function () { calls.push("closed"); }
+  });
+  window.onload = function () { checkout.open(); };
+</script></head><body>
+<form id="order" action="/done"><div id="card-slot"></div><button type="button" id="cancel" onclick="checkout.close()">Cancel</button></form>
+</body></html>{{end}}
 `))
 
 // consoleLines returns what the merchant page logged so far.
@@ -198,5 +210,33 @@ func TestParamsBuyerAndCustomFields(t *testing.T) {
 		if string(ch.Metadata[k]) != strconv.Quote(v.(string)) {
 			t.Errorf("charge metadata = %v, want %s=%v", ch.Metadata, k, v)
 		}
+	}
+}
+
+// checkout.close() of an inline form removes its iframe and fires
+// univapay:closed (docs/widget.md, "Inline mode"); open() brings a new one.
+func TestParamsInlineClose(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.pages+"/params-inline-close.html")); err != nil {
+		t.Fatal(err)
+	}
+	widgetFrame(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("cancel"))); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, ctx, "univapay:closed")
+	state, err := chromedp.Run(ctx, chromedp.Poll[string](`document.querySelectorAll("iframe").length === 0 && calls.join(",")`,
+		chromedp.WithPollingTimeout(5*time.Second)))
+	if err != nil || state != "closed" {
+		t.Fatalf("after close(): %q, %v; want no iframe and the closed callback", state, err)
+	}
+	if got := withoutValidation(events(t, ctx)); got != "opened,closed" {
+		t.Fatalf("events = %s", got)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`checkout.open(), true`)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Poll[int](`document.querySelectorAll("#card-slot iframe").length`, chromedp.WithPollingTimeout(5*time.Second))); err != nil || n != 1 {
+		t.Fatalf("open() after close(): %d iframes, %v", n, err)
 	}
 }

@@ -75,6 +75,8 @@ type checkout struct {
 	submitting bool
 	// logoHidden: the store's logo failed to load or is at most 5 px wide.
 	logoHidden bool
+	// removed: an inline form was closed; its iframe is going.
+	removed bool
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
@@ -157,7 +159,11 @@ func (c *checkout) onMessage(ctx app.Context, origin, data string) {
 	case widget.MsgSubmit:
 		c.pay(ctx, true)
 	case widget.MsgClose:
-		c.close(ctx)
+		if c.inline() {
+			c.closeInline()
+		} else {
+			c.close(ctx)
+		}
 	}
 }
 
@@ -274,6 +280,18 @@ func (c *checkout) close(ctx app.Context) {
 		}
 		c.session++
 	}
+}
+
+// closeInline closes an inline form on checkout.close() (docs/widget.md,
+// "Inline mode"): univapay:closed, then the loader removes the iframe.
+func (c *checkout) closeInline() {
+	if c.removed {
+		return
+	}
+	c.removed = true
+	c.session++ // a payment in flight finishes unseen
+	c.post(widget.NewEvent(widget.EventClosed, nil))
+	c.post(widget.Closed{Type: widget.MsgClosed, RemoveFrame: true})
 }
 
 // startTimeout starts the merchant's timeout (docs/widget.md, "Timeout"):

@@ -55,7 +55,8 @@ const (
 	// merchant pages already parse: {"type":"resize","data":{"height":N}}.
 	MsgResize MessageType = "resize"
 	// MsgClosed tells the loader that the iframe closed its popup (the buyer
-	// pressed close or done, or autoClose fired). Payload: Closed.
+	// pressed close or done, or autoClose fired), or that an inline form
+	// closed and its iframe goes. Payload: Closed.
 	MsgClosed MessageType = "closed"
 	// MsgResult settles the Promise of the pending UnivapayCheckout.submit().
 	// Payload: Result.
@@ -130,6 +131,9 @@ type Closed struct {
 	// RemoveButton asks the loader to remove the launch button
 	// (removeCheckoutButtonAfterCharge after a success).
 	RemoveButton bool `json:"removeButton,omitempty"`
+	// RemoveFrame asks the loader to remove an inline iframe
+	// (checkout.close() of an inline form, docs/widget.md, "Inline mode").
+	RemoveFrame bool `json:"removeFrame,omitempty"`
 }
 
 // Result is the payload of MsgResult.
