@@ -77,6 +77,8 @@ type checkout struct {
 	logoHidden bool
 	// removed: an inline form was closed; its iframe is going.
 	removed bool
+	// focused is the field that has the focus, for the inline focus styles.
+	focused string
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
@@ -549,8 +551,17 @@ func (c *checkout) onCustom(key string) app.EventHandler {
 	}
 }
 
+// onFocus and onFocusOut follow the focused field (the inline focus
+// styles, docs/widget.md, "Inline styles").
+func (c *checkout) onFocus(field string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) { c.focused = field }
+}
+
+func (c *checkout) onFocusOut(ctx app.Context, e app.Event) { c.focused = "" }
+
 func (c *checkout) onBlur(field string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		c.focused = ""
 		if strings.TrimSpace(ctx.JSSrc().Get("value").String()) == "" && !c.touched[field] {
 			return
 		}

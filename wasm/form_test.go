@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -109,14 +110,17 @@ func TestFormBuyerAndCustomFields(t *testing.T) {
 		`name="phoneNumber.countryCode"`, `autocomplete="tel-country-code"`, `value="81"`,
 		`name="phoneNumber.localNumber"`, `autocomplete="tel-national"`, `type="tel"`, `value="0312345678"`,
 		`name="address.zip"`, `autocomplete="postal-code"`, `value="1000001"`, "郵便番号が正しくありません",
-		`id="state"`, `name="address.state"`, `<option value="東京都" selected>`, `autocomplete="address-level1"`,
+		`id="state"`, `name="address.state"`, `autocomplete="address-level1"`,
 		`autocomplete="address-line1"`, "建物名・部屋番号 （任意）",
-		`for="customField:size"`, `>サイズ</label>`, `id="customField:size"`, `name="customField.size"`, `<option value="M" selected="false">M</option>`,
+		`for="customField:size"`, `>サイズ</label>`, `id="customField:size"`, `name="customField.size"`, `value="M"`, `>M</option>`,
 		`for="customField:note"`, `>備考 （任意）</label>`, `name="customField.note"`, "kessai-field-customField:size has-error",
 	} {
 		if !strings.Contains(html, w) {
 			t.Errorf("the form lacks %q:\n%s", w, html)
 		}
+	}
+	if !regexp.MustCompile(`<option (value="東京都" selected|selected value="東京都")>`).MatchString(html) {
+		t.Errorf("the prefecture is not preselected")
 	}
 	en := formHTML(t, buyer, func(c *checkout) { c.loc = widget.LocaleEN; c.in = widget.Prefill(c.opts) })
 	for _, w := range []string{"Full name", "Phone number", "Postal code", "Prefecture / state", "Building, room (optional)", "Please choose"} {
@@ -162,5 +166,34 @@ func TestHeader(t *testing.T) {
 		if strings.Contains(h, "kessai-logo") {
 			t.Errorf("a hidden logo is shown:\n%s", h)
 		}
+	}
+}
+
+// The inline style parameters reach the elements of an inline form, and
+// only there; a quote cannot leave the style attribute.
+func TestInlineStylesInForm(t *testing.T) {
+	raw := map[string]any{"amount": 980.0, "inline": true, "inlineItemStyle": "margin:1px", "inlineItemLabelStyle": "color:red",
+		"inlineTextFieldStyle": `border:0" onclick="alert(1)`, "inlineItemErrorStyle": "color:maroon",
+		"inlineFieldInvalidStyle": "background:pink", "inlineFieldFocusStyle": "outline:1px solid blue"}
+	html := formHTML(t, raw, func(c *checkout) {
+		c.init.Mode = widget.ModeInline
+		c.errs = widget.FieldErrors{widget.FieldCardNumber: widget.ErrCodeRequired}
+		c.focused = widget.FieldExp
+	})
+	for _, w := range []string{`style="margin:1px"`, `style="color:red"`, `style="color:maroon"`, `style="background:pink"`,
+		`input-group-focus`, `style="border:0' onclick='alert(1)"`, `style="border:0' onclick='alert(1);outline:1px solid blue"`} {
+		if !strings.Contains(html, w) {
+			t.Errorf("the inline form lacks %q:\n%s", w, html)
+		}
+	}
+	if strings.Contains(html, `onclick="alert`) {
+		t.Errorf("a style value left its attribute:\n%s", html)
+	}
+	if n := strings.Count(html, `style="background:pink"`); n != 1 {
+		t.Errorf("%d invalid inputs styled, want the card number only", n)
+	}
+	popup := formHTML(t, map[string]any{"amount": 980.0, "inlineItemStyle": "margin:1px"}, nil)
+	if strings.Contains(popup, "margin:1px") {
+		t.Errorf("a popup takes the inline styles")
 	}
 }
