@@ -56,6 +56,15 @@ var _ = template.Must(testPages.Parse(`
 </script></head><body>
 <form id="order" action="/done"><div id="card-slot"></div><button type="button" id="cancel" onclick="checkout.close()">Cancel</button></form>
 </body></html>{{end}}
+{{define "params-inline-styles"}}<!doctype html><html><head><meta charset="utf-8"><title>inline styles</title>
+<script src="{{.Widget}}/client/checkout.js"></script></head><body>
+<form id="order" action="/done">
+<span data-app-id="{{.JWT}}" data-checkout="payment" data-amount="1000" data-inline="true"
+  data-inline-item-style="margin-bottom: 31px" data-inline-item-label-style="color: rgb(200, 0, 0)"
+  data-inline-text-field-style="padding-left: 7px" data-inline-item-error-style="color: rgb(0, 0, 200)"
+  data-inline-field-invalid-style="background-color: rgb(255, 200, 200)"
+  data-inline-field-focus-style="outline: 3px solid rgb(0, 128, 0)"></span>
+</form></body></html>{{end}}
 `))
 
 // consoleLines returns what the merchant page logged so far.
@@ -239,4 +248,46 @@ func TestParamsInlineClose(t *testing.T) {
 	if n, err := chromedp.Run(ctx, chromedp.Poll[int](`document.querySelectorAll("#card-slot iframe").length`, chromedp.WithPollingTimeout(5*time.Second))); err != nil || n != 1 {
 		t.Fatalf("open() after close(): %d iframes, %v", n, err)
 	}
+}
+
+// The inline style parameters reach the elements of the inline form they
+// name (docs/widget.md, "Inline styles").
+func TestParamsInlineStyles(t *testing.T) {
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.pages+"/params-inline-styles.html")); err != nil {
+		t.Fatal(err)
+	}
+	fctx := widgetFrame(t, ctx)
+	computed := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(fctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	got, err := chromedp.Run(fctx, chromedp.Poll[string](`document.querySelector(".kessai-field-cardNumber") && (function () {
+		var cs = function (sel, p) { return getComputedStyle(document.querySelector(sel))[p]; };
+		return [cs(".kessai-field-cardNumber", "marginBottom"), cs("label.control-label", "color"),
+			cs("span.input-group", "paddingLeft")].join("|"); })()`, chromedp.WithPollingTimeout(5*time.Second)))
+	if err != nil || got != "31px|rgb(200, 0, 0)|7px" {
+		t.Fatalf("styles = %q, %v", got, err)
+	}
+	// Focus, then leave the card number empty and invalid.
+	if err := chromedp.Do(fctx, chromedp.SendKeys(chromedp.CSS(`input[name="data.cardNumber"]`), "4242")); err != nil {
+		t.Fatal(err)
+	}
+	if got := computed(`getComputedStyle(document.querySelector(".input-group-focus")).outlineColor`); got != "rgb(0, 128, 0)" {
+		t.Fatalf("focus style = %q", got)
+	}
+	if err := chromedp.Do(fctx, chromedp.Focus(chromedp.CSS(`input[name="data.exp"]`))); err != nil {
+		t.Fatal(err)
+	}
+	got, err = chromedp.Run(fctx, chromedp.Poll[string](`document.querySelector("#cardNumber[aria-invalid=true]") &&
+		getComputedStyle(document.querySelector("#cardNumber")).backgroundColor + "|" + getComputedStyle(document.querySelector("#cardNumber-error")).color`,
+		chromedp.WithPollingTimeout(5*time.Second)))
+	if err != nil || got != "rgb(255, 200, 200)|rgb(0, 0, 200)" {
+		t.Fatalf("invalid styles = %q, %v", got, err)
+	}
+	screenshot(t, ctx, "params-inline-styles")
 }
