@@ -79,6 +79,8 @@ type checkout struct {
 	removed bool
 	// focused is the field that has the focus, for the inline focus styles.
 	focused string
+	// timer counts the timeouts started; only the latest may fire.
+	timer int
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
@@ -303,9 +305,10 @@ func (c *checkout) startTimeout(ctx app.Context) {
 	if c.opts.Timeout <= 0 || c.fatal != nil {
 		return
 	}
-	session := c.session
+	c.timer++ // a reopened popup counts from its own open()
+	session, timer := c.session, c.timer
 	ctx.After(c.opts.Timeout, func(ctx app.Context) {
-		if session != c.session || c.screen == screenSuccess || c.fatal != nil {
+		if session != c.session || timer != c.timer || c.screen == screenSuccess || c.fatal != nil {
 			return
 		}
 		c.timeout(ctx)
