@@ -100,8 +100,9 @@ func TestParamsConfigurationError(t *testing.T) {
 		errs[0].Value != "konbini" || !strings.Contains(d.Message, `paymentMethods="konbini"`) {
 		t.Fatalf("error detail = %+v", d)
 	}
-	if text := widgetText(t, fctx); !strings.Contains(text, `paymentMethods="konbini"`) {
-		t.Fatalf("widget shows %q, want the parameter and its value", text)
+	if _, err := chromedp.Run(fctx, chromedp.Poll[bool](`document.getElementById("kessai").innerText.includes('paymentMethods="konbini"')`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("widget shows %q, want the parameter and its value", widgetText(t, fctx))
 	}
 	if n, err := chromedp.Run(fctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name="data.cardNumber"]').length`)); err != nil || n != 0 {
 		t.Fatalf("card inputs = %d, %v; want no card form", n, err)
@@ -230,7 +231,9 @@ func TestParamsInlineClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	widgetFrame(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("cancel"))); err != nil {
+	// The merchant's cancel button calls checkout.close(); clicked by
+	// script, as the inline frame's growing may move it under the pointer.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("cancel").click(), true`)); err != nil {
 		t.Fatal(err)
 	}
 	waitEvent(t, ctx, "univapay:closed")

@@ -308,7 +308,7 @@ func (c *checkout) startTimeout(ctx app.Context) {
 	c.timer++ // a reopened popup counts from its own open()
 	session, timer := c.session, c.timer
 	ctx.After(c.opts.Timeout, func(ctx app.Context) {
-		if session != c.session || timer != c.timer || c.screen == screenSuccess || c.fatal != nil {
+		if session != c.session || timer != c.timer || c.screen == screenSuccess || c.fatal != nil || !c.inline() && !c.open {
 			return
 		}
 		c.timeout(ctx)
