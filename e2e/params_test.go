@@ -138,8 +138,9 @@ func TestParamsTimeoutAndAutoCloseOnError(t *testing.T) {
 	if d.Stage != "timeout" || d.Code != "TIMEOUT" || d.Message == "" {
 		t.Fatalf("error detail = %+v", d)
 	}
-	if text := widgetText(t, fctx); !strings.Contains(text, "timed out") {
-		t.Fatalf("widget shows %q, want the timeout screen", text)
+	if _, err := chromedp.Run(fctx, chromedp.Poll[bool](`document.getElementById("kessai").innerText.includes("timed out")`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("widget shows %q, want the timeout screen", widgetText(t, fctx))
 	}
 	screenshot(t, ctx, "params-timeout")
 	waitEvent(t, ctx, "univapay:closed")
