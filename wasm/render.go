@@ -183,7 +183,7 @@ func (c *checkout) renderForm(alert string) app.UI {
 	for _, f := range widget.BuyerFields(c.opts) {
 		groups = append(groups, c.renderBuyerField(f))
 	}
-	for _, f := range c.opts.CustomFields {
+	for _, f := range c.opts.FormCustomFields() {
 		groups = append(groups, c.renderCustomField(f))
 	}
 	if choices := c.installmentChoices(); len(choices) > 0 {

@@ -44,8 +44,15 @@ type BuyerField struct {
 // requireName and requireEmail add nothing to the e-mail a card form always
 // asks for; address shows the address, requireBillingAddress makes it
 // required.
+//
+// In inline mode the parameters UnivaPay does not mark inline
+// (requireName, phoneNumber, requireBillingAddress) are ignored, as
+// Validate warns.
 func BuyerFields(o Options) []BuyerField {
 	var out []BuyerField
+	if o.Inline {
+		o.RequireName, o.PhoneNumber, o.RequireBillingAddress = false, "", false
+	}
 	if o.RequireName {
 		out = append(out, BuyerField{FieldName, "name", "name", "text", true})
 	}
@@ -72,10 +79,12 @@ func BuyerFields(o Options) []BuyerField {
 // code 81), the address (country JP unless given).
 func Prefill(o Options) CardInput {
 	in := CardInput{Email: o.Email}
-	if o.RequirePhoneNumber {
+	if o.RequirePhoneNumber && !o.Inline {
 		in.PhoneCountry, in.PhoneNumber = "81", o.PhoneNumber
+	} else if o.RequirePhoneNumber {
+		in.PhoneCountry = "81"
 	}
-	if o.Address || o.RequireBillingAddress {
+	if o.Address || o.RequireBillingAddress && !o.Inline {
 		in.Country = strings.ToUpper(o.ShippingAddressCountryCode)
 		if in.Country == "" {
 			in.Country = "JP"
@@ -195,7 +204,7 @@ func applyBuyer(o Options, in CardInput, req *api.TokenCreateRequest) {
 // BuyerReserved are the reserved metadata values of the buyer fields that
 // the card token has no API field for: univapay-name.
 func BuyerReserved(o Options, in CardInput) map[string]string {
-	if n := strings.TrimSpace(in.Name); o.RequireName && n != "" {
+	if n := strings.TrimSpace(in.Name); o.RequireName && !o.Inline && n != "" {
 		return map[string]string{"univapay-name": n}
 	}
 	return nil

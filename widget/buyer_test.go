@@ -157,3 +157,18 @@ func TestLogoURL(t *testing.T) {
 		}
 	}
 }
+
+// Inline, the buyer fields UnivaPay does not mark inline are ignored: the
+// name, the phone pre-fill, a required address, the custom fields.
+func TestBuyerFieldsInline(t *testing.T) {
+	o, _ := ParseAndValidate(SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "1", "data-inline": "true",
+		"data-require-name": "true", "data-require-phone-number": "true", "data-phone-number": "0312345678",
+		"data-require-billing-address": "true", "data-custom-field-labels": "a", "data-custom-field-keys": "a"})
+	var names []string
+	for _, f := range BuyerFields(o) {
+		names = append(names, f.Field)
+	}
+	if !reflect.DeepEqual(names, []string{FieldPhoneCountry, FieldPhoneNumber}) || Prefill(o).PhoneNumber != "" || len(o.FormCustomFields()) != 0 {
+		t.Errorf("inline fields %v, prefill %+v", names, Prefill(o))
+	}
+}

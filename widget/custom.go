@@ -13,11 +13,20 @@ const ErrCodeInvalidOption = "invalid_option"
 // univapay:validation-error: "customField:<key>".
 func CustomFieldName(key string) string { return "customField:" + key }
 
+// FormCustomFields are the custom fields the form shows: none inline,
+// where UnivaPay does not offer them.
+func (o Options) FormCustomFields() []CustomField {
+	if o.Inline {
+		return nil
+	}
+	return o.CustomFields
+}
+
 // ValidateCustom checks the custom fields and adds their errors to errs: a
 // required field filled, a text at most 255 characters, a drop-down value
 // among its options.
 func ValidateCustom(o Options, in CardInput, errs FieldErrors) {
-	for _, f := range o.CustomFields {
+	for _, f := range o.FormCustomFields() {
 		v := strings.TrimSpace(in.Custom[f.Key])
 		name := CustomFieldName(f.Key)
 		switch {
@@ -37,7 +46,7 @@ func ValidateCustom(o Options, in CardInput, errs FieldErrors) {
 // non-empty values by key.
 func customValues(o Options, in CardInput) map[string]string {
 	var out map[string]string
-	for _, f := range o.CustomFields {
+	for _, f := range o.FormCustomFields() {
 		if v := strings.TrimSpace(in.Custom[f.Key]); v != "" {
 			if out == nil {
 				out = map[string]string{}

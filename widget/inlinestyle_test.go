@@ -13,7 +13,7 @@ func TestInlineStyles(t *testing.T) {
 		"inlineItemErrorStyle": "color:maroon", "inlineTextErrorStyle": "font-size:10px",
 		"inlineFieldInvalidStyle": "background:pink", "inlineTextFieldInvalidStyle": "outline:1px solid red",
 		"inlineTextToggleInvalidStyle": "color:orange",
-		"inlineFieldForcusStyle": "box-shadow:0 0 2px blue", "inlineTextFieldFocusStyle": "border-color:navy",
+		"inlineFieldForcusStyle":       "box-shadow:0 0 2px blue", "inlineTextFieldFocusStyle": "border-color:navy",
 		"inlineToggleFieldForcusStyle": "outline:2px dotted",
 	})
 	if ps.HasErrors() {
@@ -44,7 +44,7 @@ func TestInlineStyles(t *testing.T) {
 		}
 	}
 	o, ps = ParseOptions(SourceHTML, map[string]any{
-		"data-inline-item-style": `color:red"><script>alert(1)</script>`,
+		"data-inline-item-style":  `color:red"><script>alert(1)</script>`,
 		"data-inline-field-style": "background:url(https://evil.example/x)",
 	})
 	if len(ps.Warnings()) != 2 {
