@@ -65,6 +65,22 @@ type checkout struct {
 	fatal    *widget.Outcome
 	announce string // text of the persistent live region
 	height   int    // last height reported to an inline loader
+	// session counts the form's sessions: the timeout and a new payment
+	// after it start a new one, and a payment of an older session finishes
+	// unseen. ids are the resources the session's payments created.
+	session  int
+	ids      map[string]string
+	timedOut bool
+	// submitting: a submit() waits for this session's payment.
+	submitting bool
+	// logoHidden: the store's logo failed to load or is at most 5 px wide.
+	logoHidden bool
+	// removed: an inline form was closed; its iframe is going.
+	removed bool
+	// focused is the field that has the focus, for the inline focus styles.
+	focused string
+	// timer counts the timeouts started; only the latest may fire.
+	timer int
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
@@ -147,7 +163,11 @@ func (c *checkout) onMessage(ctx app.Context, origin, data string) {
 	case widget.MsgSubmit:
 		c.pay(ctx, true)
 	case widget.MsgClose:
-		c.close(ctx)
+		if c.inline() {
+			c.closeInline()
+		} else {
+			c.close(ctx)
+		}
 	}
 }
 
@@ -160,22 +180,16 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 	c.opts = opts
 	c.loc = widget.ResolveLocale(opts.Locale, navigatorLanguages())
 	app.Window().Get("document").Get("documentElement").Set("lang", c.loc.HTMLLang())
-	for _, w := range problems.Warnings() {
-		app.Window().Get("console").Call("warn", "UnivapayCheckout: "+w.Param+": "+w.Reason)
-	}
-	if errs := problems.Errors(); len(errs) > 0 {
-		for _, e := range errs {
-			app.Window().Get("console").Call("error", "UnivapayCheckout: "+e.Param+": "+e.Reason)
-		}
-		c.setFatal(ctx, widget.ConfigError(c.loc, errs))
+	if c.report(ctx, problems) {
 		return
 	}
 	loc := app.Window().Get("location")
 	c.client = &fetchClient{base: loc.Get("origin").String(), jwt: opts.AppID, origin: c.parentOrigin}
-	c.in.Email = opts.Email
+	c.in = widget.Prefill(opts)
 	c.screen = screenLoading
 	if c.inline() {
 		c.post(widget.NewEvent(widget.EventOpened, nil))
+		c.startTimeout(ctx)
 	}
 	c.storeID = widget.AppTokenStoreID(opts.AppID)
 	ctx.Async(func() {
@@ -187,7 +201,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 		if err == nil && widget.OffersSavedCards(opts, info) && c.storeID != "" {
 			var lerr error
 			if saved, lerr = c.client.SavedCards(ctx, c.storeID, opts.UnivapayCustomerID); lerr != nil {
-				app.Window().Get("console").Call("warn", "UnivapayCheckout: saved cards: "+lerr.Error())
+				c.post(widget.ConsoleWarn("saved cards: " + lerr.Error()))
 			}
 		}
 		ctx.Dispatch(func(ctx app.Context) {
@@ -196,12 +210,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 				return
 			}
 			c.info = info
-			ps := opts.ValidateInfo(info)
-			for _, w := range ps.Warnings() {
-				app.Window().Get("console").Call("warn", "UnivapayCheckout: "+w.Param+": "+w.Reason)
-			}
-			if errs := ps.Errors(); len(errs) > 0 {
-				c.setFatal(ctx, widget.ConfigError(c.loc, errs))
+			if c.report(ctx, opts.ValidateInfo(info)) {
 				return
 			}
 			c.savedCards = saved
@@ -212,6 +221,20 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 			markReady()
 		})
 	})
+}
+
+// report logs the problems in the merchant page's console and, when one is
+// an error, stops the widget with the configuration error (docs/widget.md,
+// "Configuration errors"). It reports whether it stopped.
+func (c *checkout) report(ctx app.Context, ps widget.Problems) bool {
+	for _, p := range ps {
+		c.post(widget.ConsoleMessage(p))
+	}
+	if errs := ps.Errors(); len(errs) > 0 {
+		c.setFatal(ctx, widget.ConfigError(c.loc, errs))
+		return true
+	}
+	return false
 }
 
 // setFatal shows an error the buyer cannot fix. Inline frames report it at
@@ -238,6 +261,7 @@ func (c *checkout) show(ctx app.Context) {
 	if c.fatal != nil {
 		c.post(widget.NewEvent(widget.EventError, c.fatal.Detail))
 	}
+	c.startTimeout(ctx)
 	ctx.Defer(func(app.Context) { focus("cardNumber") })
 }
 
@@ -251,10 +275,65 @@ func (c *checkout) close(ctx app.Context) {
 	ok := c.outcome != nil && c.outcome.OK
 	c.post(widget.NewEvent(widget.EventClosed, nil))
 	c.post(widget.Closed{Type: widget.MsgClosed, Submit: ok && c.opts.AutoSubmit, RemoveButton: ok && c.opts.RemoveCheckoutButtonAfterCharge})
-	if ok {
+	if ok || c.timedOut {
 		// The next open starts a new payment.
-		c.outcome, c.in, c.errs, c.touched, c.announce = nil, widget.CardInput{Email: c.opts.Email}, nil, map[string]bool{}, ""
+		c.outcome, c.in, c.errs, c.touched, c.announce = nil, widget.Prefill(c.opts), nil, map[string]bool{}, ""
 		c.screen = screenForm
+		if c.timedOut {
+			c.fatal, c.timedOut = nil, false
+		}
+		c.session++
+	}
+}
+
+// closeInline closes an inline form on checkout.close() (docs/widget.md,
+// "Inline mode"): univapay:closed, then the loader removes the iframe.
+func (c *checkout) closeInline() {
+	if c.removed {
+		return
+	}
+	c.removed = true
+	c.session++ // a payment in flight finishes unseen
+	c.post(widget.NewEvent(widget.EventClosed, nil))
+	c.post(widget.Closed{Type: widget.MsgClosed, RemoveFrame: true})
+}
+
+// startTimeout starts the merchant's timeout (docs/widget.md, "Timeout"):
+// from open() (an inline frame: from its start), the form of this session
+// gives way to the timeout screen unless the payment has succeeded.
+func (c *checkout) startTimeout(ctx app.Context) {
+	if c.opts.Timeout <= 0 || c.fatal != nil {
+		return
+	}
+	c.timer++ // a reopened popup counts from its own open()
+	session, timer := c.session, c.timer
+	ctx.After(c.opts.Timeout, func(ctx app.Context) {
+		if session != c.session || timer != c.timer || c.screen == screenSuccess || c.fatal != nil || !c.inline() && !c.open {
+			return
+		}
+		c.timeout(ctx)
+	})
+}
+
+// timeout abandons the session: the payment in flight (if any) finishes
+// unseen, the timeout screen and univapay:error TIMEOUT with the ids created
+// so far; autoCloseOnError closes the popup 3 s later.
+func (c *checkout) timeout(ctx app.Context) {
+	o := widget.TimeoutError(c.loc, c.ids)
+	c.session++
+	c.busy, c.timedOut, c.fatal, c.screen, c.announce = false, true, &o, screenFatal, o.Message
+	c.post(widget.NewEvent(widget.EventError, o.Detail))
+	if c.submitting {
+		c.submitting = false
+		c.post(widget.Result{Type: widget.MsgResult, Error: o.SubmitError(c.loc)})
+	}
+	if c.opts.AutoCloseOnError && !c.inline() {
+		session := c.session
+		ctx.After(3*time.Second, func(ctx app.Context) {
+			if session == c.session && c.timedOut {
+				c.close(ctx)
+			}
+		})
 	}
 }
 
@@ -268,6 +347,7 @@ func (c *checkout) validate(all bool) widget.FieldErrors {
 	} else {
 		errs = widget.ValidateCard(c.in, time.Now(), c.rules())
 	}
+	errs = widget.ValidateForm(c.opts, c.in, errs)
 	for f, code := range widget.ValidateChoices(c.box(), c.boxChecked, c.installmentChoice(), c.installmentChoices()) {
 		errs[f] = code
 	}
@@ -288,21 +368,7 @@ func (c *checkout) validate(all bool) widget.FieldErrors {
 // rules are the card brands checkout_info allows, narrowed by brand values
 // in the merchant's paymentMethods (docs/widget.md, "Field validation").
 func (c *checkout) rules() widget.CardRules {
-	r := widget.CardRules{RequireCVV: true}
-	forbidden := map[string]bool{}
-	for _, b := range c.info.CardConfiguration.ForbiddenCardBrands {
-		forbidden[b] = true
-	}
-	wanted := map[string]bool{}
-	for _, b := range c.opts.AllowedCardBrands() {
-		wanted[b] = true
-	}
-	for _, b := range c.info.SupportedBrands {
-		if b.PaymentType == api.PaymentTypeCard && !forbidden[b.Brand] && (len(wanted) == 0 || wanted[b.Brand]) {
-			r.AllowedBrands = append(r.AllowedBrands, b.Brand)
-		}
-	}
-	return r
+	return widget.CardRules{RequireCVV: widget.ShowsCVV(c.opts, c.info), AllowedBrands: widget.CardBrandsOffered(c.opts, c.info)}
 }
 
 // pay runs the payment from the widget's own button or from
@@ -336,13 +402,31 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 		return
 	}
 	c.busy, c.screen, c.announce = true, screenProcessing, c.loc.T("processing")
-	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: c.post, Rules: c.rules(),
+	session := c.session
+	c.submitting = fromSubmit
+	if c.ids == nil {
+		c.ids = map[string]string{}
+	}
+	emit := func(msg any) {
+		// Runs on the payment's goroutine; the session is read on the UI's.
+		ctx.Dispatch(func(app.Context) {
+			if session == c.session {
+				widget.CreatedIDs(msg, c.ids)
+				c.post(msg)
+			}
+		})
+	}
+	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: emit, Rules: c.rules(),
 		Extras:    widget.RequestExtras{SaveCard: c.box() == widget.BoxSaveCard && c.boxChecked, Installments: c.installmentChoice()},
 		SavedCard: c.saved, StoreID: c.storeID, SavedCardCVV: c.savedCVV()}
 	in := c.in
 	ctx.Async(func() {
 		o := p.Run(ctx, in)
 		ctx.Dispatch(func(ctx app.Context) {
+			if session != c.session {
+				return // the timeout abandoned this payment
+			}
+			c.submitting = false
 			c.busy, c.outcome, c.announce = false, &o, o.Message
 			switch {
 			case o.OK:
@@ -436,9 +520,18 @@ func (c *checkout) retry(ctx app.Context, e app.Event) {
 	ctx.Defer(func(app.Context) { focus(widget.FieldCVV) })
 }
 
+// inputValue is an input's value; a drop-down's first option ("please
+// choose") is no value.
+func inputValue(src app.Value) string {
+	if src.Get("tagName").String() == "SELECT" && src.Get("selectedIndex").Int() <= 0 {
+		return ""
+	}
+	return src.Get("value").String()
+}
+
 func (c *checkout) onInput(field string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		v := ctx.JSSrc().Get("value").String()
+		v := inputValue(ctx.JSSrc())
 		*c.in.Field(field) = v
 		if _, shown := c.errs[field]; shown {
 			c.validate(false) // clear the error as soon as it is fixed
@@ -446,8 +539,32 @@ func (c *checkout) onInput(field string) app.EventHandler {
 	}
 }
 
+// onCustom keeps a custom field's value (docs/widget.md, "Custom fields").
+func (c *checkout) onCustom(key string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if c.in.Custom == nil {
+			c.in.Custom = map[string]string{}
+		}
+		c.in.Custom[key] = inputValue(ctx.JSSrc())
+		field := widget.CustomFieldName(key)
+		if _, shown := c.errs[field]; shown || e.Get("type").String() == "change" {
+			c.touched[field] = true
+			c.validate(false)
+		}
+	}
+}
+
+// onFocus and onFocusOut follow the focused field (the inline focus
+// styles, docs/widget.md, "Inline styles").
+func (c *checkout) onFocus(field string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) { c.focused = field }
+}
+
+func (c *checkout) onFocusOut(ctx app.Context, e app.Event) { c.focused = "" }
+
 func (c *checkout) onBlur(field string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		c.focused = ""
 		if strings.TrimSpace(ctx.JSSrc().Get("value").String()) == "" && !c.touched[field] {
 			return
 		}
@@ -462,6 +579,15 @@ func (c *checkout) onSubmit(ctx app.Context, e app.Event) {
 }
 
 func (c *checkout) onDone(ctx app.Context, e app.Event) { c.close(ctx) }
+
+// onLogoLoad hides a logo of 5 px or less (docs/widget.md, "Screens").
+func (c *checkout) onLogoLoad(ctx app.Context, e app.Event) {
+	if ctx.JSSrc().Get("naturalWidth").Int() <= 5 {
+		c.logoHidden = true
+	}
+}
+
+func (c *checkout) onLogoError(ctx app.Context, e app.Event) { c.logoHidden = true }
 
 func (c *checkout) onCloseClick(ctx app.Context, e app.Event) { c.close(ctx) }
 
@@ -546,6 +672,12 @@ func focusFirstInvalid(errs widget.FieldErrors) {
 			focus(f.field)
 			return
 		}
+	}
+	// The buyer fields and custom fields, in the order of the form.
+	list := app.Window().Get("document").Call("querySelectorAll", ".kessai-form [aria-invalid=true]")
+	if list.Length() > 0 {
+		list.Index(0).Call("focus")
+		return
 	}
 	for _, f := range []string{widget.FieldInstallments, widget.FieldConsent} {
 		if _, ok := errs[f]; ok {

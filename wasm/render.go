@@ -73,9 +73,15 @@ func (c *checkout) renderHeader() app.UI {
 	if title == "" {
 		title = c.info.Name
 	}
+	logo := widget.LogoURL(c.opts, c.info)
 	return app.Div().Class("kessai-header").Body(
 		app.Button().Type("button").Class("kessai-close").Aria("label", c.loc.T("close")).
 			Disabled(c.busy).OnClick(c.onCloseClick).Text("×"),
+		app.If(logo != "" && !c.logoHidden, func() app.UI {
+			// Decorative: the store's name follows as text.
+			return app.Img().Class("kessai-logo").Src(logo).Aria("hidden", "true").Attr("referrerpolicy", "no-referrer").
+				On("load", c.onLogoLoad).On("error", c.onLogoError)
+		}),
 		app.H1().ID("kessai-title").Class("kessai-service").Text(header),
 		app.If(title != "", func() app.UI { return app.P().Class("kessai-store").Text(title) }),
 		app.If(c.opts.Description != "", func() app.UI { return app.P().Class("kessai-description").Text(c.opts.Description) }),
@@ -163,6 +169,8 @@ func (c *checkout) renderForm(alert string) app.UI {
 	}
 	for _, f := range cardFields {
 		switch {
+		case f.field == widget.FieldCVV && !c.rules().RequireCVV && c.saved == "":
+			continue // showCvv=false where the store allows it
 		case c.saved == "":
 		case f.field == widget.FieldCVV && c.savedCVV():
 			// A saved card above the store's threshold: its CVV again.
@@ -171,6 +179,12 @@ func (c *checkout) renderForm(alert string) app.UI {
 			continue
 		}
 		groups = append(groups, c.renderField(f.field, f.name, f.autocomplete, f.inputmode))
+	}
+	for _, f := range widget.BuyerFields(c.opts) {
+		groups = append(groups, c.renderBuyerField(f))
+	}
+	for _, f := range c.opts.FormCustomFields() {
+		groups = append(groups, c.renderCustomField(f))
 	}
 	if choices := c.installmentChoices(); len(choices) > 0 {
 		groups = append(groups, c.renderInstallments(choices))
@@ -204,22 +218,112 @@ func (c *checkout) renderField(field, name, autocomplete, inputmode string) app.
 		Type(inputType(field)).Attr("autocomplete", autocomplete).Attr("inputmode", inputmode).
 		Placeholder(c.loc.T("placeholder."+field)).Value(*c.in.Field(field)).
 		Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(true).
-		Disabled(c.busy).OnInput(c.onInput(field)).OnBlur(c.onBlur(field))
+		Disabled(c.busy).OnInput(c.onInput(field)).OnBlur(c.onBlur(field)).OnFocus(c.onFocus(field))
 	if field == widget.FieldCardholder {
 		input = input.Attr("autocapitalize", "characters").Attr("spellcheck", "false")
 	}
-	return c.group(field, app.Label().Class("control-label").For(field).Text(c.loc.T("field."+field)),
-		app.Span().Class("input-group").Body(input), app.Div().Class("field-error").ID(errID).Text(c.fieldError(field, errCode, invalid)))
+	return c.textGroup(field, c.loc.T("field."+field), input.Attr("style", c.css(widget.PartInput, true, invalid, false)), errCode, invalid)
+}
+
+// textGroup is the DOM of a text input or drop-down merchants style
+// (docs/widget.md, "Inline mode"): div.form-group > label.control-label,
+// span.input-group around the input, div.field-error; with the inline
+// style parameters on each part.
+func (c *checkout) textGroup(field, label string, input app.UI, errCode string, invalid bool) app.UI {
+	focused := c.focused == field
+	span := app.Span().Class("input-group").Attr("style", c.css(widget.PartField, true, invalid, focused))
+	if focused {
+		span = span.Class("input-group-focus")
+	}
+	return c.group(field, true,
+		app.Label().Class("control-label").For(field).Attr("style", c.css(widget.PartLabel, true, invalid, false)).Text(label),
+		span.Body(input),
+		app.Div().Class("field-error").ID(field+"-error").Attr("style", c.css(widget.PartError, true, invalid, false)).Text(c.fieldError(field, errCode, invalid)))
+}
+
+// css is the inline style of a part of an inline form; "" in a popup.
+func (c *checkout) css(p widget.Part, text, invalid, focused bool) string {
+	if !c.inline() {
+		return ""
+	}
+	return c.opts.InlineStyles.Style(p, text, invalid, focused)
+}
+
+// renderBuyerField renders one of the buyer fields (docs/widget.md, "Buyer
+// fields"): a text input, or for a Japanese address's prefecture a
+// drop-down.
+func (c *checkout) renderBuyerField(f widget.BuyerField) app.UI {
+	errCode, invalid := c.errs[f.Field]
+	errID := f.Field + "-error"
+	label := c.loc.T("field." + f.Field)
+	if !f.Required {
+		label += " " + c.loc.T("field.optional")
+	}
+	var input app.UI
+	if f.Field == widget.FieldState && strings.EqualFold(strings.TrimSpace(c.in.Country), "JP") {
+		opts := []app.UI{app.Option().Value("").Text(c.loc.T("select.choose"))}
+		for _, p := range widget.Prefectures {
+			opts = append(opts, app.Option().Value(p).Selected(p == c.in.State).Text(p))
+		}
+		input = app.Select().ID(f.Field).Name(f.Name).Class("form-control", "input-sm").Attr("autocomplete", f.Autocomplete).
+			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(f.Required).
+			Attr("style", c.css(widget.PartInput, true, invalid, false)).OnFocus(c.onFocus(f.Field)).
+			Disabled(c.busy).OnChange(c.onInput(f.Field)).OnBlur(c.onBlur(f.Field)).Body(opts...)
+	} else {
+		typ := "text"
+		if f.Field == widget.FieldPhoneNumber {
+			typ = "tel"
+		}
+		input = app.Input().ID(f.Field).Name(f.Name).Class("form-control", "input-sm").Type(typ).
+			Attr("autocomplete", f.Autocomplete).Attr("inputmode", f.InputMode).
+			Placeholder(c.loc.T("placeholder."+f.Field)).Value(*c.in.Field(f.Field)).
+			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(f.Required).
+			Attr("style", c.css(widget.PartInput, true, invalid, false)).OnFocus(c.onFocus(f.Field)).
+			Disabled(c.busy).OnInput(c.onInput(f.Field)).OnChange(c.onInput(f.Field)).OnBlur(c.onBlur(f.Field))
+	}
+	return c.textGroup(f.Field, label, input, errCode, invalid)
+}
+
+// renderCustomField renders a merchant's custom field (docs/widget.md,
+// "Custom fields"): a text input or a drop-down of its options, labelled
+// with its label.
+func (c *checkout) renderCustomField(f widget.CustomField) app.UI {
+	field := widget.CustomFieldName(f.Key)
+	errCode, invalid := c.errs[field]
+	errID := field + "-error"
+	label := f.Label
+	if !f.Required {
+		label += " " + c.loc.T("field.optional")
+	}
+	value := c.in.Custom[f.Key]
+	var input app.UI
+	if f.Type == "select" {
+		opts := []app.UI{app.Option().Value("").Text(c.loc.T("select.choose"))}
+		for _, o := range f.Options {
+			opts = append(opts, app.Option().Value(o).Selected(o == value).Text(o))
+		}
+		input = app.Select().ID(field).Name("customField."+f.Key).Class("form-control", "input-sm").
+			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(f.Required).
+			Attr("style", c.css(widget.PartInput, true, invalid, false)).OnFocus(c.onFocus(field)).OnBlur(c.onBlur(field)).
+			Disabled(c.busy).OnChange(c.onCustom(f.Key)).Body(opts...)
+	} else {
+		input = app.Input().ID(field).Name("customField."+f.Key).Class("form-control", "input-sm").Type("text").
+			Attr("maxlength", 255).Value(value).
+			Aria("describedby", errID).Aria("invalid", fmt.Sprint(invalid)).Required(f.Required).
+			Attr("style", c.css(widget.PartInput, true, invalid, false)).OnFocus(c.onFocus(field)).
+			Disabled(c.busy).OnInput(c.onCustom(f.Key)).OnBlur(c.onBlur(field))
+	}
+	return c.textGroup(field, label, input, errCode, invalid)
 }
 
 // group wraps a field's elements in its form-group, marked has-error when
 // the field has an error.
-func (c *checkout) group(field string, body ...app.UI) app.UI {
+func (c *checkout) group(field string, text bool, body ...app.UI) app.UI {
 	class := "form-group form-group-sm kessai-field-" + field
 	if _, invalid := c.errs[field]; invalid {
 		class += " has-error"
 	}
-	return app.Div().Class(class).Body(body...)
+	return app.Div().Class(class).Attr("style", c.css(widget.PartItem, text, false, false)).Body(body...)
 }
 
 // renderSavedCards lets a returning customer pay with a card they saved
@@ -252,10 +356,9 @@ func (c *checkout) renderInstallments(choices []string) app.UI {
 	for i, ch := range choices {
 		opts[i] = app.Option().Value(ch).Selected(ch == chosen).Text(widget.InstallmentLabel(c.loc, ch))
 	}
-	return c.group(f, app.Label().Class("control-label").For(f).Text(c.loc.T("installments.label")),
-		app.Span().Class("input-group").Body(app.Select().ID(f).Name(f).Class("form-control", "input-sm").
-			Aria("describedby", f+"-error").Disabled(c.busy).OnChange(c.onInstallment).Body(opts...)),
-		app.Div().Class("field-error").ID(f+"-error").Text(c.fieldError(f, errCode, invalid)))
+	return c.textGroup(f, c.loc.T("installments.label"), app.Select().ID(f).Name(f).Class("form-control", "input-sm").
+		Aria("describedby", f+"-error").Disabled(c.busy).OnChange(c.onInstallment).
+		OnFocus(c.onFocus(f)).OnBlur(c.onFocusOut).Body(opts...), errCode, invalid)
 }
 
 // renderBox is the save-card box (univapayCustomerId) or the consent to
@@ -268,11 +371,13 @@ func (c *checkout) renderBox(box widget.RecurringBox) app.UI {
 	if box == widget.BoxConsent {
 		text = c.loc.T("consent.recurring")
 	}
-	return c.group(f, app.Div().Class("checkbox").Body(app.Label().Body(
-		app.Input().Type("checkbox").ID(f).Name(f).Checked(c.boxChecked).Disabled(c.busy).
-			Aria("describedby", f+"-error").Aria("invalid", fmt.Sprint(invalid)).OnChange(c.onBox),
-		app.Span().Text(text),
-	)), app.Div().Class("field-error").ID(f+"-error").Text(c.fieldError(f, errCode, invalid)))
+	return c.group(f, false, app.Div().Class("checkbox").Attr("style", c.css(widget.PartToggle, false, invalid, c.focused == f)).
+		Body(app.Label().Attr("style", c.css(widget.PartToggleLabel, false, invalid, false)).Body(
+			app.Input().Type("checkbox").ID(f).Name(f).Checked(c.boxChecked).Disabled(c.busy).
+				Aria("describedby", f+"-error").Aria("invalid", fmt.Sprint(invalid)).OnChange(c.onBox).
+				OnFocus(c.onFocus(f)).OnBlur(c.onFocusOut),
+			app.Span().Text(text),
+		)), app.Div().Class("field-error").ID(f+"-error").Attr("style", c.css(widget.PartError, false, invalid, false)).Text(c.fieldError(f, errCode, invalid)))
 }
 
 // renderTerms tells the buyer what a subscription signs them up for

@@ -17,6 +17,13 @@ type CardInput struct {
 	Exp        string // "MM/YY", "MM/YYYY", "MMYY", ...
 	CVV        string
 	Email      string
+	// The buyer fields (docs/widget.md, "Buyer fields").
+	Name                                    string
+	PhoneCountry, PhoneNumber               string
+	Country, Zip, State, City, Line1, Line2 string
+	// Custom are the custom-field values by metadata key (docs/widget.md,
+	// "Custom fields").
+	Custom map[string]string
 }
 
 // Field returns the input of a form field by its name (FieldCardNumber,
@@ -33,6 +40,24 @@ func (in *CardInput) Field(name string) *string {
 		return &in.Cardholder
 	case FieldEmail:
 		return &in.Email
+	case FieldName:
+		return &in.Name
+	case FieldPhoneCountry:
+		return &in.PhoneCountry
+	case FieldPhoneNumber:
+		return &in.PhoneNumber
+	case FieldCountry:
+		return &in.Country
+	case FieldZip:
+		return &in.Zip
+	case FieldState:
+		return &in.State
+	case FieldCity:
+		return &in.City
+	case FieldLine1:
+		return &in.Line1
+	case FieldLine2:
+		return &in.Line2
 	}
 	return nil
 }

@@ -59,6 +59,9 @@ const (
 	StageCharge       = "charge"
 	StageSubscription = "subscription"
 	StagePolling      = "polling"
+	// StageTimeout: the merchant's timeout ran out before the payment
+	// finished (docs/widget.md, "Timeout").
+	StageTimeout = "timeout"
 )
 
 // Widget error codes (beside the API's and the payment error numbers).
@@ -70,6 +73,11 @@ const (
 	// failed (the subscription ended unconfirmed, docs/widget.md,
 	// "Subscriptions").
 	CodeSubscriptionUnconfirmed = "SUBSCRIPTION_UNCONFIRMED"
+	// CodePollingTimeout: a resource was still pending when the widget
+	// stopped reading it (docs/widget.md, "API calls").
+	CodePollingTimeout = "POLLING_TIMEOUT"
+	// CodeTimeout: the merchant's timeout parameter ran out.
+	CodeTimeout = "TIMEOUT"
 )
 
 // Payment runs one card payment (or token creation, for checkout=token):
@@ -139,15 +147,19 @@ func (p *Payment) Run(ctx context.Context, in CardInput) Outcome {
 	if p.Now != nil {
 		now = p.Now
 	}
+	var errs FieldErrors
 	if p.SavedCard != "" {
-		if errs := ValidateSavedCardCVV(in, p.SavedCardCVV); len(errs) > 0 {
-			p.Emit(NewEvent(EventValidationError, errs))
-			return Outcome{Stage: StageToken, Code: CodeValidation, Message: p.Locale.T("error.validation"), Fields: errs, Retry: true}
-		}
-	} else if errs := ValidateCard(in, now(), p.Rules); len(errs) > 0 {
+		errs = ValidateSavedCardCVV(in, p.SavedCardCVV)
+	} else {
+		errs = ValidateCard(in, now(), p.Rules)
+	}
+	if errs = ValidateForm(p.Options, in, errs); len(errs) > 0 {
 		p.Emit(NewEvent(EventValidationError, errs))
 		return Outcome{Stage: StageToken, Code: CodeValidation, Message: p.Locale.T("error.validation"), Fields: errs, Retry: true}
 	}
+	// The token, the charge and the subscription carry the same metadata
+	// (docs/widget.md, "Metadata").
+	p.Extras.CustomFields, p.Extras.Reserved = p.Extras.custom(p.Options, in), p.Extras.reserved(p.Options, in)
 
 	tok, failed := p.token(ctx, in)
 	if failed != nil {
@@ -393,8 +405,8 @@ func (p *Payment) tokenPollWait() time.Duration {
 // timeout reports a resource still pending when the polling budget ran out.
 func (p *Payment) timeout(res created) Outcome {
 	msg := p.Locale.T("error.pending")
-	return p.finish(Outcome{Stage: StagePolling, Code: "TIMEOUT", Message: msg, Token: res.tok, Charge: res.ch, Subscription: res.sub,
-		Detail: p.errorDetail(StagePolling, "TIMEOUT", msg, res, nil)})
+	return p.finish(Outcome{Stage: StagePolling, Code: CodePollingTimeout, Message: msg, Token: res.tok, Charge: res.ch, Subscription: res.sub,
+		Detail: p.errorDetail(StagePolling, CodePollingTimeout, msg, res, nil)})
 }
 
 // created are the resources a payment has made so far, reported with a
@@ -492,18 +504,49 @@ func (p *Payment) errorDetail(stage, code, msg string, res created, errObj any) 
 // (docs/widget.md, "Configuration errors"): univapay:error with stage
 // "config" and the offending parameters.
 func ConfigError(l Locale, problems Problems) Outcome {
-	fields := make([]api.FieldError, 0, len(problems))
-	for _, pr := range problems {
-		fields = append(fields, api.FieldError{Field: pr.Param, Reason: pr.Reason})
-	}
+	// {field, reason, value}: the parameter, why, and the value given.
+	fields := problems.Errors()
 	param := ""
 	if len(problems) > 0 {
-		param = problems[0].Param
+		param = problems[0].Named()
 	}
 	msg := l.T("error.config", param)
 	return Outcome{Stage: StageConfig, Code: CodeInvalidConfiguration, Message: msg,
 		Detail: map[string]any{"stage": StageConfig, "code": CodeInvalidConfiguration, "message": msg,
 			"error": map[string]any{"error": map[string]any{"code": CodeInvalidConfiguration, "message": msg, "errors": fields}}}}
+}
+
+// TimeoutError is the outcome of the merchant's timeout running out
+// (docs/widget.md, "Timeout"): univapay:error with stage "timeout", code
+// TIMEOUT and the ids of what the abandoned payment created so far (ids:
+// "tokenId", "chargeId", "subscriptionId", see CreatedIDs).
+func TimeoutError(l Locale, ids map[string]string) Outcome {
+	msg := l.T("error.timeout")
+	d := map[string]any{"stage": StageTimeout, "code": CodeTimeout, "message": msg,
+		"error": map[string]any{"error": map[string]any{"code": CodeTimeout, "message": msg}}}
+	for k, v := range ids {
+		d[k] = v
+	}
+	return Outcome{Stage: StageTimeout, Code: CodeTimeout, Message: msg, Detail: d}
+}
+
+// CreatedIDs records into ids the ids a created event (token, charge,
+// subscription) reports, so that a payment abandoned by the timeout can
+// still name them.
+func CreatedIDs(msg any, ids map[string]string) {
+	ev, ok := msg.(Event)
+	if !ok {
+		return
+	}
+	d, ok := ev.Detail.(map[string]any)
+	if !ok {
+		return
+	}
+	for _, k := range []string{"tokenId", "chargeId", "subscriptionId"} {
+		if v, ok := d[k].(string); ok && v != "" {
+			ids[k] = v
+		}
+	}
 }
 
 // APIFailure builds the outcome of a failed call outside a payment, such as

@@ -1225,7 +1225,7 @@ func TestOutcomeSubmitError(t *testing.T) {
 				cl.GetChargeFn = flowPoll(t, c.run.polls...)
 			}
 			in := c.run.in
-			if in == (widget.CardInput{}) {
+			if reflect.DeepEqual(in, widget.CardInput{}) {
 				in = flowCard
 			}
 			out, _ := flowRun(t, context.Background(), flowOptions(t, nil), cl, in, 0)

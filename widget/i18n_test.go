@@ -90,7 +90,7 @@ func TestCatalogue(t *testing.T) {
 	if got := LocaleJA.APIError("SERVICE_RESTRICTED"); got != "失敗回数が上限に達したため、一定時間サービスを利用できません。時間をおいて再度お試しください。" {
 		t.Errorf("SERVICE_RESTRICTED: %q", got)
 	}
-	for _, code := range []string{"INVALID_DOMAIN", "CARD_LOCKED", "CHARGE_TOO_QUICK", "TRANSACTION_TOKEN_EXPIRED", "VALIDATION_ERROR", "NETWORK_ERROR", "TIMEOUT"} {
+	for _, code := range []string{"INVALID_DOMAIN", "CARD_LOCKED", "CHARGE_TOO_QUICK", "TRANSACTION_TOKEN_EXPIRED", "VALIDATION_ERROR", "NETWORK_ERROR", "TIMEOUT", "POLLING_TIMEOUT"} {
 		if !LocaleJA.Has("apiError." + code) {
 			t.Errorf("api error %s missing", code)
 		}
@@ -112,7 +112,7 @@ func TestCatalogue(t *testing.T) {
 	if got := LocaleJA.FieldError("cvv", "invalid_cvv"); got != "セキュリティコードが正しくありません。" {
 		t.Errorf("FieldError: %q", got)
 	}
-	if got := LocaleEN.FieldError("zip", "invalid_zip"); got != "This value is not valid." {
+	if got := LocaleEN.FieldError("zip", "no_such_code"); got != "This value is not valid." {
 		t.Errorf("FieldError fallback: %q", got)
 	}
 	if LocaleZHTW.HTMLLang() != "zh-TW" || Locale("xx").HTMLLang() != "ja" {

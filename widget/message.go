@@ -55,11 +55,16 @@ const (
 	// merchant pages already parse: {"type":"resize","data":{"height":N}}.
 	MsgResize MessageType = "resize"
 	// MsgClosed tells the loader that the iframe closed its popup (the buyer
-	// pressed close or done, or autoClose fired). Payload: Closed.
+	// pressed close or done, or autoClose fired), or that an inline form
+	// closed and its iframe goes. Payload: Closed.
 	MsgClosed MessageType = "closed"
 	// MsgResult settles the Promise of the pending UnivapayCheckout.submit().
 	// Payload: Result.
 	MsgResult MessageType = "result"
+	// MsgConsole asks the loader to log a line in the merchant page's
+	// console (a configuration problem, docs/widget.md, "Configuration
+	// errors"). Payload: Console.
+	MsgConsole MessageType = "console"
 )
 
 // Mode is how the loader shows the iframe.
@@ -126,6 +131,9 @@ type Closed struct {
 	// RemoveButton asks the loader to remove the launch button
 	// (removeCheckoutButtonAfterCharge after a success).
 	RemoveButton bool `json:"removeButton,omitempty"`
+	// RemoveFrame asks the loader to remove an inline iframe
+	// (checkout.close() of an inline form, docs/widget.md, "Inline mode").
+	RemoveFrame bool `json:"removeFrame,omitempty"`
 }
 
 // Result is the payload of MsgResult.
@@ -135,6 +143,29 @@ type Result struct {
 	// Value resolves the Promise when OK, Error rejects it otherwise.
 	Value any `json:"value,omitempty"`
 	Error any `json:"error,omitempty"`
+}
+
+// Console is the payload of MsgConsole.
+type Console struct {
+	Type MessageType `json:"type"`
+	// Level is "error" or "warn".
+	Level string `json:"level"`
+	Text  string `json:"text"`
+}
+
+// ConsoleMessage is the console line of a configuration problem: the
+// parameter, the value given and why (`UnivapayCheckout: paymentMethods="konbini": ...`).
+func ConsoleMessage(p Problem) Console {
+	level := "error"
+	if p.Warning {
+		level = "warn"
+	}
+	return Console{Type: MsgConsole, Level: level, Text: "UnivapayCheckout: " + p.Named() + ": " + p.Reason}
+}
+
+// ConsoleWarn is a warning line for the merchant page's console.
+func ConsoleWarn(text string) Console {
+	return Console{Type: MsgConsole, Level: "warn", Text: "UnivapayCheckout: " + text}
 }
 
 // The window events (docs/widget.md, "Events and callbacks"), with the
@@ -196,6 +227,7 @@ func PeekType(data string) (t MessageType, ok bool) {
 type LoaderContract struct {
 	MsgInit, MsgOpen, MsgSubmit, MsgClose                                    MessageType
 	MsgHello, MsgReady, MsgEvent, MsgInputs, MsgResize, MsgClosed, MsgResult MessageType
+	MsgConsole                                                               MessageType
 	ModePopup, ModeInline                                                    Mode // SourceHTML and SourceJS are Init.Source's values.
 	SourceHTML, SourceJS                                                     string
 
@@ -209,7 +241,7 @@ func Contract() LoaderContract {
 	return LoaderContract{
 		MsgInit: MsgInit, MsgOpen: MsgOpen, MsgSubmit: MsgSubmit, MsgClose: MsgClose,
 		MsgHello: MsgHello, MsgReady: MsgReady, MsgEvent: MsgEvent, MsgInputs: MsgInputs,
-		MsgResize: MsgResize, MsgClosed: MsgClosed, MsgResult: MsgResult,
+		MsgResize: MsgResize, MsgClosed: MsgClosed, MsgResult: MsgResult, MsgConsole: MsgConsole,
 		ModePopup: ModePopup, ModeInline: ModeInline,
 		SourceHTML: SourceHTML.String(), SourceJS: SourceJS.String(),
 		EventError:    EventError,

@@ -1,6 +1,7 @@
 package widget
 
 import (
+	"encoding/json"
 	"fmt"
 	"kessai/api"
 	"sort"
@@ -225,6 +226,7 @@ type Options struct {
 
 	customRaw map[string][]string // raw customField* lists, for Validate
 	given     map[string]bool     // canonical names of the parameters given
+	values    map[string]string   // canonical name -> the value as given, for messages
 }
 
 // DefaultOptions returns the options with every default applied: checkout
@@ -284,6 +286,7 @@ type rawValue struct {
 func ParseOptions(src Source, raw map[string]any) (Options, Problems) {
 	o := DefaultOptions()
 	o.given = map[string]bool{}
+	o.values = map[string]string{}
 	var ps Problems
 
 	keys := make([]string, 0, len(raw))
@@ -347,10 +350,40 @@ func ParseOptions(src Source, raw map[string]any) (Options, Problems) {
 			continue
 		}
 		o.given[q.Name] = true
+		o.values[q.Name] = rawText(rv.val)
 		applyParam(&o, &ps, q, src, rv.val)
 	}
 	o.CustomFields = buildCustomFields(o.customRaw)
-	return o, ps
+	return o, o.withValues(ps)
+}
+
+// rawText is a raw option value as the merchant wrote it: strings as they
+// are, other JSON values (numbers, booleans, arrays, objects) as JSON.
+func rawText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// Value returns the value the merchant gave for a parameter (canonical
+// name), as given; empty when it was not given.
+func (o Options) Value(name string) string { return o.values[name] }
+
+// withValues fills each problem's Value from the values given, so that a
+// message names the parameter and the value (docs/widget.md,
+// "Configuration errors").
+func (o Options) withValues(ps Problems) Problems {
+	for i := range ps {
+		if ps[i].Value == "" {
+			ps[i].Value = o.values[ps[i].Param]
+		}
+	}
+	return ps
 }
 
 func indexOf(list []string, s string) int {

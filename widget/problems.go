@@ -1,6 +1,9 @@
 package widget
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Problem is one invalid or ignored merchant parameter (docs/widget.md,
 // "Configuration errors").
@@ -10,6 +13,9 @@ type Problem struct {
 	Param string `json:"field"`
 	// Reason says why, in English, for the console and the config error.
 	Reason string `json:"reason"`
+	// Value is the value the merchant gave, as given (empty when the
+	// parameter was not given), so that every message names both.
+	Value string `json:"value,omitempty"`
 	// Warning problems are logged and ignored; the others are
 	// configuration errors that stop the widget.
 	Warning bool `json:"warning,omitempty"`
@@ -20,7 +26,16 @@ func (p Problem) String() string {
 	if p.Warning {
 		kind = "warning"
 	}
-	return kind + ": " + p.Param + ": " + p.Reason
+	return kind + ": " + p.Named() + ": " + p.Reason
+}
+
+// Named is the parameter with the value the merchant gave:
+// `paymentMethods="konbini"`, or the bare name when none was given.
+func (p Problem) Named() string {
+	if p.Value == "" {
+		return p.Param
+	}
+	return p.Param + "=" + strconv.Quote(p.Value)
 }
 
 // Problems is a list of problems in the order found.

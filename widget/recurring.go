@@ -71,6 +71,10 @@ func RecurringBoxOf(o Options, info api.CheckoutInfo) RecurringBox {
 // (docs/widget.md, "Configuration errors"): a recurring token where the store
 // keeps no cards, a bounded privilege without usageLimit.
 func (o Options) ValidateInfo(info api.CheckoutInfo) Problems {
+	return o.withValues(o.validateInfo(info))
+}
+
+func (o Options) validateInfo(info api.CheckoutInfo) Problems {
 	var ps Problems
 	if o.TokenType == TokenRecurring && o.SubscriptionID == "" {
 		switch info.RecurringTokenPrivilege {
@@ -85,7 +89,35 @@ func (o Options) ValidateInfo(info api.CheckoutInfo) Problems {
 	if o.UnivapayCustomerID != "" && o.TokenType != TokenRecurring && info.RecurringTokenPrivilege == api.RecurringBounded && o.UsageLimit == "" {
 		ps.warnf("usageLimit", "is needed to save cards on this store: the save-card box is hidden")
 	}
+	if !o.ShowCvv && cvvRequiredByStore(info) {
+		ps.warnf("showCvv", "false is not allowed by the store (the CVV is required); the CVV is asked for")
+	}
+	if wanted := o.AllowedCardBrands(); len(wanted) > 0 && len(CardBrandsOffered(o, info)) == 0 {
+		ps.errorf("paymentMethods", fmt.Sprintf("the store accepts none of the card brands %s", strings.Join(wanted, ", ")))
+	}
 	return ps
+}
+
+// CardBrandsOffered are the card brands the form accepts: those
+// checkout_info supports minus its forbidden brands, narrowed by the brand
+// values of paymentMethods (docs/widget.md, "Field validation"). Empty when
+// the merchant's brands leave none, which ValidateInfo reports.
+func CardBrandsOffered(o Options, info api.CheckoutInfo) []string {
+	forbidden := map[string]bool{}
+	for _, b := range info.CardConfiguration.ForbiddenCardBrands {
+		forbidden[b] = true
+	}
+	wanted := map[string]bool{}
+	for _, b := range o.AllowedCardBrands() {
+		wanted[b] = true
+	}
+	var out []string
+	for _, b := range info.SupportedBrands {
+		if b.PaymentType == api.PaymentTypeCard && !forbidden[b.Brand] && (len(wanted) == 0 || wanted[b.Brand]) {
+			out = append(out, b.Brand)
+		}
+	}
+	return out
 }
 
 // CanSaveCards reports whether the save-card box may be offered: a bounded

@@ -28,6 +28,31 @@ type RequestExtras struct {
 	Reserved map[string]string
 }
 
+// custom are the custom-field values: the input's, then those of the
+// extras.
+func (x RequestExtras) custom(o Options, in CardInput) map[string]string {
+	return mergeStrings(customValues(o, in), x.CustomFields)
+}
+
+// reserved are the reserved metadata values: the buyer fields' without an
+// API field, then those of the extras.
+func (x RequestExtras) reserved(o Options, in CardInput) map[string]string {
+	return mergeStrings(BuyerReserved(o, in), x.Reserved)
+}
+
+func mergeStrings(ms ...map[string]string) map[string]string {
+	var out map[string]string
+	for _, m := range ms {
+		for k, v := range m {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // installmentPlan is the installment choice as the API's plan, nil for a lump
 // sum (docs/widget.md, "Installments").
 func (x RequestExtras) installmentPlan() *api.InstallmentPlanInput {
@@ -106,7 +131,7 @@ func TokenRequestWith(o Options, in CardInput, x RequestExtras) api.TokenCreateR
 		PaymentType: api.PaymentTypeCard,
 		Type:        api.TokenType(typ),
 		Email:       strings.TrimSpace(NormalizeDigits(in.Email)),
-		Metadata:    o.TokenMetadata(x.CustomFields, true, x.Reserved),
+		Metadata:    o.TokenMetadata(x.custom(o, in), true, x.reserved(o, in)),
 	}
 	if req.Email == "" {
 		req.Email = o.Email
@@ -127,6 +152,7 @@ func TokenRequestWith(o Options, in CardInput, x RequestExtras) api.TokenCreateR
 	if cvv := strings.TrimSpace(NormalizeDigits(in.CVV)); cvv != "" {
 		d.CVV = api.FlexString(cvv)
 	}
+	applyBuyer(o, in, &req)
 	if o.CvvAuthorize && (typ == TokenRecurring || typ == TokenSubscription) {
 		cur := strings.ToUpper(o.Currency)
 		if cur == "" {

@@ -254,7 +254,7 @@ func TestPaymentRunSubscriptionFailures(t *testing.T) {
 			},
 			GetSubFn: flowSubs(t, "unverified", "unverified")}
 		out, rec := flowRun(t, context.Background(), flowOptions(t, attrs), cl, flowCard, 2)
-		if out.OK || out.Stage != widget.StagePolling || out.Code != "TIMEOUT" {
+		if out.OK || out.Stage != widget.StagePolling || out.Code != "POLLING_TIMEOUT" {
 			t.Errorf("outcome = %+v", out)
 		}
 		flowWant(t, "error", rec.detail(widget.EventError), "subscriptionId", flowSubID)

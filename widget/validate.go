@@ -79,7 +79,9 @@ func ResultFields(o Options, tokenID, chargeID, subscriptionID string) map[strin
 func (o Options) Validate() Problems { return o.ValidateAt(time.Now()) }
 
 // ValidateAt is Validate with an explicit clock (captureAt checks).
-func (o Options) ValidateAt(now time.Time) Problems {
+func (o Options) ValidateAt(now time.Time) Problems { return o.withValues(o.validateAt(now)) }
+
+func (o Options) validateAt(now time.Time) Problems {
 	var ps Problems
 	checkout := o.Checkout
 	if checkout == "" {
@@ -306,9 +308,38 @@ func (o Options) ValidateAt(now time.Time) Problems {
 				ps.warnf(n, "is not available in inline mode; ignored")
 			}
 		}
-		if len(o.PaymentMethods) > 0 && !offersCard(o.PaymentMethods) {
-			ps.errorf("paymentMethods", "inline mode supports card only")
+	}
+	ps = append(ps, o.validatePaymentMethods()...)
+	return ps
+}
+
+// AvailableMethods are the payment methods the widget takes today
+// (docs/widget.md, "What does not work yet"): card only.
+var AvailableMethods = []string{"card"}
+
+// validatePaymentMethods checks paymentMethods against the methods the
+// widget can take (docs/widget.md, "Configuration errors"): asking only for
+// methods that are not available is an error, never a silent fallback to
+// card; asking for them beside card is a warning.
+func (o Options) validatePaymentMethods() Problems {
+	var ps Problems
+	if len(o.PaymentMethods) == 0 {
+		return ps
+	}
+	var other []string
+	for _, m := range o.PaymentMethods {
+		if m != "card" && !contains(CardBrands, m) {
+			other = append(other, m)
 		}
+	}
+	switch {
+	case !offersCard(o.PaymentMethods) && o.Inline:
+		ps.errorf("paymentMethods", "inline mode supports card only")
+	case !offersCard(o.PaymentMethods):
+		ps.errorf("paymentMethods", fmt.Sprintf("not available: %s (available: %s)",
+			strings.Join(other, ", "), strings.Join(AvailableMethods, ", ")))
+	case len(other) > 0:
+		ps.warnf("paymentMethods", fmt.Sprintf("not available: %s; ignored", strings.Join(other, ", ")))
 	}
 	return ps
 }

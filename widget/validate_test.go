@@ -1,8 +1,11 @@
 package widget
 
 import (
+	"kessai/api"
 	"reflect"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -49,7 +52,7 @@ func TestValidate(t *testing.T) {
 		{"qty without plan", with("subscriptionQty", float64(3)), nil, []string{"subscriptionQty"}},
 		{"initial 0 needs cvvAuthorize", with("tokenType", "subscription", "subscriptionPeriod", "monthly", "subscriptionInitialAmount", float64(0)), []string{"cvvAuthorize"}, nil},
 		{"initial 0 ok", with("tokenType", "subscription", "subscriptionPeriod", "monthly", "subscriptionInitialAmount", float64(0), "cvvAuthorize", true), nil, nil},
-		{"initial 0 needs card", with("tokenType", "subscription", "subscriptionPeriod", "monthly", "subscriptionInitialAmount", float64(0), "cvvAuthorize", true, "paymentMethods", "paidy"), []string{"subscriptionInitialAmount"}, nil},
+		{"initial 0 needs card", with("tokenType", "subscription", "subscriptionPeriod", "monthly", "subscriptionInitialAmount", float64(0), "cvvAuthorize", true, "paymentMethods", "paidy"), []string{"paymentMethods", "subscriptionInitialAmount"}, nil},
 		{"subscriptionId needs token", with("subscriptionId", "s1"), []string{"subscriptionId"}, nil},
 		{"subscriptionId token", with("subscriptionId", "s1", "checkout", "token"), nil, nil},
 		{"time shift needs 1 day", with("expirationPeriod", "PT12H", "expirationTimeShift", "12:00:00+09:00"), []string{"expirationTimeShift"}, nil},
@@ -145,5 +148,70 @@ func TestValidateCaptureWithSubscription(t *testing.T) {
 	o, _ := ParseOptions(SourceJS, map[string]any{"appId": "a", "amount": 1.0, "tokenType": "subscription", "subscriptionPeriod": "monthly", "capture": false})
 	if ps := o.Validate(); len(ps.Errors()) != 0 || !contains(ps.Warnings().Params(), "capture") {
 		t.Errorf("problems %v, want a capture warning", ps)
+	}
+}
+
+// A configuration error names the parameter and the value as given
+// (docs/widget.md, "Configuration errors"); paymentMethods asking only for
+// methods that are not available is such an error, never a fallback to card.
+func TestConfigurationErrorNamesParamAndValue(t *testing.T) {
+	cases := []struct {
+		src      Source
+		raw      map[string]any
+		param    string
+		value    string
+		warnOnly bool
+	}{
+		{SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "1000", "data-payment-methods": "konbini"}, "paymentMethods", "konbini", false},
+		{SourceJS, map[string]any{"appId": "jwt", "amount": float64(1000), "paymentMethods": []any{"paidy", "bank_transfer"}}, "paymentMethods", `["paidy","bank_transfer"]`, false},
+		{SourceJS, map[string]any{"appId": "jwt", "amount": float64(1000), "paymentMethods": "card,konbini"}, "paymentMethods", "card,konbini", true},
+		{SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "12x"}, "amount", "12x", false},
+		{SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "1000", "data-token-type": "forever"}, "tokenType", "forever", false},
+	}
+	for _, c := range cases {
+		o, ps := ParseAndValidate(c.src, c.raw)
+		var got Problems = ps.Errors()
+		if c.warnOnly {
+			got = ps.Warnings()
+			if ps.HasErrors() {
+				t.Errorf("%v: errors %v", c.raw, ps.Errors())
+			}
+		}
+		if len(got) == 0 || got[0].Param != c.param || got[0].Value != c.value {
+			t.Fatalf("%v: problems %v, want %s=%q", c.raw, ps, c.param, c.value)
+		}
+		if o.Value(c.param) != c.value {
+			t.Errorf("Value(%s) = %q", c.param, o.Value(c.param))
+		}
+		msg := ConfigError(LocaleEN, got).Message
+		if want := "Configuration error: " + c.param + "=" + strconv.Quote(c.value); !c.warnOnly && msg != want {
+			t.Errorf("message %q, want %q", msg, want)
+		}
+		line := ConsoleMessage(got[0])
+		if !strings.Contains(line.Text, c.param+"="+strconv.Quote(c.value)) {
+			t.Errorf("console line %q", line.Text)
+		}
+		if (line.Level == "warn") != c.warnOnly {
+			t.Errorf("console level %q", line.Level)
+		}
+	}
+}
+
+// A brand restriction the store leaves nothing of is an error, not a form
+// that silently accepts every brand.
+func TestValidateInfoBrandsNoneAccepted(t *testing.T) {
+	info := api.CheckoutInfo{SupportedBrands: []api.SupportedBrand{{Brand: BrandVisa, PaymentType: api.PaymentTypeCard}, {Brand: BrandJCB, PaymentType: api.PaymentTypeCard}}}
+	info.CardConfiguration.ForbiddenCardBrands = []string{BrandJCB}
+	o, _ := ParseAndValidate(SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "1", "data-payment-methods": "jcb,discover"})
+	ps := o.ValidateInfo(info)
+	if errs := ps.Errors(); len(errs) != 1 || errs[0].Param != "paymentMethods" || errs[0].Value != "jcb,discover" {
+		t.Errorf("problems %v", ps)
+	}
+	o, _ = ParseAndValidate(SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "1", "data-payment-methods": "visa,jcb"})
+	if ps := o.ValidateInfo(info); len(ps) != 0 {
+		t.Errorf("visa,jcb: %v", ps)
+	}
+	if got := CardBrandsOffered(o, info); !reflect.DeepEqual(got, []string{BrandVisa}) {
+		t.Errorf("offered %v", got)
 	}
 }
