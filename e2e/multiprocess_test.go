@@ -79,11 +79,12 @@ func TestSeveralProcesses(t *testing.T) {
 	// 429 (when they take under 0.5 s, which refills one request).
 	c := startOnDatabase(t, db, "server-c.log", false, "--limits=on")
 	d := startOnDatabase(t, db, "server-d.log", false, "--limits=on")
+	c.jwt, c.secret, c.storeID = a.jwt, a.secret, a.storeID
+	d.jwt, d.secret, d.storeID = a.jwt, a.secret, a.storeID
 	limited := 0
 	start := time.Now()
 	for i := range 11 {
 		srv := []*kessaiServer{c, d}[i%2]
-		srv.jwt, srv.secret, srv.storeID = a.jwt, a.secret, a.storeID
 		switch code, body := call(srv, "GET", "/checkout_info?e2e=shared-burst", "", ""); code {
 		case http.StatusOK:
 		case http.StatusTooManyRequests:
