@@ -73,6 +73,30 @@ func TestSeveralProcesses(t *testing.T) {
 		}
 	}
 
+	// The rate limits hold across processes (docs/postgres.md, "Several
+	// processes"): two more, with the limits on, share the exact path's
+	// burst of 10, so 11 quick requests alternating between them give one
+	// 429 (when they take under 0.5 s, which refills one request).
+	c := startOnDatabase(t, db, "server-c.log", false, "--limits=on")
+	d := startOnDatabase(t, db, "server-d.log", false, "--limits=on")
+	c.jwt, c.secret, c.storeID = a.jwt, a.secret, a.storeID
+	d.jwt, d.secret, d.storeID = a.jwt, a.secret, a.storeID
+	limited := 0
+	start := time.Now()
+	for i := range 11 {
+		srv := []*kessaiServer{c, d}[i%2]
+		switch code, body := call(srv, "GET", "/checkout_info?e2e=shared-burst", "", ""); code {
+		case http.StatusOK:
+		case http.StatusTooManyRequests:
+			limited++
+		default:
+			t.Fatalf("request %d on %s: %d %s", i+1, srv.widget, code, body)
+		}
+	}
+	if elapsed := time.Since(start); limited != 1 && elapsed < 500*time.Millisecond {
+		t.Errorf("11 requests in %v alternating between two processes: %d 429, want 1", elapsed, limited)
+	}
+
 	// 200 concurrent identical idempotent charges split over both: one
 	// charge.
 	before := chargeCount(t, a)
@@ -180,8 +204,9 @@ wait:
 }
 
 // startOnDatabase starts `kessai serve` on the database dbURL; the first
-// process on a new database prints the demo app token (demo).
-func startOnDatabase(t *testing.T, dbURL, logName string, demo bool) *kessaiServer {
+// process on a new database prints the demo app token (demo). The limits
+// are off unless args say otherwise.
+func startOnDatabase(t *testing.T, dbURL, logName string, demo bool, args ...string) *kessaiServer {
 	t.Helper()
 	port, err := freePort()
 	if err != nil {
@@ -190,6 +215,7 @@ func startOnDatabase(t *testing.T, dbURL, logName string, demo bool) *kessaiServ
 	srv := &kessaiServer{widget: fmt.Sprintf("http://localhost:%d", port)}
 	cmd := exec.Command(env.bin, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--database", dbURL,
 		"--data", t.TempDir(), "--public-url", srv.widget, "--limits=off")
+	cmd.Args = append(cmd.Args, args...)
 	logFile, err := os.Create(logName)
 	if err != nil {
 		t.Fatal(err)

@@ -1,12 +1,16 @@
 package server
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"kessai/server/domain"
+	"kessai/server/postgres"
 )
 
 // Rate limits (docs/limits.md, "Rate limits"): token buckets per app
@@ -14,7 +18,9 @@ import (
 // clock of the app token's store. Creating tokens, charges and
 // subscriptions draws on the charge bucket; every other request draws on
 // both the bucket of its route (path template) and the bucket of its exact
-// path and query. The buckets live in this process's memory.
+// path and query. On SQLite the buckets live in this process's memory; on
+// PostgreSQL they are stored, shared by every process of the database
+// (docs/postgres.md, "Several processes").
 
 // bucketClass is one kind of bucket: its capacity, refill rate and the
 // headers that report them.
@@ -70,6 +76,8 @@ type rateLimiter struct {
 	buckets   map[bucketKey]*bucket
 	max       int
 	nextSweep int
+
+	storedSweep time.Time // real time of the last sweep of the stored buckets
 }
 
 // maxBuckets bounds the limiter's memory (a bucket is about 150 bytes).
@@ -140,6 +148,50 @@ func (l *rateLimiter) sweep(real time.Time, n int) {
 	l.nextSweep = min(max(2*len(l.buckets), 1024), l.max)
 }
 
+// storedSweepEvery is how often a process deletes the idle stored buckets.
+const storedSweepEvery = time.Minute
+
+// stored returns the bucket of k in storage.
+func (k bucketKey) stored() domain.RateBucket {
+	return domain.RateBucket{Key: k.app + " " + k.class.name + " " + k.path, Capacity: k.class.capacity, PerMinute: k.class.perMinute}
+}
+
+// takeStored is take on the buckets of st: each draw is one atomic
+// statement; when one bucket is empty, the requests drawn from the others
+// are given back. Once a minute (real) it first deletes the idle buckets.
+func (l *rateLimiter) takeStored(ctx context.Context, st domain.RateBucketStorage, now, real time.Time, keys ...bucketKey) (ok bool, remaining []int, err error) {
+	l.mu.Lock()
+	sweep := real.Sub(l.storedSweep) >= storedSweepEvery
+	if sweep {
+		l.storedSweep = real
+	}
+	l.mu.Unlock()
+	if sweep {
+		if err := st.DeleteIdleRateBuckets(ctx); err != nil {
+			return false, nil, err
+		}
+	}
+	levels := make([]float64, len(keys))
+	drawn := make([]bool, len(keys))
+	ok = true
+	for i, k := range keys {
+		if levels[i], drawn[i], err = st.DrawRateBucket(ctx, k.stored(), now, 1); err != nil {
+			return false, nil, err
+		}
+		ok = ok && drawn[i]
+	}
+	remaining = make([]int, len(keys))
+	for i, k := range keys {
+		if !ok && drawn[i] {
+			if levels[i], _, err = st.DrawRateBucket(ctx, k.stored(), now, -1); err != nil {
+				return false, nil, err
+			}
+		}
+		remaining[i] = int(math.Floor(levels[i]))
+	}
+	return ok, remaining, nil
+}
+
 // size returns the number of buckets held (tests).
 func (l *rateLimiter) size() int {
 	l.mu.Lock()
@@ -168,7 +220,21 @@ func (s *Server) rateLimited(pattern string, next apiHandler) apiHandler {
 			}
 			keys = []bucketKey{{app: p.app.ID, class: routeBuckets, path: template}, {app: p.app.ID, class: exactBuckets, path: exact}}
 		}
-		ok, remaining := s.rates.take(s.clock.Now(p.app.StoreID), s.clock.real(), keys...)
+		now, real := s.clock.Now(p.app.StoreID), s.clock.real()
+		var ok bool
+		var remaining []int
+		if st, shared := s.storage.(*postgres.DB); shared {
+			var err error
+			if ok, remaining, err = s.rates.takeStored(r.Context(), st, now, real, keys...); err != nil {
+				// The request goes on; it fails on its own if the
+				// database is lost.
+				s.log.Error("rate limits: stored buckets", "err", err)
+				next(w, r, p)
+				return
+			}
+		} else {
+			ok, remaining = s.rates.take(now, real, keys...)
+		}
 		h := w.Header()
 		for i, k := range keys {
 			h.Set(k.class.remainingHeader, strconv.Itoa(remaining[i]))

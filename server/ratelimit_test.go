@@ -1,46 +1,71 @@
 package server
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 )
 
+// TestRateLimiterTake runs on the buckets in memory (SQLite) and on the
+// stored ones (PostgreSQL; here on the test engine).
 func TestRateLimiterTake(t *testing.T) {
+	t.Run("memory", func(t *testing.T) {
+		l := newRateLimiter(maxBuckets)
+		testRateLimiterTake(t, l.take)
+	})
+	t.Run("stored", func(t *testing.T) {
+		dir := t.TempDir()
+		st, err := openStorage(Config{DataDir: dir, Database: testDatabase(t, dir)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		l := newRateLimiter(maxBuckets)
+		testRateLimiterTake(t, func(now, real time.Time, keys ...bucketKey) (bool, []int) {
+			ok, rem, err := l.takeStored(context.Background(), st, now, real, keys...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok, rem
+		})
+	})
+}
+
+func testRateLimiterTake(t *testing.T, take func(now, real time.Time, keys ...bucketKey) (bool, []int)) {
 	t0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := newRateLimiter(maxBuckets)
 	route := bucketKey{app: "a", class: routeBuckets, path: "/x/{id}"}
 	exact := func(id string) bucketKey { return bucketKey{app: "a", class: exactBuckets, path: "/x/" + id} }
 	for i := range 10 {
-		ok, rem := l.take(t0, t0, route, exact("1"))
+		ok, rem := take(t0, t0, route, exact("1"))
 		if !ok || !slices.Equal(rem, []int{29 - i, 9 - i}) {
 			t.Fatalf("take %d = %v %v", i+1, ok, rem)
 		}
 	}
 	// The exact bucket is empty: nothing is drawn from the route bucket.
-	if ok, rem := l.take(t0, t0, route, exact("1")); ok || !slices.Equal(rem, []int{20, 0}) {
+	if ok, rem := take(t0, t0, route, exact("1")); ok || !slices.Equal(rem, []int{20, 0}) {
 		t.Fatalf("refused take = %v %v", ok, rem)
 	}
-	if ok, rem := l.take(t0, t0, route, exact("2")); !ok || !slices.Equal(rem, []int{19, 9}) {
+	if ok, rem := take(t0, t0, route, exact("2")); !ok || !slices.Equal(rem, []int{19, 9}) {
 		t.Fatalf("another exact path = %v %v", ok, rem)
 	}
 	// Remaining counts are floored: 0.25 s refills 0.5 of an exact request.
 	t1 := t0.Add(250 * time.Millisecond)
-	if ok, rem := l.take(t1, t1, exact("1")); ok || !slices.Equal(rem, []int{0}) {
+	if ok, rem := take(t1, t1, exact("1")); ok || !slices.Equal(rem, []int{0}) {
 		t.Fatalf("after 0.25 s = %v %v", ok, rem)
 	}
 	t2 := t1.Add(250 * time.Millisecond)
-	if ok, rem := l.take(t2, t2, exact("1")); !ok || !slices.Equal(rem, []int{0}) {
+	if ok, rem := take(t2, t2, exact("1")); !ok || !slices.Equal(rem, []int{0}) {
 		t.Fatalf("after 0.5 s = %v %v", ok, rem)
 	}
 	// A sandbox clock reset moves time back: no refill until it passes
 	// the new time.
 	back := t0.Add(-time.Hour)
-	if ok, _ := l.take(back, t2, exact("1")); ok {
+	if ok, _ := take(back, t2, exact("1")); ok {
 		t.Fatal("a clock moved back refilled the bucket")
 	}
-	if ok, _ := l.take(back.Add(500*time.Millisecond), t2, exact("1")); !ok {
+	if ok, _ := take(back.Add(500*time.Millisecond), t2, exact("1")); !ok {
 		t.Fatal("no refill after the reset")
 	}
 }

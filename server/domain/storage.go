@@ -20,6 +20,7 @@ type Storage interface {
 	IdempotencyStorage
 	LimitStorage
 	ClaimStorage
+	RateBucketStorage
 
 	Close() error
 }

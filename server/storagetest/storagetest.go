@@ -42,6 +42,7 @@ func Run(t *testing.T, open Open) {
 		{"Webhooks", testWebhooks},
 		{"Limits", testLimits},
 		{"Claims", testClaims},
+		{"RateBuckets", testRateBuckets},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := open(t)
