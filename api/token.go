@@ -3,6 +3,13 @@ package api
 // TransactionToken is the transaction-token object (docs/tokens-and-lists.md),
 // returned by POST /tokens and GET /stores/{storeId}/tokens/{id}.
 type TransactionToken struct {
+	TokenFields
+	Data TokenData `json:"data"`
+}
+
+// TokenFields are the fields of a transaction token that every view of it
+// carries: the token object and the items of the token lists.
+type TokenFields struct {
 	ID          string      `json:"id"`
 	StoreID     string      `json:"store_id"`
 	Email       string      `json:"email"`
@@ -21,8 +28,7 @@ type TransactionToken struct {
 	LastUsedOn *string  `json:"last_used_on"`
 	// PreviousID is the token this one replaced (POST
 	// /stores/{storeId}/tokens/{id}/renew); absent otherwise.
-	PreviousID *string   `json:"previous_id,omitempty"`
-	Data       TokenData `json:"data"`
+	PreviousID *string `json:"previous_id,omitempty"`
 }
 
 // TokenData is the payment-type specific part of a transaction token. For
@@ -169,20 +175,7 @@ const ReasonInvalidThreeDSStatus = "INVALID_THREE_DS_STATUS"
 // Data is set only in the secret-less list of a customer's recurring tokens
 // (the widget's saved cards), with the masked card.
 type TokenListItem struct {
-	ID          string      `json:"id"`
-	StoreID     string      `json:"store_id"`
-	Email       string      `json:"email"`
-	PaymentType PaymentType `json:"payment_type"`
-	Active      bool        `json:"active"`
-	Mode        Mode        `json:"mode"`
-	Type        TokenType   `json:"type"`
-	UsageLimit  *UsageLimit `json:"usage_limit"`
-	Confirmed   *bool       `json:"confirmed"`
-	Metadata    Metadata    `json:"metadata"`
-	CreatedOn   string      `json:"created_on"`
-	UpdatedOn   string      `json:"updated_on"`
-	LastUsedOn  *string     `json:"last_used_on"`
-	PreviousID  *string     `json:"previous_id,omitempty"`
+	TokenFields
 	StoreNames
 	UserData TokenUserData    `json:"user_data"`
 	Data     *TokenMaskedData `json:"data,omitempty"`

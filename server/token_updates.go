@@ -165,11 +165,9 @@ func (s *Server) handleListTokens(r *http.Request, p *principal) (int, any, erro
 func (s *Server) tokenListItem(t *domain.TxToken, names api.StoreNames, masked bool) api.TokenListItem {
 	v := s.tokenView(t)
 	it := api.TokenListItem{
-		ID: v.ID, StoreID: v.StoreID, Email: v.Email, PaymentType: v.PaymentType, Active: v.Active, Mode: v.Mode,
-		Type: v.Type, UsageLimit: v.UsageLimit, Confirmed: v.Confirmed, Metadata: v.Metadata,
-		CreatedOn: v.CreatedOn, UpdatedOn: v.UpdatedOn, LastUsedOn: v.LastUsedOn, PreviousID: v.PreviousID,
-		StoreNames: names,
-		UserData:   api.TokenUserData{Email: v.Email},
+		TokenFields: v.TokenFields,
+		StoreNames:  names,
+		UserData:    api.TokenUserData{Email: v.Email},
 	}
 	if c := t.Card; c != nil {
 		it.UserData.CardholderName = ptr(strings.ToLower(c.Cardholder))

@@ -437,7 +437,7 @@ func (s *Server) tokenExpired(tok *domain.TxToken) bool {
 
 // tokenView renders a token as the API object (docs/tokens-and-lists.md).
 func (s *Server) tokenView(t *domain.TxToken) *api.TransactionToken {
-	v := &api.TransactionToken{
+	v := &api.TransactionToken{TokenFields: api.TokenFields{
 		ID:          t.ID,
 		StoreID:     t.StoreID,
 		Email:       t.Email,
@@ -451,7 +451,7 @@ func (s *Server) tokenView(t *domain.TxToken) *api.TransactionToken {
 		CreatedOn:   api.FormatTime(t.CreatedAt),
 		UpdatedOn:   api.FormatTime(t.UpdatedAt),
 		PreviousID:  t.PreviousID,
-	}
+	}}
 	if v.Metadata == nil {
 		v.Metadata = api.Metadata{}
 	}

@@ -25,7 +25,7 @@ var formInfo = api.CheckoutInfo{
 	},
 }
 
-var savedVisa = api.TokenListItem{ID: "tok-saved", Data: &api.TokenMaskedData{Card: &api.TokenMaskedCard{Brand: "visa", LastFour: "4242", ExpMonth: 12, ExpYear: 2099}}}
+var savedVisa = api.TokenListItem{TokenFields: api.TokenFields{ID: "tok-saved"}, Data: &api.TokenMaskedData{Card: &api.TokenMaskedCard{Brand: "visa", LastFour: "4242", ExpMonth: 12, ExpYear: 2099}}}
 
 func formHTML(t *testing.T, raw map[string]any, setup func(c *checkout)) string {
 	t.Helper()

@@ -165,7 +165,7 @@ func TestAppTokenStoreIDAndSavedCardLabel(t *testing.T) {
 			t.Errorf("AppTokenStoreID(%q) = %q", bad, got)
 		}
 	}
-	c := api.TokenListItem{ID: "t", Data: &api.TokenMaskedData{Card: &api.TokenMaskedCard{Brand: "american_express", LastFour: "0005", ExpMonth: 3, ExpYear: 2031}}}
+	c := api.TokenListItem{TokenFields: api.TokenFields{ID: "t"}, Data: &api.TokenMaskedData{Card: &api.TokenMaskedCard{Brand: "american_express", LastFour: "0005", ExpMonth: 3, ExpYear: 2031}}}
 	if got := SavedCardLabel(c); got != "AMERICAN EXPRESS •••• 0005 (03/31)" {
 		t.Errorf("label %q", got)
 	}
