@@ -92,10 +92,6 @@ type AppTokenClaims struct {
 	JTI        string   `json:"jti"`
 }
 
-// ReasonInvalidChargeStatus: the charge is not in the status the request
-// needs (an issuer token exists only while a charge is awaiting).
-const ReasonInvalidChargeStatus = "INVALID_CHARGE_STATUS"
-
 // ChargeListItem is an item of GET /stores/{storeId}/charges and GET
 // /charges: the charge plus the merchant and store names.
 type ChargeListItem struct {

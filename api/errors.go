@@ -180,7 +180,13 @@ const (
 	ReasonProcessingModeMismatch  = "PROCESSING_MODE_MISMATCH"
 	ReasonUnsupportedPaymentType  = "UNSUPPORTED_PAYMENT_TYPE"
 	ReasonUnsupportedCurrency     = "UNSUPPORTED_CURRENCY"
-	ReasonBodyTooLarge            = "Request body must not exceed 256KB"
+	// ReasonInvalidChargeStatus: the charge is not in the status the
+	// request needs (an issuer token exists only while it is awaiting).
+	ReasonInvalidChargeStatus = "INVALID_CHARGE_STATUS"
+	// ReasonInvalidThreeDSStatus: a 3-D Secure issuer token was requested
+	// while the 3-D Secure step is not awaiting the buyer.
+	ReasonInvalidThreeDSStatus = "INVALID_THREE_DS_STATUS"
+	ReasonBodyTooLarge         = "Request body must not exceed 256KB"
 )
 
 // PaymentError is the error object of a charge that ended failed or error

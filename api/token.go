@@ -166,10 +166,6 @@ type ThreeDSTokenRequest struct {
 	RedirectEndpoint string    `json:"redirect_endpoint,omitempty"`
 }
 
-// ReasonInvalidThreeDSStatus: a 3-D Secure issuer token was requested while
-// the 3-D Secure step is not awaiting the buyer.
-const ReasonInvalidThreeDSStatus = "INVALID_THREE_DS_STATUS"
-
 // TokenListItem is an item of GET /stores/{storeId}/tokens and GET /tokens:
 // the token without data, plus the merchant and store names and user_data.
 // Data is set only in the secret-less list of a customer's recurring tokens
