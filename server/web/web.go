@@ -391,7 +391,7 @@ func loaderData() (map[string]any, error) {
 	blocked := map[string]any{}
 	for key, l := range map[string]widget.Locale{"ja": widget.LocaleJA, "en": widget.LocaleEN} {
 		o := widget.BlockedFrame(l)
-		blocked[key] = map[string]any{"detail": o.Detail, "reject": o.SubmitError(l)}
+		blocked[key] = map[string]any{"detail": o.Failure, "reject": o.SubmitError(l)}
 	}
 	return map[string]any{"C": widget.Contract(), "P": p, "Blocked": blocked}, nil
 }
