@@ -214,7 +214,7 @@ type SubmitRejection struct {
 	// Data holds the failing fields' messages (type validation).
 	Data map[string]string `json:"data,omitempty"`
 	// Status and Errors are set when the API refused a request.
-	Status int             `json:"status,omitempty"`
+	Status int              `json:"status,omitempty"`
 	Errors []api.FieldError `json:"errors,omitzero"`
 	// Error is ErrorDetail.Error of the univapay:error that reported the
 	// failure.
