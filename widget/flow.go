@@ -105,6 +105,9 @@ type Payment struct {
 	SavedCard    string
 	StoreID      string
 	SavedCardCVV bool
+	// Products are the products paid for (productCodes, resolved by
+	// Options.ApplyProducts): reported in the success detail.
+	Products []ProductLine
 	// Now is the clock for expiry checks; time.Now when nil.
 	Now func() time.Time
 	// MaxPolls bounds each polling loop; 20 when zero.
@@ -439,6 +442,9 @@ func successDetail(kind string, tok Object[api.TransactionToken], response json.
 // listener or callback looks.
 func (p *Payment) succeed(o Outcome) Outcome {
 	o.OK = true
+	if o.Success != nil && len(p.Products) > 0 {
+		o.Success.Products = p.Products
+	}
 	p.Emit(Inputs{Type: MsgInputs, Fields: o.Inputs})
 	p.Emit(SuccessEvent(o.Success))
 	return o
