@@ -84,7 +84,7 @@ type SuccessDetail struct {
 	Brand string `json:"brand"`
 	// Response is the primary resource (the subscription, else the charge,
 	// else the token), camelCased, with its token's paymentType added.
-	Response json.RawMessage `json:"response" ts:"TransactionToken | Charge | Subscription"`
+	Response json.RawMessage `json:"response" ts:"(TransactionToken | Charge | Subscription) & { paymentType: string }"`
 	Token    json.RawMessage `json:"token" ts:"TransactionToken"`
 	ChargeID string          `json:"chargeId,omitempty"`
 	Charge   json.RawMessage `json:"charge,omitempty" ts:"Charge"`
