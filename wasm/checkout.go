@@ -77,6 +77,8 @@ type checkout struct {
 	logoHidden bool
 	// removed: an inline form was closed; its iframe is going.
 	removed bool
+	// products are the products of productCodes, from checkout_info.
+	products []widget.ProductLine
 	// focused is the field that has the focus, for the inline focus styles.
 	focused string
 	// timer counts the timeouts started; only the latest may fire.
@@ -210,7 +212,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 				return
 			}
 			c.info = info
-			if c.report(ctx, opts.ValidateInfo(info)) {
+			if c.report(ctx, opts.ValidateInfo(info)) || c.applyProducts(ctx, info) {
 				return
 			}
 			c.savedCards = saved
@@ -419,6 +421,7 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: emit, Rules: c.rules(),
 		Extras:    widget.RequestExtras{SaveCard: c.box() == widget.BoxSaveCard && c.boxChecked, Installments: c.installmentChoice()},
 		SavedCard: c.saved, StoreID: c.storeID, SavedCardCVV: c.savedCVV()}
+	c.withProducts(p)
 	in := c.in
 	ctx.Async(func() {
 		o := p.Run(ctx, in)
