@@ -157,21 +157,25 @@ type customLists struct {
 	Labels, Types, Required, Options, Keys []string
 }
 
-// DefaultOptions returns the options with every default applied: checkout
-// payment, currency JPY, tokenType one_time, capture, showCvv and showLogo
-// true, locale auto, size normal.
-func DefaultOptions() Options {
-	return Options{
-		Checkout:  CheckoutPayment,
-		Currency:  "JPY",
-		TokenType: TokenOneTime,
-		Capture:   true,
-		ShowCvv:   true,
-		ShowLogo:  true,
-		Locale:    "auto",
-		Size:      "normal",
+// DefaultOptions returns the options with every default of the parameter
+// table applied (each row's Default through its binding): checkout payment,
+// currency JPY, tokenType one_time, capture, showCvv and showLogo true,
+// locale auto, size normal, header UnivaPay, ….
+func DefaultOptions() Options { return defaults }
+
+var defaults = func() Options {
+	var o Options
+	var ps Problems
+	for _, q := range paramTable {
+		if q.Default != "" && !q.Deprecated {
+			q.bind.set(&o, coercion{q: q, src: SourceJS, ps: &ps}, q.Default)
+		}
 	}
-}
+	if len(ps) > 0 {
+		panic("widget: a default of the parameter table does not parse: " + ps.Error())
+	}
+	return o
+}()
 
 // param returns the value of a parameter's field (canonical name), nil for
 // an unknown or deprecated one.

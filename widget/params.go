@@ -96,8 +96,9 @@ type Param struct {
 	// in docs/widget.md, "The parameter table".
 	Section string
 	// LinkForm is the name of the matching query parameter of UnivaPay's
-	// link form (its hosted payment page), "" when it has none. Kessai has
-	// no link form; the name is there for the reference.
+	// link form (its hosted payment page), "" when it has none, and after a
+	// space a note ("auth (inverted)"). Kessai has no link form; the name is
+	// there for the reference.
 	LinkForm string
 	// Effect says what the parameter does, for the reference
 	// (docs/widget-parameters.md).
@@ -291,7 +292,7 @@ var paramTable = func() []Param {
 			notYet("A quantity for each product code (the server has no catalogue yet)."),
 		row("name", "2.3", stringVar(func(o *Options) *string { return &o.Name })).
 			does(ReadResult, "Renames the primary hidden input (`univapayTokenId`, `univapayChargeId` or `univapaySubscriptionId`) and its key in the success detail."),
-		row("capture", "2.3", boolVar(func(o *Options) *bool { return &o.Capture })).def("true").inline().link("auth").
+		row("capture", "2.3", boolVar(func(o *Options) *bool { return &o.Capture })).def("true").inline().link("auth (inverted)").
 			does(ReadRequest, "`false` only authorises the card charge; it is captured later (by `captureAt` or the API)."),
 		row("captureAt", "2.3", dateTimeVar(func(o *Options) *DateTime { return &o.CaptureAt })).inline().link("captureAt").
 			does(ReadRequest, "When an authorised card charge is captured (1 hour to 7 days ahead)."),
@@ -315,10 +316,10 @@ var paramTable = func() []Param {
 			does(ReadForm, "Pre-fills the address's first line, with `address`."),
 		row("shippingAddressLine2", "2.3", stringVar(func(o *Options) *string { return &o.ShippingAddressLine2 })).inline().
 			does(ReadForm, "Pre-fills the address's second line (building, room), with `address`."),
-		row("requireName", "2.3", boolVar(func(o *Options) *bool { return &o.RequireName })).def("false").link("name").
+		row("requireName", "2.3", boolVar(func(o *Options) *bool { return &o.RequireName })).def("false").
 			does(ReadForm, "`true` adds a required name field."),
 		row("requireEmail", "2.3", boolVar(func(o *Options) *bool { return &o.RequireEmail })).def("false").
-			does(ReadForm, "`true` makes the e-mail field required."),
+			notYet("`true` asks for the e-mail; the card form always does, so it changes nothing until the methods that do not ask for it."),
 		row("requirePhoneNumber", "2.3", boolVar(func(o *Options) *bool { return &o.RequirePhoneNumber })).def("false").inline().link("requirePhoneNumber").
 			does(ReadForm, "`true` adds a required phone-number field with its country code."),
 		row("phoneNumber", "2.3", stringVar(func(o *Options) *string { return &o.PhoneNumber })).link("phoneNumber").
@@ -327,7 +328,7 @@ var paramTable = func() []Param {
 			does(ReadForm, "`true` shows the address fields as required."),
 		row("cvvAuthorize", "2.3", boolVar(func(o *Options) *bool { return &o.CvvAuthorize })).def("false").inline().link("cvvAuthorize").
 			does(ReadRequest, "`true` authorises the card with its security code when the token is created."),
-		row("showCvv", "2.3", boolVar(func(o *Options) *bool { return &o.ShowCvv })).def("true").inline().link("hideCvv").
+		row("showCvv", "2.3", boolVar(func(o *Options) *bool { return &o.ShowCvv })).def("true").inline().link("hideCvv (inverted)").
 			does(ReadForm, "`false` hides the security-code field, unless the store requires the code."),
 		row("univapayReferenceId", "2.3", stringVar(func(o *Options) *string { return &o.UnivapayReferenceID })).inline().
 			does(ReadRequest, "A reference id, sent as the metadata `univapay-reference-id`."),
@@ -428,9 +429,9 @@ var paramTable = func() []Param {
 
 		// JS-only extensions.
 		row("form", "1.2", elementVar(func(o *Options) *string { return &o.Form })).jsOnly().extension().
-			does(ReadLoader, "The form (an element or a CSS selector) the hidden inputs go into.").e2e("TestJSPopupFormOption"),
+			does(ReadLoader, "The form (an element or a CSS selector) the hidden inputs go into.").e2e("TestMonthlySubscriptionWithCheckoutPayment"),
 		row("target", "1.3", elementVar(func(o *Options) *string { return &o.Target })).inlineOnly().jsOnly().extension().
-			does(ReadLoader, "Where an inline form from `create()` is put (an element or a CSS selector).").e2e("TestParamsInlineClose"),
+			does(ReadLoader, "Where an inline form from `create()` is put (an element or a CSS selector).").e2e("TestJSInlineFrameHasItsOwnPayButton"),
 	}
 	for _, n := range CallbackOptions {
 		t = append(t, row(n, "1.2", callbackVar()).inline().jsOnly().extension().
