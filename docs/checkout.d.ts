@@ -135,8 +135,8 @@ declare namespace UnivapayCheckout {
     /** `true` adds a required name field. HTML `data-require-name`; default `false`; not in an inline form. */
     requireName?: boolean;
     /**
-     * `true` makes the e-mail field required. HTML `data-require-email`; default `false`; not in an inline
-     * form.
+     * `true` asks for the e-mail; the card form always does, so it changes nothing until the methods that do
+     * not ask for it. HTML `data-require-email`; default `false`; not in an inline form.
      */
     requireEmail?: boolean;
     /**
