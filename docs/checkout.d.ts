@@ -78,12 +78,13 @@ declare namespace UnivapayCheckout {
      * `data-token-type`; default `one_time`.
      */
     tokenType?: "one_time" | "recurring" | "subscription";
-    /** Product codes of the store's catalogue (the server has no catalogue yet). HTML `data-product-codes`. */
-    productCodes?: string[] | string;
     /**
-     * A quantity for each product code (the server has no catalogue yet). HTML
-     * `data-product-code-quantities`.
+     * Products of the store's catalogue (its store configuration): they set the amount and the currency, the
+     * form lists them, the payment carries their names in the metadata `univapay-product-names`; an unknown
+     * code is a configuration error. HTML `data-product-codes`.
      */
+    productCodes?: string[] | string;
+    /** A quantity for each product code (1 each without it). HTML `data-product-code-quantities`. */
     productCodeQuantities?: number[] | string;
     /**
      * Renames the primary hidden input (`univapayTokenId`, `univapayChargeId` or `univapaySubscriptionId`)

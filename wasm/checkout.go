@@ -77,8 +77,6 @@ type checkout struct {
 	logoHidden bool
 	// removed: an inline form was closed; its iframe is going.
 	removed bool
-	// products are the products of productCodes, from checkout_info.
-	products []widget.ProductLine
 	// focused is the field that has the focus, for the inline focus styles.
 	focused string
 	// timer counts the timeouts started; only the latest may fire.

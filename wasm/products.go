@@ -11,29 +11,40 @@ import (
 // store's catalogue in checkout_info; they set the amount and the currency,
 // the form lists them, and the payment carries their names.
 
-// applyProducts resolves the product codes once checkout_info is read. A
-// problem is reported as any configuration problem; it reports whether the
-// widget stopped.
+// applyProducts resolves the product codes once checkout_info is read: the
+// products' total and currency become the payment's. A problem is reported
+// as any configuration problem; it reports whether the widget stopped.
 func (c *checkout) applyProducts(ctx app.Context, info api.CheckoutInfo) bool {
-	opts, lines, ps := c.opts.ApplyProducts(info)
+	opts, _, ps := c.opts.ApplyProducts(info)
 	if c.report(ctx, ps) {
 		return true
 	}
-	c.opts, c.products = opts, lines
+	c.opts = opts
 	return false
+}
+
+// products are the products of productCodes in the store's catalogue (none
+// when the codes are not all known: the widget stopped then).
+func (c *checkout) products() []widget.ProductLine {
+	_, lines, ps := c.opts.ApplyProducts(c.info)
+	if ps.HasErrors() {
+		return nil
+	}
+	return lines
 }
 
 // withProducts gives a payment the products: reported in the success
 // detail, their names in the metadata.
 func (c *checkout) withProducts(p *widget.Payment) {
-	if len(c.products) == 0 {
+	lines := c.products()
+	if len(lines) == 0 {
 		return
 	}
-	p.Products = c.products
+	p.Products = lines
 	if p.Extras.Reserved == nil {
 		p.Extras.Reserved = map[string]string{}
 	}
-	for k, v := range widget.ProductsReserved(c.products) {
+	for k, v := range widget.ProductsReserved(lines) {
 		p.Extras.Reserved[k] = v
 	}
 }
@@ -41,10 +52,11 @@ func (c *checkout) withProducts(p *widget.Payment) {
 // renderProducts lists the products (name, quantity, amount) and their
 // total above the card fields; nil without products.
 func (c *checkout) renderProducts() app.UI {
-	if len(c.products) == 0 {
+	lines := c.products()
+	if len(lines) == 0 {
 		return nil
 	}
-	rows, total := widget.ProductList(c.loc, c.products)
+	rows, total := widget.ProductList(c.loc, lines)
 	items := make([]app.UI, 0, len(rows)+1)
 	for _, r := range rows {
 		items = append(items, app.Li().Class("kessai-product").Body(
