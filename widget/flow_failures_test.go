@@ -352,12 +352,13 @@ func TestPaymentRunPollingBudgetExhausted(t *testing.T) {
 	if want := flowCalls(true, 3); !reflect.DeepEqual(cl.calls, want) {
 		t.Errorf("client calls = %v, want %v (MaxPolls=3)", cl.calls, want)
 	}
-	if out.OK || out.Stage != widget.StagePolling || out.Code == "" || out.Message == "" {
+	// The code as UnivaPay's widget documentation names it.
+	if out.OK || out.Stage != "polling" || out.Code != "POLLING_TIMEOUT" || out.Message == "" {
 		t.Errorf("outcome OK=%t Stage=%q Code=%q Message=%q", out.OK, out.Stage, out.Code, out.Message)
 	}
 	d := rec.detail(widget.EventError)
 	flowWant(t, "error", d, "stage", widget.StagePolling)
-	flowWant(t, "error", d, "code", out.Code)
+	flowWant(t, "error", d, "code", "POLLING_TIMEOUT")
 	flowWant(t, "error", d, "tokenId", flowTokenID)
 	flowWant(t, "error", d, "chargeId", flowChargeID)
 	flowWant(t, "error", d, "response.status", "pending")

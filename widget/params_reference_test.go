@@ -111,6 +111,10 @@ parameters in "Configuration errors".
 				name, note, _ := strings.Cut(q.LinkForm, " ")
 				link = strings.TrimSpace(code(name) + " " + note)
 			}
+			reader := readerText[q.ReadBy]
+			if q.Deprecated {
+				reader = "ignored"
+			}
 			effect := q.Effect
 			switch {
 			case q.Deprecated:
@@ -119,7 +123,7 @@ parameters in "Configuration errors".
 				effect = "*ext.* " + effect
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-				html, js, typ, def, yes(!q.InlineOnly), yes(q.Inline), link, readerText[q.ReadBy], strings.ReplaceAll(effect, "|", `\|`))
+				html, js, typ, def, yes(!q.InlineOnly), yes(q.Inline), link, reader, strings.ReplaceAll(effect, "|", `\|`))
 		}
 	}
 	return b.String()
