@@ -74,6 +74,14 @@ func TestProductCodes(t *testing.T) {
 	}
 	fillCard(t, fctx, "4000020000000000")
 	screenshot(t, ctx, "products-form")
+	// A phone's width: the names wrap, the amounts stay on their line.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(fctx, chromedp.Evaluate[bool](`document.querySelector(".kessai-products").scrollIntoView(), true`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "products-form-360")
 	pay(t, ctx, fctx, "#kessai-done")
 
 	inputs := hiddenInputs(t, ctx, "#order")
