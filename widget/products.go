@@ -36,12 +36,18 @@ func (l ProductLine) Total() int64 { return l.Amount * l.Quantity }
 // their currency (a product wins over amount and currency, with a warning
 // when they differ). An unknown code, a store without products, mixed
 // currencies or a total of 0 are configuration errors on productCodes.
-// Without product codes it returns the options unchanged and no lines.
+// Without product codes, or with checkout=token (a warning), it returns the
+// options unchanged and no lines.
 func (o Options) ApplyProducts(info api.CheckoutInfo) (Options, []ProductLine, Problems) {
 	if len(o.ProductCodes) == 0 {
 		return o, nil, nil
 	}
 	var ps Problems
+	if o.Checkout == CheckoutToken {
+		// Nothing is charged: the merchant charges the token later.
+		ps.warnf("productCodes", "is ignored with checkout=token: nothing is charged")
+		return o, nil, o.withValues(ps)
+	}
 	if !info.CheckoutConfiguration.ECProducts.Enabled || len(info.Products) == 0 {
 		ps.errorf("productCodes", "the store has no products (set them in the store configuration)")
 		return o, nil, o.withValues(ps)

@@ -66,8 +66,10 @@ func TestApplyProductsErrors(t *testing.T) {
 		{"tshirt", productInfo(), "the store has no products"},
 		{"tshirt,hat", productInfo(tshirt, hat), "products in different currencies (JPY, USD)"},
 	}
+	var o Options
 	for _, c := range cases {
-		o, ps := ParseAndValidate(SourceHTML, map[string]any{"data-app-id": "jwt", "data-product-codes": c.codes})
+		var ps Problems
+		o, ps = ParseAndValidate(SourceHTML, map[string]any{"data-app-id": "jwt", "data-product-codes": c.codes})
 		if ps.HasErrors() {
 			t.Fatal(ps)
 		}
@@ -80,8 +82,13 @@ func TestApplyProductsErrors(t *testing.T) {
 			t.Errorf("console line %q", msg)
 		}
 	}
+	// checkout=token charges nothing: the codes are ignored, with a warning.
+	o, _ = ParseAndValidate(SourceHTML, map[string]any{"data-app-id": "jwt", "data-checkout": "token", "data-product-codes": "tshirt"})
+	if _, lines, ps := o.ApplyProducts(productInfo(tshirt)); lines != nil || len(ps) != 1 || !ps[0].Warning || ps[0].Param != "productCodes" {
+		t.Errorf("checkout=token: %v, %v", lines, ps)
+	}
 	// No product codes: nothing changes.
-	o, _ := ParseAndValidate(SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "1000"})
+	o, _ = ParseAndValidate(SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "1000"})
 	got, lines, ps := o.ApplyProducts(productInfo(tshirt))
 	if lines != nil || ps != nil || got.Amount != 1000 {
 		t.Errorf("without productCodes: %+v %v %d", lines, ps, got.Amount)
