@@ -436,7 +436,7 @@ declare namespace UnivapayCheckout {
   }
 
   /** The stage of a failure (ErrorDetail.stage). */
-  type ErrorStage = "config" | "checkout_info" | "token" | "charge" | "subscription" | "polling" | "timeout";
+  type ErrorStage = "config" | "checkout_info" | "token" | "charge" | "subscription" | "polling" | "timeout" | "three_ds" | "issuer_token";
 
   /** A rejection the loader makes by itself, without the checkout frame: code and message only. */
   interface LoaderRejection {

@@ -225,8 +225,11 @@ type SubmitRejection struct {
 	Response       json.RawMessage `json:"response,omitempty" ts:"TransactionToken | Charge | Subscription"`
 }
 
-// ErrorStages are the values of ErrorDetail.Stage.
-var ErrorStages = []string{StageConfig, StageCheckoutInfo, StageToken, StageCharge, StageSubscription, StagePolling, StageTimeout}
+// ErrorStages are the values of ErrorDetail.Stage; "three_ds" and
+// "issuer_token" are the stages of 3-D Secure and of the issuer token of
+// the payment methods other than card.
+var ErrorStages = []string{StageConfig, StageCheckoutInfo, StageToken, StageCharge, StageSubscription, StagePolling, StageTimeout,
+	"three_ds", "issuer_token"}
 
 // LoaderRejectionCodes are the codes of the rejections the loader makes by
 // itself, without the iframe (docs/widget.md, "submit()"): they carry code
