@@ -67,20 +67,6 @@ func deposit(c *domain.Charge, amount int64, at time.Time) {
 	setCharged(c, p.Deposited)
 }
 
-// bankTransferResult compares a bank-transfer charge's deposits with its
-// amount.
-func bankTransferResult(c *domain.Charge) api.BankTransferResult {
-	switch d := c.Payment.Deposited; {
-	case d == 0:
-		return api.BankTransferUnpaid
-	case d < c.Amount:
-		return api.BankTransferInsufficient
-	case d == c.Amount:
-		return api.BankTransferExact
-	}
-	return api.BankTransferExceeded
-}
-
 func (s *Server) handleSandboxDeposit(r *http.Request, p *principal) (int, any, error) {
 	var req struct {
 		Amount *api.Amount `json:"amount"`

@@ -413,7 +413,9 @@ func TestPaymentMethodErrors(t *testing.T) {
 func TestSandboxPaymentControls(t *testing.T) {
 	e := newClockEnv(t)
 	e.enableMethods()
-	control := func(id, action string) resp { return e.do("POST", "/sandbox/charges/"+id+"/"+action, e.secretAuth(), "") }
+	control := func(id, action string) resp {
+		return e.do("POST", "/sandbox/charges/"+id+"/"+action, e.secretAuth(), "")
+	}
 
 	_, c := e.awaiting(konbiniBody("lawson", "09012345678", ""), 1000, "")
 	var got api.Charge
