@@ -453,3 +453,21 @@ func TestSandboxPaymentControls(t *testing.T) {
 	_, otherAuth := e.otherStore("other")
 	wantError(t, e.do("POST", "/sandbox/charges/"+k.ID+"/complete", otherAuth, ""), 404, api.CodeNotFound)
 }
+
+func TestPaymentMethodTokenLists(t *testing.T) {
+	e := newClockEnv(t)
+	e.enableMethods()
+	k := e.postToken(e.secretAuth(), konbiniBody("seven_eleven", "09012345678", ""))
+	o := e.postToken(e.secretAuth(), onlineBody("we_chat_online", ""))
+	b := e.postToken(e.secretAuth(), bankBody("recurring", ""))
+	e.createToken("4000020000000000", "recurring")
+	for brand, want := range map[string]string{"seven_eleven": k.ID, "we_chat_online": o.ID, "aozora_bank": b.ID} {
+		l := call[api.List[api.TokenListItem]](e, 200, "GET", "/stores/"+e.demo.StoreID+"/tokens?brand="+brand, e.secretAuth(), "")
+		if len(l.Items) != 1 || l.Items[0].ID != want || l.Items[0].UserData.Brand == nil || *l.Items[0].UserData.Brand != brand {
+			t.Errorf("brand=%s: %+v", brand, l.Items)
+		}
+	}
+	if l := call[api.List[api.TokenListItem]](e, 200, "GET", "/stores/"+e.demo.StoreID+"/tokens?brand=visa", e.secretAuth(), ""); len(l.Items) != 1 {
+		t.Errorf("brand=visa: %d items", len(l.Items))
+	}
+}
