@@ -401,12 +401,15 @@ func TestPaymentMethodErrors(t *testing.T) {
 		return `{"transaction_token_id":"` + tok.ID + `","amount":1000,"currency":"JPY"` + extra + `}`
 	}
 	far := api.FormatTime(e.storeNow().Add(61 * 24 * time.Hour))
+	recurringKonbini := e.postToken(e.secretAuth(), strings.Replace(konbiniBody("lawson", "09012345678", ""), "one_time", "recurring", 1))
 	e.wantErrors(t, "POST", []errorCase{
 		{"konbini authorization", "/charges", "", charge(konbiniBody("lawson", "09012345678", ""), `,"capture":false`), 400, api.CodeAuthNotSupported, nil},
 		{"bank transfer in dollars", "/charges", "", strings.Replace(charge(bankBody("one_time", ""), ""), "JPY", "USD", 1), 400, api.CodeValidationError,
 			[]api.FieldError{fe("currency", api.ReasonUnsupportedCurrency)}},
 		{"konbini deadline too far", "/charges", "", charge(konbiniBody("lawson", "09012345678", ""), `,"capture_at":"`+far+`"`), 400, api.CodeValidationError,
 			[]api.FieldError{fe("capture_at", api.ReasonDeadlineTooFar)}},
+		{"konbini subscription", "/subscriptions", "", `{"transaction_token_id":"` + recurringKonbini.ID + `","amount":1000,"currency":"JPY","period":"monthly"}`,
+			400, api.CodeNotSubscriptionToken, nil},
 	})
 }
 
