@@ -272,6 +272,22 @@ func TestBankTransferDeposits(t *testing.T) {
 	}
 	wantError(t, e.do("POST", "/sandbox/charges/"+c.ID+"/deposit", e.secretAuth(), `{"amount":1}`), 400, api.CodeValidationError,
 		api.FieldError{Reason: api.ReasonInvalidChargeStatus})
+	// The transaction history tells how the deposits compare.
+	history := func(id string) (string, string) {
+		t.Helper()
+		l := call[api.List[api.Transaction]](e, 200, "GET", "/stores/"+e.demo.StoreID+"/transaction_history?search="+id, e.secretAuth(), "")
+		if len(l.Items) != 1 || l.Items[0].BankTransferPaymentStatus == nil {
+			t.Fatalf("history of %s: %+v", id, l.Items)
+		}
+		date := ""
+		if d := l.Items[0].BankTransferLatestDepositDate; d != nil {
+			date = *d
+		}
+		return *l.Items[0].BankTransferPaymentStatus, date
+	}
+	if st, date := history(c.ID); st != "exceeded" || date != e.storeNow().In(jst).Format(time.DateOnly) {
+		t.Errorf("history: %s %s", st, date)
+	}
 
 	// Partly paid at the deadline: failed, keeping what arrived.
 	_, c = e.awaiting(bankBody("one_time", ""), 2000, "")
@@ -280,6 +296,9 @@ func TestBankTransferDeposits(t *testing.T) {
 	wantStatus(t, c, api.ChargeFailed, api.PaymentErrorDeadlinePassed)
 	if c.ChargedAmount == nil || *c.ChargedAmount != 500 {
 		t.Errorf("charged %v", c.ChargedAmount)
+	}
+	if st, _ := history(c.ID); st != "insufficient" {
+		t.Errorf("history: %s", st)
 	}
 
 	// A recurring token's account: the oldest awaiting charge is paid
