@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -370,6 +371,15 @@ func TestPaidy(t *testing.T) {
 	c = e.createCharge(tok.ID, `,"capture":false`)
 	e.settleAll()
 	wantStatus(t, e.getCharge(c.ID), api.ChargeAuthorized, 0)
+
+	// Paidy has no sandbox for live payments.
+	live, err := e.s.CreateAppToken(context.Background(), AppTokenInput{StoreID: e.demo.StoreID, Mode: "live"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok = e.postToken("Bearer "+live.JWT, body)
+	wantError(t, e.do("POST", "/charges", "Bearer "+live.Secret+"."+live.JWT, `{"transaction_token_id":"`+tok.ID+`","amount":1000,"currency":"JPY"}`),
+		400, api.CodeNoGatewaysAvailable)
 }
 
 func TestPaymentMethodErrors(t *testing.T) {
