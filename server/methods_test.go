@@ -502,4 +502,15 @@ func TestPaymentMethodTokenLists(t *testing.T) {
 	if l := call[api.List[api.TokenListItem]](e, 200, "GET", "/stores/"+e.demo.StoreID+"/tokens?brand=visa", e.secretAuth(), ""); len(l.Items) != 1 {
 		t.Errorf("brand=visa: %d items", len(l.Items))
 	}
+	// The konbini phone number finds the token and its charges.
+	for _, phone := range []string{"090-1234-5678", "09012345678"} {
+		l := call[api.List[api.TokenListItem]](e, 200, "GET", "/stores/"+e.demo.StoreID+"/tokens?phone_number="+phone, e.secretAuth(), "")
+		if len(l.Items) != 1 || l.Items[0].ID != k.ID {
+			t.Errorf("phone_number=%s: %+v", phone, l.Items)
+		}
+	}
+	c := e.chargeYen(k.ID, 1000)
+	if l := call[api.List[api.ChargeListItem]](e, 200, "GET", "/stores/"+e.demo.StoreID+"/charges?phone=09012345678", e.secretAuth(), ""); len(l.Items) != 1 || l.Items[0].ID != c.ID {
+		t.Errorf("charges phone: %+v", l.Items)
+	}
 }
