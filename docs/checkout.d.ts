@@ -473,6 +473,15 @@ declare namespace UnivapayCheckout {
     "univapay:closed": EmptyDetail;
   }
 
+  /** The API's Address object, camelCased as the widget passes it (metadata keys as they are). */
+  interface Address {
+    line1?: string;
+    line2?: string;
+    state?: string;
+    city?: string;
+    zip?: string;
+  }
+
   /** The API's Charge object, camelCased as the widget passes it (metadata keys as they are). */
   interface Charge {
     id: string;
@@ -520,6 +529,7 @@ declare namespace UnivapayCheckout {
     mode?: string;
     redirectEndpoint: string | null;
     redirectId: string | null;
+    status: string | null;
   }
 
   /** The empty object {}. */
@@ -742,6 +752,25 @@ declare namespace UnivapayCheckout {
     cvvAuthorize?: TokenCVVAuthorize;
     cvvAuthorizeCheck?: TokenCVVAuthorizeCheck;
     threeDs?: TokenThreeDS;
+    customerName?: string;
+    phoneNumber?: TokenPhoneNumber;
+    convenienceStore?: string;
+    expirationPeriod?: string;
+    expirationTimeShift?: string;
+    brand?: string;
+    gateway?: string;
+    callMethod?: string;
+    userIdentifier?: string;
+    osType?: string;
+    matchAmount?: boolean;
+    bankCode?: string;
+    bankName?: string;
+    branchCode?: string;
+    branchName?: string;
+    accountNumber?: string;
+    accountHolderName?: string;
+    accountId?: string;
+    shippingAddress?: Address;
   }
 
   /** The API's TokenPhoneNumber object, camelCased as the widget passes it (metadata keys as they are). */
@@ -756,6 +785,8 @@ declare namespace UnivapayCheckout {
     status: string | null;
     redirectEndpoint: string | null;
     redirectId: string | null;
+    mode?: string;
+    error?: PaymentError;
   }
 
   /** The API's TransactionToken object, camelCased as the widget passes it (metadata keys as they are). */
