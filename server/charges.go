@@ -202,11 +202,12 @@ func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain
 	if err := s.checkRecurringCVV(ctx, tok, c); err != nil {
 		return err
 	}
-	if err := s.checkChargeLimits(ctx, tok, c); err != nil {
+	guards, err := s.chargeLimits(ctx, tok, c)
+	if err != nil {
 		return err
 	}
 	consume := tok.Type != api.TokenTypeRecurring && !owned
-	if err := s.storage.CreateCharge(ctx, c, tok.ID, consume); err != nil {
+	if err := s.storage.CreateCharge(ctx, c, tok.ID, consume, guards...); err != nil {
 		if errors.Is(err, domain.ErrTokenInactive) {
 			return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
 		}

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Open) {
 		{"Subscriptions", testSubscriptions},
 		{"Webhooks", testWebhooks},
 		{"Limits", testLimits},
+		{"ChargeGuards", testChargeGuards},
 		{"Claims", testClaims},
 		{"RateBuckets", testRateBuckets},
 	} {
