@@ -159,3 +159,38 @@ func TestRefundTotalUnderRace(t *testing.T) {
 		t.Fatalf("stored refunds total %d, answered %d", stored, total)
 	}
 }
+
+// A flood of polls holds at most MaxPolls waiting requests: the others are
+// answered at once with the resource as it is, and the waiting ones still
+// see the change when it comes.
+func TestPollsBeyondTheLimitAnswerAtOnce(t *testing.T) {
+	e := newEnvAt(t, time.Now(), func(c *Config) { c.MaxPolls, c.PollWait = 2, time.Minute })
+	c := e.createCharge(e.createToken("4000020000000000", "one_time").ID, "") // pending until the clock moves
+	waiting := make(chan resp, 2)
+	for range 2 {
+		go func() { waiting <- e.do("GET", e.chargePath(c.ID)+"?polling=true", e.secretAuth(), "") }()
+	}
+	for deadline := time.Now().Add(30 * time.Second); len(e.s.polls) < 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) { // both slots are never taken
+			t.Fatal("the two polls did not start waiting")
+		}
+	}
+	var now api.Charge
+	e.do("GET", e.chargePath(c.ID)+"?polling=true", e.secretAuth(), "").json(t, &now)
+	if now.Status != api.ChargePending || len(waiting) != 0 {
+		t.Fatalf("the poll beyond the limit: %s, %d waiting polls answered", now.Status, len(waiting))
+	}
+	e.advance(time.Second)
+	for range 2 {
+		var got api.Charge
+		select {
+		case r := <-waiting:
+			r.json(t, &got)
+		case <-time.After(30 * time.Second):
+			t.Fatal("a waiting poll did not see the change")
+		}
+		if got.Status != api.ChargeSuccessful {
+			t.Fatalf("a waiting poll answered %s", got.Status)
+		}
+	}
+}
