@@ -41,6 +41,8 @@ type Charge struct {
 	DueAt           *time.Time `json:"due_at,omitempty"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+	// Outbox keeps the follow-ups of its changes not done yet (followup.go).
+	Outbox
 }
 
 // ChargeQuery filters a list of charges (docs/tokens-and-lists.md, "Charge

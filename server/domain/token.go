@@ -71,6 +71,8 @@ type TxToken struct {
 	CVVProvidedAt *time.Time `json:"cvv_provided_at,omitempty"`
 	// PreviousID is the token this one replaced (renew).
 	PreviousID *string `json:"previous_id,omitempty"`
+	// Outbox keeps the follow-ups of its changes not done yet (followup.go).
+	Outbox
 }
 
 // TokenQuery filters a list of transaction tokens (docs/tokens-and-lists.md,

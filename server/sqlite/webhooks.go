@@ -103,11 +103,12 @@ func (d *DB) ActiveWebhooks(ctx context.Context, merchantID, storeID string) ([]
 		storeID, merchantID)
 }
 
-// CreateWebhookDeliveries implements domain.Storage.
+// CreateWebhookDeliveries implements domain.Storage: the delivery of an
+// event to a webhook that has it already is left out.
 func (d *DB) CreateWebhookDeliveries(ctx context.Context, ds []*domain.WebhookDelivery) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		for _, dl := range ds {
-			if err := deliveryTable.insert(ctx, tx, dl); err != nil {
+			if err := deliveryTable.insertAs(ctx, tx, "INSERT OR IGNORE", dl); err != nil {
 				return err
 			}
 		}
