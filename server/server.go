@@ -87,6 +87,10 @@ type Server struct {
 	jobMu    sync.Mutex   // one engine pass at a time
 	subMu    sync.Mutex   // with the lease subscriptionsLease: read-modify-write of subscriptions
 
+	// followUpsStarted: the engine's first pass of follow-ups is done
+	// (runFollowUps; guarded by jobMu).
+	followUpsStarted bool
+
 	changeMu sync.Mutex
 	changed  chan struct{} // closed and replaced whenever a charge changes
 
