@@ -275,3 +275,36 @@ func TestKilledAfterSubscriptionCharge(t *testing.T) {
 		})
 	}
 }
+
+// Following a change of a subscription's charge again, late (two
+// processes doing the same follow-up), changes nothing: the payment is
+// not paid twice and the next one stays scheduled.
+func TestChargeFollowedAgain(t *testing.T) {
+	e := newSchedEnv(t, "2024-01-10 10:00")
+	sub := e.startSub(cardOK, "")
+	first := e.chargeOf(sub.ID)
+	ctx := context.Background()
+	for _, ch := range []*domain.ChargeChange{
+		{ChargeID: first, Status: api.ChargePending, New: true},
+		{ChargeID: first, Status: api.ChargeSuccessful, PrevStatus: api.ChargePending},
+	} {
+		if err := e.s.followChargeChange(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := e.storedSub(sub.ID); st.PaymentsPaid != 1 || st.DueAt == nil || st.NextPayment.ChargeID != nil || st.NextPayment.DueDate != "2024-02-10" {
+		t.Fatalf("after following again: paid %d, due %v, next %+v", st.PaymentsPaid, st.DueAt, st.NextPayment)
+	}
+	e.advanceTo("2024-02-11 10:00")
+	wantLines(t, "charges", e.chargeLog(sub.ID, api.DefaultZoneID), []string{"2024-01-10 10:00 1000 successful", "2024-02-10 07:00 1000 successful"})
+}
+
+// chargeOf returns the ID of a subscription's only charge.
+func (e *testEnv) chargeOf(subID string) string {
+	e.t.Helper()
+	l := call[api.List[api.Charge]](e, http.StatusOK, "GET", e.subPath(subID)+"/charges", e.secretAuth(), "")
+	if len(l.Items) != 1 {
+		e.t.Fatalf("%d charges, want 1", len(l.Items))
+	}
+	return l.Items[0].ID
+}

@@ -523,6 +523,11 @@ func (s *Server) followCharge(ctx context.Context, prev, c *domain.Charge) (*dom
 	case prev == nil && np.ChargeID != nil && *np.ChargeID != c.ID,
 		prev != nil && (np.ChargeID == nil || *np.ChargeID != c.ID):
 		return sub, nil // not the charge of the payment due
+	case prev == nil && np.ChargeID == nil && (np.Index != 0 || c.CreatedAt.Before(np.CreatedAt)):
+		// Only a first payment's charge is recorded when it is made (the
+		// engine records the others when it claims them); a new charge
+		// followed again after its payment moved on is not the next one's.
+		return sub, nil
 	}
 	sc, err := scheduleOf(sub)
 	if err != nil {

@@ -211,12 +211,6 @@ type table[T any] struct {
 
 // insert stores v as a new row.
 func (tb table[T]) insert(ctx context.Context, db execer, v *T) error {
-	return tb.insertAs(ctx, db, "INSERT", v)
-}
-
-// insertAs is insert with another statement: "INSERT OR IGNORE" leaves
-// out a row that breaks a unique index.
-func (tb table[T]) insertAs(ctx context.Context, db execer, verb string, v *T) error {
 	data, err := encode(v)
 	if err != nil {
 		return err
@@ -227,7 +221,7 @@ func (tb table[T]) insertAs(ctx context.Context, db execer, verb string, v *T) e
 	for _, c := range append(r.fixed, r.mutable...) {
 		names, marks, args = append(names, c.name), append(marks, "?"), append(args, c.value)
 	}
-	_, err = db.ExecContext(ctx, verb+" INTO "+tb.name+" ("+strings.Join(names, ", ")+", data) VALUES ("+strings.Join(marks, ", ")+", ?)",
+	_, err = db.ExecContext(ctx, "INSERT INTO "+tb.name+" ("+strings.Join(names, ", ")+", data) VALUES ("+strings.Join(marks, ", ")+", ?)",
 		append(args, data)...)
 	return err
 }

@@ -108,7 +108,15 @@ func (d *DB) ActiveWebhooks(ctx context.Context, merchantID, storeID string) ([]
 func (d *DB) CreateWebhookDeliveries(ctx context.Context, ds []*domain.WebhookDelivery) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		for _, dl := range ds {
-			if err := deliveryTable.insertAs(ctx, tx, "INSERT OR IGNORE", dl); err != nil {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND json_extract(data, '$.event_id') = ?`,
+				dl.WebhookID, dl.EventID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				continue
+			}
+			if err := deliveryTable.insert(ctx, tx, dl); err != nil {
 				return err
 			}
 		}
