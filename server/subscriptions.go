@@ -38,12 +38,6 @@ func (s *Server) subscriptionRoutes(m *apiMux) {
 	s.subscriptionPaymentRoutes(m)
 }
 
-// subscriptionEvent fires a subscription webhook event with the
-// subscription as GET returns it.
-func (s *Server) subscriptionEvent(ctx context.Context, ev api.WebhookEvent, v *api.Subscription) {
-	s.emit(ctx, v.StoreID, ev, v)
-}
-
 // subscriptionEvents adds events of sub (its view now) to its Outbox, to
 // be stored with its change (followups.go).
 func (s *Server) subscriptionEvents(sub *domain.Subscription, events []api.WebhookEvent) {
