@@ -44,6 +44,7 @@ func Run(t *testing.T, open Open) {
 		{"ChargeGuards", testChargeGuards},
 		{"Claims", testClaims},
 		{"RateBuckets", testRateBuckets},
+		{"FollowUps", testFollowUps},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := open(t)
