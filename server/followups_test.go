@@ -242,6 +242,16 @@ func TestKilledAfterRefundAndCancel(t *testing.T) {
 	})
 }
 
+// A token's event is recorded after a process killed right after its
+// creation.
+func TestKilledAfterTokenCreated(t *testing.T) {
+	e, fs := newFaultEnv(t, time.Now(), func(op string, _ any) bool { return op == "CreateToken" })
+	e.hookAll()
+	tok := e.createToken(cardOK, "recurring")
+	e = e.restart(fs)
+	e.wantEvents(tok.ID, api.EventTokenCreated)
+}
+
 // A subscription follows its charge after a process killed right after
 // the charge's change, or right after the subscription's: it is paid once,
 // its event is recorded once, and its next payment is charged once.
