@@ -40,7 +40,7 @@ func (s *Server) event(o *domain.Outbox, storeID string, ev api.WebhookEvent, da
 			s.log.Error("webhook event not recorded", "store_id", storeID, "event", ev, "err", err)
 			return
 		}
-		f.Data = raw
+		f.Data = string(raw)
 	}
 	o.Add(f)
 }
@@ -66,8 +66,8 @@ func (s *Server) doFollowUps(ctx context.Context, ref domain.FollowUpRef, o *dom
 	for _, f := range o.FollowUps {
 		switch {
 		case f.Event != "":
-			var data any = f.Data
-			if f.Data == nil {
+			var data any = json.RawMessage(f.Data)
+			if f.Data == "" {
 				v, err := s.liveView(ctx, ref)
 				if errors.Is(err, domain.ErrNotFound) {
 					continue // the record was removed (a creation undone)

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"kessai/api"
@@ -41,11 +40,12 @@ type FollowUp struct {
 	// event recorded again is the same event.
 	ID      string `json:"id"`
 	StoreID string `json:"store_id"`
-	// Event, with Data the resource as the API returned it at the change;
-	// Data is empty for the record's view at the time the event is
-	// recorded.
+	// Event, with Data the JSON of the resource as the API returned it at
+	// the change, kept as text so that the payload is the same bytes on
+	// every engine; Data is empty for the record's view at the time the
+	// event is recorded.
 	Event api.WebhookEvent `json:"event,omitempty"`
-	Data  json.RawMessage  `json:"data,omitempty"`
+	Data  string           `json:"data,omitempty"`
 	// Charge is set when a subscription follows the change of its charge.
 	Charge *ChargeChange `json:"charge,omitempty"`
 	// Created is the real time (not a sandbox clock) of the change: the
