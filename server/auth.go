@@ -111,7 +111,7 @@ func (s *Server) activeAppToken(ctx context.Context, id string) (*domain.AppToke
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, errInvalidToken
 	}
-	app, err := s.storage.GetAppToken(ctx, id)
+	app, err := s.docs.appToken(ctx, s.storage, id)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, errInvalidToken
 	}
