@@ -374,10 +374,11 @@ func (s *Server) emit(ctx context.Context, storeID string, event api.WebhookEven
 
 // recordEvent stores the deliveries of an event and returns their number.
 func (s *Server) recordEvent(ctx context.Context, storeID string, event api.WebhookEvent, data any) (int, error) {
-	shop, err := s.storage.GetStore(ctx, storeID)
+	cached, err := s.docs.store(ctx, s.storage, storeID)
 	if err != nil {
 		return 0, err
 	}
+	shop := cached.v // shared: read only
 	hooks, err := s.storage.ActiveWebhooks(ctx, shop.MerchantID, storeID)
 	if err != nil {
 		return 0, err
