@@ -66,6 +66,30 @@ type Result struct {
 	FirstErr error
 	Elapsed  time.Duration
 	P50, P99 time.Duration // latency of one flow
+	// Latencies are the flows' latencies, sorted.
+	Latencies []time.Duration
+	// ServerCPU is the CPU time the server used in the run, when measured.
+	ServerCPU time.Duration
+}
+
+// Merge adds the runs of the same load into one result: their flows over
+// their total time, their latencies together.
+func Merge(rs ...Result) Result {
+	var m Result
+	for _, r := range rs {
+		m.Clients = r.Clients
+		m.Flows += r.Flows
+		m.Errors += r.Errors
+		if m.FirstErr == nil {
+			m.FirstErr = r.FirstErr
+		}
+		m.Elapsed += r.Elapsed
+		m.Latencies = append(m.Latencies, r.Latencies...)
+		m.ServerCPU += r.ServerCPU
+	}
+	slices.Sort(m.Latencies)
+	m.P50, m.P99 = Percentile(m.Latencies, 50), Percentile(m.Latencies, 99)
+	return m
 }
 
 // PerSecond is the throughput in flows per second.
@@ -79,6 +103,9 @@ func (r Result) PerSecond() float64 {
 func (r Result) String() string {
 	s := fmt.Sprintf("%4d clients %9.0f/s  p50 %7.2f ms  p99 %7.2f ms", r.Clients, r.PerSecond(),
 		float64(r.P50.Microseconds())/1000, float64(r.P99.Microseconds())/1000)
+	if r.ServerCPU > 0 && r.Flows > 0 {
+		s += fmt.Sprintf("  server CPU %5.0f µs/flow", float64(r.ServerCPU.Microseconds())/float64(r.Flows))
+	}
 	if r.Errors > 0 {
 		s += fmt.Sprintf("  %d errors (first: %v)", r.Errors, r.FirstErr)
 	}
@@ -155,6 +182,7 @@ func Run(ctx context.Context, opt Options, flow Flow) Result {
 	r.Flows = len(lat)
 	slices.Sort(lat)
 	r.P50, r.P99 = Percentile(lat, 50), Percentile(lat, 99)
+	r.Latencies = lat
 	return r
 }
 

@@ -44,7 +44,8 @@ func run(args []string, out io.Writer) error {
 	kessaiBin := fs.String("kessai", "bin/kessai", "the kessai binary")
 	stripeBin := fs.String("stripe-mock", defaultStripeMock(), "the stripe-mock binary")
 	database := fs.String("database", "", "run kessai on this PostgreSQL database instead of SQLite in a fresh data directory")
-	duration := fs.Duration("duration", 5*time.Second, "measured time of each run")
+	duration := fs.Duration("duration", 3*time.Second, "measured time of each run")
+	rounds := fs.Int("rounds", 3, "runs of each server, alternated, per figure (a shared machine's load then weighs on both alike)")
 	warmup := fs.Duration("warmup", time.Second, "time run before each measurement")
 	clients := fs.String("clients", "16,64", "client counts of the token-then-charge runs")
 	infoClients := fs.Int("info-clients", 500, "client count of the checkout_info run")
@@ -66,12 +67,12 @@ func run(args []string, out io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	k, stopKessai, err := startKessai(ctx, *kessaiBin, tmp, *database)
+	k, kpid, stopKessai, err := startKessai(ctx, *kessaiBin, tmp, *database)
 	if err != nil {
 		return err
 	}
 	defer stopKessai()
-	sm, stopStripe, err := startStripeMock(ctx, *stripeBin, tmp)
+	sm, spid, stopStripe, err := startStripeMock(ctx, *stripeBin, tmp)
 	if err != nil {
 		return err
 	}
@@ -82,17 +83,59 @@ func run(args []string, out io.Writer) error {
 	fmt.Fprintln(out, "\ntoken then charge, an Idempotency-Key on every POST (flows/s, latency of a flow)")
 	for i, n := range counts {
 		opt.Clients = n
-		run := fmt.Sprintf("r%d-%d", i, time.Now().UnixNano())
-		kr := load.Run(ctx, opt, k.TokenThenCharge(run))
-		sr := load.Run(ctx, opt, sm.TokenThenCharge(run))
+		kr, sr := alternate(ctx, opt, *rounds, kpid, spid, func(round int) (load.Flow, load.Flow) {
+			run := fmt.Sprintf("r%d-%d-%d", i, round, time.Now().UnixNano())
+			return k.TokenThenCharge(run), sm.TokenThenCharge(run)
+		})
 		report(out, kr, sr)
 	}
 	fmt.Fprintln(out, "\nGET /checkout_info (Kessai) against GET /v1/charges/{id} (stripe-mock)")
 	opt.Clients = *infoClients
-	kr := load.Run(ctx, opt, k.CheckoutInfo())
-	sr := load.Run(ctx, opt, sm.GetCharge("ch_bench"))
+	kr, sr := alternate(ctx, opt, *rounds, kpid, spid, func(int) (load.Flow, load.Flow) {
+		return k.CheckoutInfo(), sm.GetCharge("ch_bench")
+	})
 	report(out, kr, sr)
 	return nil
+}
+
+// alternate runs Kessai's and stripe-mock's flows of each round one after
+// the other, rounds times, and merges each server's runs.
+func alternate(ctx context.Context, opt load.Options, rounds, kpid, spid int, flows func(round int) (kessai, stripe load.Flow)) (load.Result, load.Result) {
+	var ks, ss []load.Result
+	for r := range max(rounds, 1) {
+		kf, sf := flows(r)
+		ks = append(ks, measured(ctx, opt, kpid, kf))
+		ss = append(ss, measured(ctx, opt, spid, sf))
+	}
+	return load.Merge(ks...), load.Merge(ss...)
+}
+
+// measured is load.Run with the CPU time the server process pid used
+// during the whole run (warm-up included, so per flow it is an upper
+// bound).
+func measured(ctx context.Context, opt load.Options, pid int, flow load.Flow) load.Result {
+	before := cpuTime(pid)
+	r := load.Run(ctx, opt, flow)
+	r.ServerCPU = cpuTime(pid) - before
+	return r
+}
+
+// cpuTime is the user and system CPU time of process pid so far (Linux).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name (in parentheses): utime and
+	// stime are the 12th and 13th, in clock ticks (100 a second).
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * 10 * time.Millisecond
 }
 
 func report(out io.Writer, kessai, stripe load.Result) {
@@ -150,11 +193,11 @@ func freeAddr() (string, error) {
 
 // startKessai creates an app token in a fresh data directory, then starts
 // `kessai serve --limits=off` on it.
-func startKessai(ctx context.Context, bin, tmp, database string) (load.Kessai, func(), error) {
+func startKessai(ctx context.Context, bin, tmp, database string) (load.Kessai, int, func(), error) {
 	data := filepath.Join(tmp, "kessai-data")
 	addr, err := freeAddr()
 	if err != nil {
-		return load.Kessai{}, nil, err
+		return load.Kessai{}, 0, nil, err
 	}
 	public := "http://" + addr
 	var dbArgs []string
@@ -166,7 +209,7 @@ func startKessai(ctx context.Context, bin, tmp, database string) (load.Kessai, f
 	cmd.Stderr = &stderr
 	outb, err := cmd.Output()
 	if err != nil {
-		return load.Kessai{}, nil, fmt.Errorf("kessai apptoken create: %v: %s", err, stderr.Bytes())
+		return load.Kessai{}, 0, nil, fmt.Errorf("kessai apptoken create: %v: %s", err, stderr.Bytes())
 	}
 	var tok struct {
 		JWT     string `json:"jwt"`
@@ -174,35 +217,35 @@ func startKessai(ctx context.Context, bin, tmp, database string) (load.Kessai, f
 		StoreID string `json:"store_id"`
 	}
 	if err := json.Unmarshal(outb, &tok); err != nil {
-		return load.Kessai{}, nil, fmt.Errorf("kessai apptoken create: %v", err)
+		return load.Kessai{}, 0, nil, fmt.Errorf("kessai apptoken create: %v", err)
 	}
 	logf, err := os.Create(filepath.Join(tmp, "kessai.log"))
 	if err != nil {
-		return load.Kessai{}, nil, err
+		return load.Kessai{}, 0, nil, err
 	}
 	srv := exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", data, "--public-url", public, "--limits=off"}, dbArgs...)...)
 	srv.Stdout, srv.Stderr = logf, logf
 	stop, err := start(srv, public+"/heartbeat")
 	if err != nil {
 		logf.Close()
-		return load.Kessai{}, nil, fmt.Errorf("kessai serve: %w", err)
+		return load.Kessai{}, 0, nil, fmt.Errorf("kessai serve: %w", err)
 	}
 	k := load.Kessai{URL: public, JWT: tok.JWT, Secret: tok.Secret, StoreID: tok.StoreID, Origin: "http://localhost:3000"}
-	return k, func() { stop(); logf.Close() }, nil
+	return k, srv.Process.Pid, func() { stop(); logf.Close() }, nil
 }
 
 // startStripeMock starts stripe-mock on a free port.
-func startStripeMock(ctx context.Context, bin, tmp string) (load.StripeMock, func(), error) {
+func startStripeMock(ctx context.Context, bin, tmp string) (load.StripeMock, int, func(), error) {
 	if _, err := os.Stat(bin); err != nil {
-		return load.StripeMock{}, nil, fmt.Errorf("stripe-mock not found at %s (go install github.com/stripe/stripe-mock@latest)", bin)
+		return load.StripeMock{}, 0, nil, fmt.Errorf("stripe-mock not found at %s (go install github.com/stripe/stripe-mock@latest)", bin)
 	}
 	addr, err := freeAddr()
 	if err != nil {
-		return load.StripeMock{}, nil, err
+		return load.StripeMock{}, 0, nil, err
 	}
 	logf, err := os.Create(filepath.Join(tmp, "stripe-mock.log"))
 	if err != nil {
-		return load.StripeMock{}, nil, err
+		return load.StripeMock{}, 0, nil, err
 	}
 	cmd := exec.Command(bin, "-http-addr", addr)
 	cmd.Stdout, cmd.Stderr = logf, logf
@@ -211,9 +254,9 @@ func startStripeMock(ctx context.Context, bin, tmp string) (load.StripeMock, fun
 	stop, err := start(cmd, u+"/v1/balance")
 	if err != nil {
 		logf.Close()
-		return load.StripeMock{}, nil, fmt.Errorf("stripe-mock: %w", err)
+		return load.StripeMock{}, 0, nil, fmt.Errorf("stripe-mock: %w", err)
 	}
-	return load.StripeMock{URL: u}, func() { stop(); logf.Close() }, nil
+	return load.StripeMock{URL: u}, cmd.Process.Pid, func() { stop(); logf.Close() }, nil
 }
 
 // start starts cmd and waits until ready answers; the returned function

@@ -64,12 +64,12 @@ func Count(ctx context.Context, db DB, table string, w Where) (int, error) {
 	return n, err
 }
 
-// MaxTotalHits bounds the total_hits of a list (docs/tokens-and-lists.md,
-// "total_hits"): counting every match would make a page of a list cost in
-// proportion to the items stored, where a page read through the ID index
-// costs the same with 10³ or 10⁶ of them. Past it, total_hits is
-// MaxTotalHits, as a search engine's default total-hit tracking reports.
-const MaxTotalHits = 10_000
+// MaxTotalHits bounds the total_hits of a list (docs/sandbox-api.md,
+// "Lists"): counting every match would make each page of a list cost in
+// proportion to the items stored, where the page itself, read through the
+// ID index, costs the same with 10³ or 10⁶ of them. Past it, total_hits is
+// MaxTotalHits and has_more tells whether more pages follow.
+const MaxTotalHits = 1_000
 
 // CountHits is the total_hits of a list: the number of rows of table
 // matching w, counted up to MaxTotalHits.
