@@ -53,7 +53,7 @@ func Open(dir string) (*DB, error) {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
-	write, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	write, err := sql.Open(driverName, "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
@@ -69,7 +69,7 @@ func Open(dir string) (*DB, error) {
 	r.Add("_pragma", "busy_timeout(5000)")
 	r.Add("_pragma", "foreign_keys(1)")
 	r.Add("_pragma", "query_only(1)")
-	read, err := sql.Open("sqlite", "file:"+path+"?"+r.Encode())
+	read, err := sql.Open(driverName, "file:"+path+"?"+r.Encode())
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("sqlite: open: %w", err)
