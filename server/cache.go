@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"kessai/api"
 	"kessai/server/domain"
@@ -36,6 +39,9 @@ type docCache struct {
 	gen    uint64 // incremented by every forget: a load that began before is not kept
 	apps   map[string]cached[domain.AppToken]
 	stores map[string]*cachedStore
+
+	jwts     sync.Map // JWT -> jwt.MapClaims (read only), at most docCacheMax
+	jwtCount atomic.Int64
 }
 
 type cached[T any] struct {
@@ -102,6 +108,23 @@ func (c *docCache) store(ctx context.Context, st domain.Storage, id string) (*ca
 	}
 	c.mu.Unlock()
 	return e, nil
+}
+
+// jwtClaims returns the claims of a JWT whose signature parse verified
+// once. App-token JWTs carry no expiry: a token verified stays verified
+// (it is the app token it names that is checked on every request).
+func (c *docCache) jwtClaims(token string, parse func() (jwt.MapClaims, error)) (jwt.MapClaims, error) {
+	if v, ok := c.jwts.Load(token); ok {
+		return v.(jwt.MapClaims), nil
+	}
+	claims, err := parse()
+	if err != nil {
+		return nil, err
+	}
+	if _, has := claims["exp"]; !has && c.jwtCount.Add(1) <= docCacheMax {
+		c.jwts.Store(token, claims)
+	}
+	return claims, nil
 }
 
 // checkoutInfo returns the store's checkout_info in mode, encoded.

@@ -162,6 +162,10 @@ func (s *Server) serveJSON(fn handlerFunc) apiHandler {
 			s.writeError(w, r, err)
 			return
 		}
+		if raw, ok := body.(json.RawMessage); ok {
+			writeRaw(w, status, raw) // encoded already (a cached body)
+			return
+		}
 		writeJSON(w, status, body)
 	}
 }
