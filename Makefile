@@ -77,7 +77,7 @@ e2e/sdk/node_modules/univapay-node: e2e/sdk/package.json e2e/sdk/package-lock.js
 bench: bench-go bench-api bench-size bench-click
 
 bench-go: $(WASM).br
-	$(GO) test -run '^$$' -bench . -benchmem ./api/... ./widget/... ./server/...
+	$(GO) test -run '^$$' -bench . -benchmem ./api/... ./widget/... ./server/... ./cmd/kessai/
 
 STRIPE_MOCK ?= $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/stripe-mock
 
