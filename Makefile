@@ -9,7 +9,7 @@ WASM    := embed/web/app.wasm
 GOFILES := $(shell find . -name '*.go' -not -path './e2e/*')
 WASMSRC := $(shell find wasm widget api -name '*.go' -not -name '*_test.go')
 
-.PHONY: all build run test unit e2e wasm bench vet chromium postgresql clean screenshots
+.PHONY: all build run test unit e2e wasm bench bench-go bench-api bench-size bench-click soak vet chromium postgresql clean screenshots
 
 all: build
 
@@ -83,8 +83,29 @@ e2e/ts/node_modules/typescript: e2e/ts/package.json e2e/ts/package-lock.json
 	cd e2e/ts && npm ci --no-audit --no-fund
 	@touch $@
 
-bench: $(WASM).br
-	$(GO) test -run '^$$' -bench . -benchmem ./api/... ./widget/... ./server/...
+# Performance (docs/performance.md): the Go benchmarks of the hot paths,
+# with allocations (the list cost at 10^3 and 10^6 charges among them); the
+# load run against Kessai and stripe-mock (installed here), limits off, a
+# fresh data directory; the sizes of the loader and the wasm; click to
+# interactive.
+bench: bench-go bench-api bench-size bench-click
+
+bench-go: $(WASM).br
+	$(GO) test -run '^$$' -bench . -benchmem ./api/... ./widget/... ./server/... ./cmd/kessai/
+
+STRIPE_MOCK ?= $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/stripe-mock
+
+$(STRIPE_MOCK):
+	$(GO) install github.com/stripe/stripe-mock@latest
+
+bench-api: build $(STRIPE_MOCK)
+	$(GO) run ./cmd/kessai-bench --kessai bin/kessai --stripe-mock $(STRIPE_MOCK)
+
+bench-size:
+	@echo "bench-size: not yet"
+
+bench-click:
+	@echo "bench-click: not yet"
 
 clean:
 	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

@@ -111,7 +111,7 @@ func (s *Server) activeAppToken(ctx context.Context, id string) (*domain.AppToke
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, errInvalidToken
 	}
-	app, err := s.storage.GetAppToken(ctx, id)
+	app, err := s.docs.appToken(ctx, s.storage, id)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, errInvalidToken
 	}
@@ -128,9 +128,12 @@ func (s *Server) activeAppToken(ctx context.Context, id string) (*domain.AppToke
 // sub "app_token", a jti naming an existing active app token whose store
 // and mode match the claims.
 func (s *Server) verifyJWT(ctx context.Context, token string) (*domain.AppToken, error) {
-	claims := jwt.MapClaims{}
-	_, err := jwt.ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return s.jwtKey, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}))
+	claims, err := s.docs.jwtClaims(token, func() (jwt.MapClaims, error) {
+		claims := jwt.MapClaims{}
+		_, err := jwt.ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return s.jwtKey, nil },
+			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}))
+		return claims, err
+	})
 	if err != nil {
 		return nil, errInvalidToken
 	}

@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"kessai/api"
@@ -22,4 +24,46 @@ func BenchmarkTokenAndCharge(b *testing.B) {
 			b.Fatalf("charge: %d %s", r.code, r.body)
 		}
 	}
+}
+
+// BenchmarkTokenAndChargeParallel is the flow of `make bench`'s load run
+// in the process: concurrent payments, an Idempotency-Key on every POST.
+// With group commits, concurrent writes share a commit.
+func BenchmarkTokenAndChargeParallel(b *testing.B) {
+	s := newEnv(b)
+	var n atomic.Int64
+	b.SetParallelism(8) // 8 × GOMAXPROCS concurrent payments
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			r := s.do("POST", "/tokens", s.secretAuth(), cardTokenBody("4000020000000000", "one_time"),
+				api.HeaderIdempotencyKey, fmt.Sprint("token-", i))
+			var tok api.TransactionToken
+			if r.code != 201 || json.Unmarshal(r.body, &tok) != nil {
+				b.Errorf("token: %d %s", r.code, r.body)
+				return
+			}
+			r = s.do("POST", "/charges", s.secretAuth(), `{"transaction_token_id":"`+tok.ID+`","amount":1000,"currency":"JPY"}`,
+				api.HeaderIdempotencyKey, fmt.Sprint("charge-", i))
+			if r.code != 201 {
+				b.Errorf("charge: %d %s", r.code, r.body)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkCheckoutInfo is the widget's first request, from a merchant
+// page: GET /checkout_info with the JWT only and an Origin.
+func BenchmarkCheckoutInfo(b *testing.B) {
+	s := newEnv(b)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r := s.do("GET", "/checkout_info", s.publicAuth(), "", "Origin", "http://localhost:3000")
+			if r.code != 200 {
+				b.Errorf("checkout_info: %d %s", r.code, r.body)
+				return
+			}
+		}
+	})
 }

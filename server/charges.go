@@ -64,11 +64,11 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 	if max, ok := maxAmounts[currency]; ok && int64(req.Amount) > max {
 		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeChargeAmountTooHigh)
 	}
-	store, err := s.storage.GetStore(ctx, p.app.StoreID)
+	store, err := s.docs.store(ctx, s.storage, p.app.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := checkChargeCurrency(currency, req.OnlyDirectCurrency.Bool(false) || store.Config.OnlyDirectCurrency); err != nil {
+	if err := checkChargeCurrency(currency, req.OnlyDirectCurrency.Bool(false) || store.v.Config.OnlyDirectCurrency); err != nil {
 		return 0, nil, err
 	}
 

@@ -203,11 +203,11 @@ func supportedBrands(cfg *domain.StoreConfig) []api.SupportedBrand {
 }
 
 func (s *Server) handleCheckoutInfo(r *http.Request, p *principal) (int, any, error) {
-	shop, err := s.storage.GetStore(r.Context(), p.app.StoreID)
+	shop, err := s.docs.store(r.Context(), s.storage, p.app.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, checkoutInfo(shop, p.app.Mode), nil
+	return http.StatusOK, shop.checkoutInfo(p.app.Mode), nil
 }
 
 func (s *Server) checkoutRoutes(m *apiMux) {

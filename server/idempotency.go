@@ -47,16 +47,19 @@ func (s *Server) idempotent(next apiHandler) apiHandler {
 			return // the client left while waiting for the other request
 		}
 		defer unlock()
-		// Across processes: the key's lease, stored (the in-process
-		// lock above is the fast path of one process).
-		release, err := s.lease(r.Context(), "idempotency/"+scope+"/"+key, idempotencyLeaseTTL)
-		if err != nil {
-			if r.Context().Err() == nil {
-				s.writeError(w, r, err)
+		if s.multiProcess() {
+			// Across processes: the key's lease, stored (the in-process
+			// lock above is the fast path of one process). SQLite is
+			// served by one process: the lock is enough.
+			release, err := s.lease(r.Context(), "idempotency/"+scope+"/"+key, idempotencyLeaseTTL)
+			if err != nil {
+				if r.Context().Err() == nil {
+					s.writeError(w, r, err)
+				}
+				return
 			}
-			return
+			defer release()
 		}
-		defer release()
 		s.serveIdempotent(w, r, p, scope, key, next)
 	}
 }

@@ -28,11 +28,11 @@ var (
 // storeLimits returns the effective limits of a store. A store whose
 // stored limits are invalid gets the defaults (logged).
 func (s *Server) storeLimits(ctx context.Context, storeID string) (domain.Limits, error) {
-	st, err := s.storage.GetStore(ctx, storeID)
+	st, err := s.docs.store(ctx, s.storage, storeID)
 	if err != nil {
 		return domain.Limits{}, err
 	}
-	l, err := st.Config.Limits.Resolve()
+	l, err := st.v.Config.Limits.Resolve()
 	if err != nil {
 		s.log.Warn("invalid store limits; using the defaults", "store_id", storeID, "err", err)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"kessai/server/domain"
-	"kessai/server/postgres"
 )
 
 // Rate limits (docs/limits.md, "Rate limits"): token buckets per app
@@ -223,7 +222,7 @@ func (s *Server) rateLimited(pattern string, next apiHandler) apiHandler {
 		now, real := s.clock.Now(p.app.StoreID), s.clock.real()
 		var ok bool
 		var remaining []int
-		if st, shared := s.storage.(*postgres.DB); shared {
+		if st, shared := s.postgresDB(); shared {
 			var err error
 			if ok, remaining, err = s.rates.takeStored(r.Context(), st, now, real, keys...); err != nil {
 				// The request goes on; it fails on its own if the

@@ -100,6 +100,7 @@ type Server struct {
 
 	setupMu sync.Mutex // with the lease "setup" (lockSetup): CreateAppToken, EnsureDemo, the signing key
 
+	docs      *docCache    // app tokens and stores of the hot paths (cache.go)
 	idemLocks keyLocks     // one lock per idempotency key
 	rates     *rateLimiter // rate-limit buckets
 	limitsOff bool         // Config.LimitsOff
@@ -144,8 +145,10 @@ func openStorage(cfg Config) (Storage, error) {
 // New creates a Server on an already opened Storage (which the Server then
 // owns and closes in Close).
 func New(cfg Config, st Storage) (*Server, error) {
+	docs := newDocCache(time.Now)
 	s := &Server{
-		storage:   st,
+		storage:   cachingStorage{Storage: st, cache: docs},
+		docs:      docs,
 		log:       cfg.Logger,
 		delay:     cfg.ProcessingDelay,
 		pollWait:  cfg.PollWait,

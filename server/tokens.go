@@ -65,10 +65,11 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 		return 0, nil, err
 	}
 	ctx := r.Context()
-	shop, err := s.storage.GetStore(ctx, p.app.StoreID)
+	cached, err := s.docs.store(ctx, s.storage, p.app.StoreID)
 	if err != nil {
 		return 0, nil, err
 	}
+	shop := cached.v // shared: read only
 	if err := s.liveModeAllowed(ctx, p, shop); err != nil {
 		return 0, nil, err
 	}

@@ -377,10 +377,11 @@ func (s *Server) emit(ctx context.Context, storeID string, event api.WebhookEven
 // the API returns it. An event recorded again with its ID adds no delivery
 // for the webhooks that have it.
 func (s *Server) recordEvent(ctx context.Context, storeID string, event api.WebhookEvent, data any, eventID string) (int, error) {
-	shop, err := s.storage.GetStore(ctx, storeID)
+	cached, err := s.docs.store(ctx, s.storage, storeID)
 	if err != nil {
 		return 0, err
 	}
+	shop := cached.v // shared: read only
 	hooks, err := s.storage.ActiveWebhooks(ctx, shop.MerchantID, storeID)
 	if err != nil {
 		return 0, err

@@ -113,7 +113,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		publicURL = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
 	}
 
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	logw := newLogWriter(stderr)
+	defer logw.Close()
+	log := slog.New(slog.NewTextHandler(logw, nil))
 	app, err := NewApp(ctx, Config{DataDir: *data, Database: *database, PublicURL: publicURL, Logger: log, LimitsOff: limitsOff})
 	if err != nil {
 		return err

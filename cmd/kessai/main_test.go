@@ -774,7 +774,12 @@ func TestServeLimitsRefusesOtherValues(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	if args := os.Getenv(childServeEnv); args != "" {
+		serveChild(args) // a server for a test to kill (crash_test.go)
+	}
+	pgtest.Main(m)
+}
 
 // --database (or KESSAI_DATABASE) keeps every command's data in that
 // PostgreSQL database instead of SQLite in --data.

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -32,7 +33,9 @@ var drawRateBucket = strings.ReplaceAll(`INSERT INTO rate_buckets (key, level, d
 // DrawRateBucket implements domain.Storage.
 func (d *DB) DrawRateBucket(ctx context.Context, b domain.RateBucket, now time.Time, n float64) (level float64, drawn bool, err error) {
 	wall := time.Now()
-	err = d.db.QueryRowContext(ctx, drawRateBucket, b.Key, b.Capacity, us(now), b.PerMinute, n, us(wall.Add(b.Refill())), us(wall)).Scan(&level, &drawn)
+	err = d.inTx(ctx, func(tx *sql.Tx) error { // a write: through the committer
+		return tx.QueryRowContext(ctx, drawRateBucket, b.Key, b.Capacity, us(now), b.PerMinute, n, us(wall.Add(b.Refill())), us(wall)).Scan(&level, &drawn)
+	})
 	return level, drawn, err
 }
 

@@ -30,7 +30,7 @@ const FileName = "kessai.db"
 
 // DB is a domain.Storage backed by one SQLite database file.
 type DB struct {
-	db *sql.DB
+	db *conns
 }
 
 var _ domain.Storage = (*DB)(nil)
@@ -44,45 +44,62 @@ func Open(dir string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: create data dir: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
+	// synchronous(NORMAL): a commit is in the WAL file when it returns, so
+	// it survives the process being killed; only an operating-system crash
+	// may lose the last commits (docs/performance.md, "SQLite").
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	write, err := sql.Open(driverName, "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
-	// One connection: SQLite allows one writer anyway, and this rules out
-	// SQLITE_BUSY between our own connections.
-	db.SetMaxOpenConns(1)
-	d := &DB{db: db}
-	if err := d.migrate(context.Background()); err != nil {
-		db.Close()
+	// One write connection: SQLite allows one writer anyway, and this
+	// rules out SQLITE_BUSY between our own connections.
+	write.SetMaxOpenConns(1)
+	d := &DB{db: newConns(nil, write)}
+	if err := d.migrate(context.Background(), write); err != nil {
+		write.Close()
 		return nil, err
 	}
+	r := url.Values{}
+	r.Add("_pragma", "busy_timeout(5000)")
+	r.Add("_pragma", "foreign_keys(1)")
+	r.Add("_pragma", "query_only(1)")
+	read, err := sql.Open(driverName, "file:"+path+"?"+r.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
+	d.db.read = read
+	d.db.start()
 	return d, nil
 }
 
-// Close closes the database.
+// Close closes the database once the writes under way are committed.
 func (d *DB) Close() error { return d.db.Close() }
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
 // migrate applies the migrations the database has not seen yet, each in a
-// transaction. A database newer than this binary is refused.
-func (d *DB) migrate(ctx context.Context) error {
+// transaction, on the write connection before the committer starts. A
+// database newer than this binary is refused.
+func (d *DB) migrate(ctx context.Context, db *sql.DB) error {
 	ms, err := sqlstore.Migrations(migrationFiles, "migrations")
 	if err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
-	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
 	var cur int
-	if err := d.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
 	pending, err := sqlstore.Pending(ms, cur, "another --data directory")
@@ -90,13 +107,15 @@ func (d *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	for _, m := range pending {
-		err := d.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-				return err
+		tx, err := db.BeginTx(ctx, nil)
+		if err == nil {
+			if _, err = tx.ExecContext(ctx, m.SQL); err == nil {
+				if _, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, m.Version); err == nil {
+					err = tx.Commit()
+				}
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, m.Version)
-			return err
-		})
+			tx.Rollback()
+		}
 		if err != nil {
 			return fmt.Errorf("sqlite: migration %s: %w", m.Name, err)
 		}
@@ -105,17 +124,11 @@ func (d *DB) migrate(ctx context.Context) error {
 }
 
 // inTx runs fn in a transaction (immediate: it holds the write lock from
-// the start), committed when fn returns nil and rolled back otherwise.
+// the start), committed when fn returns nil and rolled back otherwise. It
+// may share the transaction with other writes (conns, a group commit); fn
+// must use only tx.
 func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return d.db.inTx(ctx, fn)
 }
 
 // us is the stored form of a time: microseconds since the epoch.

@@ -62,7 +62,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.db.Exec(`INSERT INTO schema_migrations (version) VALUES (999)`); err != nil {
+	if _, err := db.db.ExecContext(context.Background(), `INSERT INTO schema_migrations (version) VALUES (999)`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

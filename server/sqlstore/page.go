@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 
 	"kessai/server/domain"
 )
@@ -63,6 +64,22 @@ func Count(ctx context.Context, db DB, table string, w Where) (int, error) {
 	return n, err
 }
 
+// MaxTotalHits bounds the total_hits of a list (docs/sandbox-api.md,
+// "Lists"): counting every match would make each page of a list cost in
+// proportion to the items stored, where the page itself, read through the
+// ID index, costs the same with 10³ or 10⁶ of them. Past it, total_hits is
+// MaxTotalHits and has_more tells whether more pages follow.
+const MaxTotalHits = 1_000
+
+// CountHits is the total_hits of a list: the number of rows of table
+// matching w, counted up to MaxTotalHits.
+func CountHits(ctx context.Context, db DB, table string, w Where) (int, error) {
+	var n int
+	err := db.Q.QueryRow(ctx, db.Dialect.Bind("SELECT COUNT(*) FROM (SELECT 1 FROM "+table+w.SQL()+" LIMIT "+strconv.Itoa(MaxTotalHits)+") AS hits"),
+		w.Args()...).Scan(&n)
+	return n, err
+}
+
 // order is how a page walks the IDs: the ORDER BY direction, the
 // operator comparing an ID with the cursor, and the page size (10 by
 // default).
@@ -80,12 +97,12 @@ func order(p domain.Page) (dir, op string, limit int) {
 
 // Page runs a paginated list over src: the items matching w, ordered by
 // ID (time-ordered UUIDs), after the cursor, at most p.Limit of them, and
-// the count of all matches. The page query walks the (scope, id) index and
-// reads p.Limit+1 rows. A cursor that names no row of the table is
+// the count of the matches up to MaxTotalHits. The page query walks the
+// (scope, id) index and reads p.Limit+1 rows. A cursor that names no row of the table is
 // domain.ErrCursor.
 func Page[T any](ctx context.Context, db DB, src Source[T], w Where, p domain.Page) (domain.List[*T], error) {
 	var out domain.List[*T]
-	n, err := Count(ctx, db, src.Table, w)
+	n, err := CountHits(ctx, db, src.Table, w)
 	if err != nil {
 		return out, err
 	}

@@ -73,7 +73,7 @@ func TestPage(t *testing.T) {
 		t.Fatalf("page = %+v", l)
 	}
 	wantQ := []string{
-		"SELECT COUNT(*) FROM tokens WHERE store_id = $1",
+		"SELECT COUNT(*) FROM (SELECT 1 FROM tokens WHERE store_id = $1 LIMIT 1000) AS hits", // total_hits up to MaxTotalHits
 		"SELECT EXISTS (SELECT 1 FROM tokens WHERE id = $1)",
 		"SELECT data FROM tokens WHERE store_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
 	}

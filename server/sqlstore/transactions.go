@@ -73,11 +73,11 @@ func Transactions(ctx context.Context, db DB, q domain.TransactionQuery) (domain
 		if q.Status != "" {
 			a.w.Add("status = ?", q.Status)
 		}
-		n, err := Count(ctx, db, a.table, a.w)
+		n, err := CountHits(ctx, db, a.table, a.w)
 		if err != nil {
 			return out, err
 		}
-		out.TotalHits += n
+		out.TotalHits = min(out.TotalHits+n, MaxTotalHits)
 	}
 	dir, op, limit := order(q.Page)
 	if q.Cursor != "" {
