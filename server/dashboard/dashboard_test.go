@@ -271,6 +271,11 @@ func TestChargesAndRefund(t *testing.T) {
 	if strings.Contains(p.body, c1.ID) {
 		t.Error("status filter failed: lists a successful charge")
 	}
+	held := e.charge("3000", `,"capture":false`)
+	p = e.get("/dashboard/charges?status=authorized&payment_type=card")
+	if !strings.Contains(p.body, held.ID) || strings.Contains(p.body, c1.ID) || !strings.Contains(p.body, "Total: 1<") {
+		t.Errorf("status filter authorized: want only %s and a total of 1", held.ID)
+	}
 
 	p = e.get("/dashboard/charges/" + c1.ID)
 	for _, want := range []string{`id="charge-status">successful`, `&#34;id&#34;: &#34;` + c1.ID + `&#34;`, "order"} {

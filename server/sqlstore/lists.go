@@ -120,6 +120,10 @@ func (d Dialect) Charges(q domain.ChargeQuery) Where {
 	if q.SubscriptionID != "" {
 		w.Add("subscription_id = ?", q.SubscriptionID)
 	}
+	in(&w, "status", q.Statuses)
+	if q.PaymentType != "" {
+		w.Add(d.Text("data", "payment_type")+" = ?", string(q.PaymentType))
+	}
 	if q.Currency != "" {
 		w.Add("("+d.Text("data", "currency")+" = ? OR "+d.Text("data", "charged_currency")+" = ?)", q.Currency, q.Currency)
 	}
