@@ -146,6 +146,10 @@ const (
 	CodeIdempotencyKeyConflict = "IDEMPOTENCY_KEY_CONFLICT"
 	CodeNonUniqueActiveToken   = "NON_UNIQUE_ACTIVE_TOKEN"
 	CodeWebhookURLExists       = "WEBHOOK_URL_EXISTS"
+	// Kessai sandbox: a delivery is resent only once it is over, to an
+	// active webhook (docs/webhooks.md, "Resending a delivery").
+	CodeWebhookDeliveryPending = "WEBHOOK_DELIVERY_PENDING"
+	CodeWebhookInactive        = "WEBHOOK_INACTIVE"
 	// 429
 	CodeServiceRestricted = "SERVICE_RESTRICTED"
 	// 500

@@ -488,3 +488,59 @@ func TestNotFound(t *testing.T) {
 		t.Errorf("unknown charge: %d\n%s", p.status, p.body)
 	}
 }
+
+// TestWebhookResend resends a finished delivery from the webhooks page:
+// the receiver gets the same event again.
+func TestWebhookResend(t *testing.T) {
+	e := newEnv(t)
+	got := make(chan string, 10)
+	rc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- string(b)
+	}))
+	t.Cleanup(rc.Close)
+	e.apiCall("POST", "/stores/"+e.demo.StoreID+"/webhooks", `{"triggers":["charge_finished"],"url":"`+rc.URL+`/hook"}`, nil)
+	e.charge("1500", "")
+	first := <-got
+	type delivery struct {
+		ID, Status string
+		ResentFrom *string `json:"resent_from"`
+	}
+	var l struct{ Items []delivery }
+	for range 100 { // the attempt is recorded just after the receiver answers
+		e.apiCall("GET", "/sandbox/webhook_deliveries", "", &l)
+		if len(l.Items) == 1 && l.Items[0].Status == "successful" {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(l.Items) != 1 || l.Items[0].Status != "successful" {
+		t.Fatalf("deliveries: %+v", l.Items)
+	}
+	old := l.Items[0].ID
+	e.signIn()
+	p := e.get("/dashboard/webhooks")
+	if !strings.Contains(p.body, `action="/dashboard/webhooks/deliveries/`+old+`/resend"`) {
+		t.Fatalf("no resend button for %s:\n%s", old, p.body)
+	}
+	p = e.post("/dashboard/webhooks/deliveries/"+old+"/resend", url.Values{"csrf": {e.csrf(p)}})
+	if p.url != "/dashboard/webhooks" || strings.Contains(p.body, "flash error") {
+		t.Fatalf("resend: at %s\n%s", p.url, p.body)
+	}
+	select {
+	case again := <-got:
+		if again[:60] != first[:60] { // {"id":"<the event's>",...
+			t.Errorf("resent payload %s, first %s", again, first)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the receiver got nothing after the resend")
+	}
+	e.apiCall("GET", "/sandbox/webhook_deliveries", "", &l)
+	if len(l.Items) != 2 || l.Items[0].ResentFrom == nil || *l.Items[0].ResentFrom != old {
+		t.Errorf("deliveries after the resend: %+v", l.Items)
+	}
+	// Without the CSRF token nothing is resent.
+	if p := e.post("/dashboard/webhooks/deliveries/"+old+"/resend", url.Values{}); p.status != http.StatusForbidden {
+		t.Errorf("resend without CSRF: %d", p.status)
+	}
+}

@@ -127,6 +127,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST "+Prefix+"/subscriptions/{id}/{action}", h.action(h.subscriptionAction))
 	m.HandleFunc("GET "+Prefix+"/webhooks", h.page("webhooks", h.webhooks))
 	m.HandleFunc("POST "+Prefix+"/webhooks/{id}/enable", h.action(h.webhookEnable))
+	m.HandleFunc("POST "+Prefix+"/webhooks/deliveries/{id}/resend", h.action(h.webhookResend))
 	m.HandleFunc("GET "+Prefix+"/clock", h.page("clock", h.clock))
 	m.HandleFunc("POST "+Prefix+"/clock/{action}", h.action(h.clockAction))
 	m.HandleFunc("GET "+Prefix+"/config", h.page("config", h.config))
@@ -459,6 +460,12 @@ func (h *Handler) deliveryRates(r *http.Request, s *session) []rate {
 
 func (h *Handler) webhookEnable(w http.ResponseWriter, r *http.Request, s *session) string {
 	res := h.call(r.Context(), r, s, http.MethodPatch, "/webhooks/"+url.PathEscape(r.PathValue("id")), map[string]any{"active": true})
+	h.report(s, language(w, r), res)
+	return Prefix + "/webhooks"
+}
+
+func (h *Handler) webhookResend(w http.ResponseWriter, r *http.Request, s *session) string {
+	res := h.call(r.Context(), r, s, http.MethodPost, "/sandbox/webhook_deliveries/"+url.PathEscape(r.PathValue("id"))+"/resend", nil)
 	h.report(s, language(w, r), res)
 	return Prefix + "/webhooks"
 }

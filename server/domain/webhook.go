@@ -71,6 +71,11 @@ type WebhookDelivery struct {
 	// DueAt is when the next attempt is due; nil unless Status is pending.
 	DueAt     *time.Time       `json:"due_at,omitempty"`
 	Attempts  []WebhookAttempt `json:"attempts"`
+	// ResentFrom is the delivery this one resends ("" for a first
+	// delivery); EventAt is then the time of the event, the payload's
+	// created_on (zero: CreatedAt).
+	ResentFrom string    `json:"resent_from,omitempty"`
+	EventAt    time.Time `json:"event_at,omitzero"`
 	CreatedAt time.Time        `json:"created_at"`
 	UpdatedAt time.Time        `json:"updated_at"`
 }
