@@ -221,3 +221,20 @@ func (d Dialect) WebhookDeliveries(q domain.WebhookDeliveryQuery) Where {
 	}
 	return w
 }
+
+// Requests are the conditions of a list of a store's request log: the
+// resource's ID is matched as a whole word of the resource_ids column
+// (space-separated, with a space at each end).
+func (d Dialect) Requests(q domain.RequestLogQuery) Where {
+	w := d.Where()
+	w.Add("store_id = ?", q.StoreID)
+	if q.ResourceID != "" {
+		w.Add("resource_ids LIKE ?", "% "+strings.ToLower(q.ResourceID)+" %")
+	}
+	return w
+}
+
+// ResourceIDs is the resource_ids column of a request log entry.
+func ResourceIDs(e *domain.RequestLogEntry) string {
+	return " " + strings.ToLower(strings.Join(e.ResourceIDs, " ")) + " "
+}

@@ -15,7 +15,7 @@ import (
 // record is a domain type with an ID field.
 type record interface {
 	domain.Store | domain.AppToken | domain.TxToken | domain.Charge | domain.Refund | domain.Cancel |
-		domain.Subscription | domain.Webhook | domain.WebhookDelivery
+		domain.Subscription | domain.Webhook | domain.WebhookDelivery | domain.RequestLogEntry
 }
 
 // id returns a record's ID.
