@@ -129,7 +129,9 @@ func TestChargeListStatus(t *testing.T) {
 			}
 		})
 	}
-	fe := func(field string) api.FieldError { return api.FieldError{Field: field, Reason: api.ReasonInvalidFormat} }
+	fe := func(field string) api.FieldError {
+		return api.FieldError{Field: field, Reason: api.ReasonInvalidFormat}
+	}
 	wantError(t, e.do("GET", "/stores/"+e.demo.StoreID+"/charges?status=paid", e.secretAuth(), ""), 400, api.CodeValidationError, fe("status"))
 	wantError(t, e.do("GET", "/stores/"+e.demo.StoreID+"/charges?payment_type=cash", e.secretAuth(), ""), 400, api.CodeValidationError, fe("payment_type"))
 }

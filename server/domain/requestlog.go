@@ -8,11 +8,17 @@ import (
 // RequestLogEntry is one API request in its store's request log
 // (docs/dashboard.md, "The request log"): what the server received and
 // answered, kept so that a developer can see the requests that touched a
-// resource.
+// resource. The log also holds the status changes of charges (Kind
+// "status"), so that a resource's history reads in one list.
 type RequestLogEntry struct {
 	// ID is a time-ordered UUID: the log reads newest first.
 	ID      string `json:"id"`
 	StoreID string `json:"store_id"`
+	// Kind is "" for a request, KindStatusChange for a status change
+	// (From to To) of the resource ResourceIDs[0].
+	Kind     string `json:"kind,omitempty"`
+	From     string `json:"from,omitempty"`
+	To       string `json:"to,omitempty"`
 	// At is the store's sandbox time when the request was answered.
 	At     time.Time `json:"at"`
 	Method string    `json:"method"`
@@ -31,6 +37,9 @@ type RequestLogEntry struct {
 	// Duration is how long the server took to answer (real time).
 	Duration time.Duration `json:"duration"`
 }
+
+// KindStatusChange marks a status change in the request log.
+const KindStatusChange = "status"
 
 // RequestLogQuery selects entries of a store's request log.
 type RequestLogQuery struct {
