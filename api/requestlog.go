@@ -1,5 +1,7 @@
 package api
 
+import "encoding/json"
+
 // RequestLogEntry is one request of a store's request log
 // (GET /sandbox/requests, a Kessai sandbox addition): what the API
 // received and answered.
@@ -24,6 +26,9 @@ type RequestLogEntry struct {
 	// of the resource it answered with.
 	ResourceIDs []string `json:"resource_ids"`
 	DurationMS  int64    `json:"duration_ms"`
+	// Body is the JSON body of a POST, PATCH or PUT, null for the token
+	// routes (card data) and bodies over 8 KB.
+	Body json.RawMessage `json:"body"`
 	// CreatedOn is when it was answered, on the store's sandbox clock.
 	CreatedOn string `json:"created_on"`
 }

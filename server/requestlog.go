@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -31,6 +32,8 @@ const (
 	// requestLogCapture bounds the part of a response body read for the
 	// IDs it answers with.
 	requestLogCapture = 64 << 10
+	// requestLogBody bounds the request bodies kept.
+	requestLogBody = 8 << 10
 	// HeaderNoRequestLog on a GET keeps it out of the request log: the
 	// dashboard's own reads.
 	HeaderNoRequestLog = "X-Kessai-No-Request-Log"
@@ -151,11 +154,24 @@ func (s *Server) logged(next apiHandler) apiHandler {
 			return
 		}
 		start := time.Now() // a measurement, not a rule: real time
-		lw := &loggedWriter{ResponseWriter: w, status: http.StatusOK, capture: r.Method != http.MethodGet && r.Method != http.MethodDelete}
+		write := r.Method != http.MethodGet && r.Method != http.MethodDelete
+		lw := &loggedWriter{ResponseWriter: w, status: http.StatusOK, capture: write}
+		var body *boundedBuffer
+		if write && !strings.Contains(r.URL.Path, "/tokens") && r.Body != nil {
+			// Token bodies hold card data: never kept.
+			body = &boundedBuffer{max: requestLogBody}
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.TeeReader(r.Body, body), r.Body}
+		}
 		next(lw, r, p)
 		e := &domain.RequestLogEntry{ID: newID(), StoreID: p.app.StoreID, At: s.clock.Now(p.app.StoreID), Method: r.Method,
 			Path: r.URL.RequestURI(), Status: lw.status, Secret: p.withSecret, IdempotencyKey: r.Header.Get(api.HeaderIdempotencyKey),
 			Replay: w.Header().Get(api.HeaderIdempotencyStatus) == api.IdempotencyRetrieved, Duration: time.Since(start)}
+		if body != nil && !body.over && json.Valid(body.buf.Bytes()) {
+			e.Body = body.buf.String()
+		}
 		add := func(id string) {
 			if id = strings.ToLower(id); validUUID(id) && !slices.Contains(e.ResourceIDs, id) {
 				e.ResourceIDs = append(e.ResourceIDs, id)
@@ -180,6 +196,23 @@ func (s *Server) logged(next apiHandler) apiHandler {
 		}
 		s.reqlog.add(e)
 	}
+}
+
+// boundedBuffer keeps what is written up to max bytes; over reports that
+// more came.
+type boundedBuffer struct {
+	buf  bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *boundedBuffer) Write(p []byte) (int, error) {
+	if b.buf.Len()+len(p) > b.max {
+		b.over = true
+	} else {
+		b.buf.Write(p)
+	}
+	return len(p), nil
 }
 
 // loggedWriter records the status of a response and, with capture, the
@@ -240,6 +273,9 @@ func (s *Server) handleListRequests(r *http.Request, p *principal) (int, any, er
 func requestView(e *domain.RequestLogEntry) api.RequestLogEntry {
 	v := api.RequestLogEntry{ID: e.ID, Method: e.Method, Path: e.Path, Status: e.Status, Secret: e.Secret, Replay: e.Replay,
 		ResourceIDs: e.ResourceIDs, DurationMS: e.Duration.Milliseconds(), CreatedOn: api.FormatTime(e.At)}
+	if e.Body != "" {
+		v.Body = json.RawMessage(e.Body)
+	}
 	if v.ResourceIDs == nil {
 		v.ResourceIDs = []string{}
 	}

@@ -83,6 +83,18 @@ func TestRequestLog(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("requests of the charge:\n got %v\nwant %v", got, want)
 	}
+	// The bodies of the writes, never of the token routes.
+	if b := string(l.Items[4].Body); b != body {
+		t.Errorf("the charge's creation body %s, want %s", b, body)
+	}
+	if string(l.Items[2].Body) != "null" {
+		t.Errorf("a GET with a body %s", l.Items[2].Body)
+	}
+	for _, it := range e.requests("?resource_id=" + tok.ID).Items {
+		if strings.HasPrefix(it.Path, "/tokens") && string(it.Body) != "null" {
+			t.Errorf("the token's creation was kept with its body %s", it.Body)
+		}
+	}
 	// The refund's creation touched the refund, the charge and the token
 	// the charge's; the charge's creation its token.
 	if ids := l.Items[1].ResourceIDs; !slices.Contains(ids, rf.ID) || !slices.Contains(ids, c.ID) {

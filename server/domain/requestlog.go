@@ -16,9 +16,9 @@ type RequestLogEntry struct {
 	StoreID string `json:"store_id"`
 	// Kind is "" for a request, KindStatusChange for a status change
 	// (From to To) of the resource ResourceIDs[0].
-	Kind     string `json:"kind,omitempty"`
-	From     string `json:"from,omitempty"`
-	To       string `json:"to,omitempty"`
+	Kind string `json:"kind,omitempty"`
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
 	// At is the store's sandbox time when the request was answered.
 	At     time.Time `json:"at"`
 	Method string    `json:"method"`
@@ -34,6 +34,9 @@ type RequestLogEntry struct {
 	// ResourceIDs are the IDs the request touched: those in its path and
 	// that of the resource it created.
 	ResourceIDs []string `json:"resource_ids"`
+	// Body is the JSON body of a request that changes something (empty
+	// for tokens, whose bodies hold card data, and for large bodies).
+	Body string `json:"body,omitempty"`
 	// Duration is how long the server took to answer (real time).
 	Duration time.Duration `json:"duration"`
 }
