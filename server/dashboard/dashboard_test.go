@@ -295,6 +295,30 @@ func TestChargesAndRefund(t *testing.T) {
 	if !strings.Contains(p.body, `id="refunds"`) || !strings.Contains(p.body, "customer_request") {
 		t.Error("the charge page does not show the refund")
 	}
+	// The timeline from the request log: created pending, then
+	// successful, then the refund; the requests that touched the charge,
+	// and what it was created with. The dashboard's own reads are not
+	// among them.
+	tl := p.body[strings.Index(p.body, `id="timeline"`):]
+	tl = tl[:strings.Index(tl, "</ol>")]
+	for _, want := range []string{"created", "status changed", `s-pending">pending</span> → <span class="status s-successful">successful`, "refund"} {
+		if !strings.Contains(tl, want) {
+			t.Errorf("the timeline lacks %q:\n%s", want, tl)
+		}
+	}
+	reqs := p.body[strings.Index(p.body, `id="requests"`):]
+	reqs = reqs[:strings.Index(reqs, "</table>")]
+	for _, want := range []string{"POST /charges", "POST /stores/" + e.demo.StoreID + "/charges/" + c1.ID + "/refunds", "GET /stores/" + e.demo.StoreID + "/charges/" + c1.ID + "?polling=true"} {
+		if !strings.Contains(reqs, want) {
+			t.Errorf("the requests lack %q:\n%s", want, reqs)
+		}
+	}
+	if n := strings.Count(reqs, "<tr>"); n != 4 { // the header, the creation, the poll, the refund
+		t.Errorf("%d rows of requests, want 3 and the header:\n%s", n, reqs)
+	}
+	if !strings.Contains(p.body, `id="created-with"`) || !strings.Contains(p.body, `&#34;order&#34;: &#34;a1&#34;`) {
+		t.Error("the charge page does not show what it was created with")
+	}
 	// An API error is shown, not hidden.
 	p = e.post("/dashboard/charges/"+c1.ID+"/refund", url.Values{"amount": {"999999"}, "currency": {"JPY"}, "csrf": {e.csrf(p)}})
 	if !strings.Contains(p.body, "flash error") {

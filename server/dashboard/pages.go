@@ -77,7 +77,13 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"list":       func(v any) []any { l, _ := v.([]any); return l },
+	"list": func(v any) []any { l, _ := v.([]any); return l },
+	// num reads a JSON number as an integer (0 otherwise).
+	"num": func(v any) int64 {
+		n, _ := v.(json.Number)
+		i, _ := n.Int64()
+		return i
+	},
 	"pathEscape": url.PathEscape,
 }
 
@@ -311,7 +317,7 @@ func (h *Handler) charges(r *http.Request, s *session, v *view) int {
 
 // event is one entry of a timeline.
 type event struct {
-	Time, Label, Status, Detail string
+	Time, Label, Status, From, Detail string
 }
 
 func (h *Handler) charge(r *http.Request, s *session, v *view) int {
@@ -322,12 +328,26 @@ func (h *Handler) charge(r *http.Request, s *session, v *view) int {
 	}
 	h.get(r, s, v, "refunds", base+"/refunds?limit=100")
 	h.get(r, s, v, "cancels", base+"/cancels?limit=100")
+	changes := h.activity(r, s, v, id)
 	c := v.Data["charge"].(map[string]any)
 	v.Title = v.T("charge") + " " + id
-	tl := []event{{Time: fmt.Sprint(c["created_on"]), Label: v.T("timeline.created"),
-		Detail: fmt.Sprint(c["requested_amount"], " ", c["requested_currency"])}}
-	if at, ok := c["capture_at"].(string); ok && at != "" {
-		tl = append(tl, event{Time: at, Label: v.T("timeline.captured")})
+	var tl []event
+	if len(changes) == 0 {
+		// A charge made before the request log: its creation only.
+		tl = append(tl, event{Time: fmt.Sprint(c["created_on"]), Label: v.T("timeline.created")})
+	}
+	for _, ch := range changes {
+		label := v.T("timeline.status_change")
+		if ch.From == "" {
+			label = v.T("timeline.created")
+		}
+		tl = append(tl, event{Time: ch.Time, Label: label, Status: ch.To, From: ch.From})
+	}
+	if len(tl) > 0 {
+		tl[0].Detail = fmt.Sprint(c["requested_amount_formatted"], " ", c["requested_currency"])
+	}
+	if at, ok := c["capture_at"].(string); ok && at != "" && c["status"] == "authorized" {
+		tl = append(tl, event{Time: at, Label: v.T("timeline.capture_at")})
 	}
 	for _, kind := range []string{"refunds", "cancels"} {
 		d, _ := v.Data[kind].(map[string]any)
@@ -335,7 +355,7 @@ func (h *Handler) charge(r *http.Request, s *session, v *view) int {
 		for _, it := range items {
 			m, _ := it.(map[string]any)
 			label := v.T("timeline.refund")
-			detail := fmt.Sprint(m["amount"], " ", m["currency"])
+			detail := fmt.Sprint(m["amount_formatted"], " ", m["currency"])
 			if kind == "cancels" {
 				label, detail = v.T("timeline.cancel"), ""
 			}
@@ -343,9 +363,42 @@ func (h *Handler) charge(r *http.Request, s *session, v *view) int {
 		}
 	}
 	sort.SliceStable(tl, func(i, j int) bool { return tl[i].Time < tl[j].Time })
-	tl = append(tl, event{Label: v.T("timeline.status"), Status: fmt.Sprint(c["status"])})
 	v.Data["timeline"] = tl
 	return http.StatusOK
+}
+
+// change is a status change from the request log.
+type change struct{ Time, From, To string }
+
+// activity reads the request log of a resource (docs/dashboard.md, "The
+// request log"): it sets v.Data["requests"] to the requests, newest first,
+// and v.Data["created_with"] to the body of the oldest write, and returns
+// the status changes, oldest first.
+func (h *Handler) activity(r *http.Request, s *session, v *view, id string) []change {
+	res := h.call(r.Context(), r, s, http.MethodGet, "/sandbox/requests?limit=100&resource_id="+url.QueryEscape(id), nil)
+	d, err := res.decode()
+	if !res.ok() || err != nil {
+		return nil
+	}
+	items, _ := d["items"].([]any)
+	var reqs []any
+	var changes []change
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		if m["kind"] == "status_change" {
+			from, _ := m["from_status"].(string)
+			to, _ := m["to_status"].(string)
+			changes = append(changes, change{Time: fmt.Sprint(m["created_on"]), From: from, To: to})
+			continue
+		}
+		reqs = append(reqs, m)
+		if m["body"] != nil && m["method"] == "POST" {
+			v.Data["created_with"] = m["body"] // the oldest is the last
+		}
+	}
+	slices.Reverse(changes)
+	v.Data["requests"] = reqs
+	return changes
 }
 
 func (h *Handler) chargeAction(w http.ResponseWriter, r *http.Request, s *session) string {
@@ -394,6 +447,7 @@ func (h *Handler) subscription(r *http.Request, s *session, v *view) int {
 		slices.Reverse(items)
 	}
 	h.get(r, s, v, "charges", base+"/charges?limit=100")
+	h.activity(r, s, v, id)
 	v.Title = v.T("subscription") + " " + id
 	return http.StatusOK
 }
