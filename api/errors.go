@@ -150,6 +150,8 @@ const (
 	// active webhook (docs/webhooks.md, "Resending a delivery").
 	CodeWebhookDeliveryPending = "WEBHOOK_DELIVERY_PENDING"
 	CodeWebhookInactive        = "WEBHOOK_INACTIVE"
+	// Kessai sandbox: POST /sandbox/clock/next with nothing scheduled.
+	CodeNothingScheduled = "NOTHING_SCHEDULED"
 	// 429
 	CodeServiceRestricted = "SERVICE_RESTRICTED"
 	// 500

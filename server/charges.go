@@ -340,7 +340,7 @@ func (s *Server) chargeChanged(ctx context.Context, prev, c *domain.Charge) {
 	if c.DueAt != nil {
 		s.schedule(c.StoreID, *c.DueAt)
 	}
-	s.logStatus(prev, c)
+	s.logStatus(ctx, prev, c)
 	if prev == nil || prev.Status != c.Status {
 		switch {
 		case c.Status == api.ChargeAuthorized || c.Status == api.ChargeAwaiting:

@@ -165,6 +165,10 @@ func (s *Server) logged(next apiHandler) apiHandler {
 				io.Closer
 			}{io.TeeReader(r.Body, body), r.Body}
 		}
+		// The charges whose status the request changed (a clock move's
+		// settlements, say) are resources it touched.
+		ctx, ran := withRan(r.Context())
+		r = r.WithContext(ctx)
 		next(lw, r, p)
 		e := &domain.RequestLogEntry{ID: newID(), StoreID: p.app.StoreID, At: s.clock.Now(p.app.StoreID), Method: r.Method,
 			Path: r.URL.RequestURI(), Status: lw.status, Secret: p.withSecret, IdempotencyKey: r.Header.Get(api.HeaderIdempotencyKey),
@@ -179,6 +183,9 @@ func (s *Server) logged(next apiHandler) apiHandler {
 		}
 		for _, k := range pathIDs {
 			add(r.PathValue(k))
+		}
+		for _, x := range ran.list() {
+			add(x.ID)
 		}
 		if lw.capture && lw.status < 300 {
 			var body struct {
@@ -294,8 +301,9 @@ func requestView(e *domain.RequestLogEntry) api.RequestLogEntry {
 }
 
 // logStatus records in the request log that a charge went from status
-// from ("" when it was created) to to, at its update time.
-func (s *Server) logStatus(prev, c *domain.Charge) {
+// from ("" when it was created) to to, at its update time, and notes it
+// for a clock move under way (noteRan).
+func (s *Server) logStatus(ctx context.Context, prev, c *domain.Charge) {
 	from := ""
 	if prev != nil {
 		from = string(prev.Status)
@@ -303,6 +311,7 @@ func (s *Server) logStatus(prev, c *domain.Charge) {
 	if from == string(c.Status) {
 		return
 	}
+	noteRan(ctx, "charge", c.ID, from, string(c.Status))
 	s.reqlog.add(&domain.RequestLogEntry{ID: newID(), StoreID: c.StoreID, Kind: domain.KindStatusChange, From: from, To: string(c.Status),
 		At: c.UpdatedAt, ResourceIDs: []string{c.ID}})
 }

@@ -109,6 +109,12 @@ func TestRequestLog(t *testing.T) {
 	if r0.Sub(c0) < time.Minute {
 		t.Errorf("charge at %s, refund at %s: the sandbox clock moved a minute", l.Items[4].CreatedOn, l.Items[1].CreatedOn)
 	}
+	// A clock move touched the charges it settled.
+	held := e.createCharge(e.createToken("4000020000000000", "one_time").ID, "")
+	e.do("POST", "/sandbox/clock/advance", e.secretAuth(), `{"duration":"PT1H"}`)
+	if l := e.requests("?resource_id=" + held.ID); len(l.Items) < 2 || l.Items[0].Kind != "request" || l.Items[0].Path != "/sandbox/clock/advance" {
+		t.Errorf("the clock move is not among the requests of the charge it settled: %s", mustJSON(l.Items))
+	}
 	// The whole log, and another store's is its own.
 	if all := e.requests(""); all.TotalHits < 7 {
 		t.Errorf("the store's log has %d entries", all.TotalHits)
