@@ -251,7 +251,7 @@ func (w *loggedWriter) Flush() {
 }
 
 func (s *Server) requestLogRoutes(m *apiMux) {
-	s.handle(m, "GET /sandbox/requests", false, "Sandbox: the store's request log, newest first (?resource_id: the requests that touched a resource).", s.handleListRequests)
+	s.handle(m, "GET /sandbox/requests", false, "Sandbox: the store's request log, newest first (?resource_id: the requests that touched a resource; ?path_prefix).", s.handleListRequests)
 }
 
 func (s *Server) handleListRequests(r *http.Request, p *principal) (int, any, error) {
@@ -267,6 +267,7 @@ func (s *Server) handleListRequests(r *http.Request, p *principal) (int, any, er
 		}
 		query.ResourceID = v
 	}
+	query.PathPrefix = q.Get("path_prefix")
 	// What was answered before this request is listed.
 	s.reqlog.sync(r.Context())
 	list, err := s.storage.ListRequests(r.Context(), query)

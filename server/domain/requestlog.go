@@ -50,6 +50,8 @@ type RequestLogQuery struct {
 	StoreID string
 	// ResourceID: only the requests that touched this resource.
 	ResourceID string
+	// PathPrefix: only the requests whose path starts with it.
+	PathPrefix string
 }
 
 // RequestLogStorage persists the request log.

@@ -231,6 +231,10 @@ func (d Dialect) Requests(q domain.RequestLogQuery) Where {
 	if q.ResourceID != "" {
 		w.Add("resource_ids LIKE ?", "% "+strings.ToLower(q.ResourceID)+" %")
 	}
+	if q.PathPrefix != "" {
+		esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q.PathPrefix)
+		w.Add(d.Text("data", "path")+` LIKE ? ESCAPE '\'`, esc+"%")
+	}
 	return w
 }
 

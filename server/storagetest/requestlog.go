@@ -24,6 +24,7 @@ func testRequestLog(t *testing.T, st domain.Storage) {
 	e2 := entry(f.store, 2, charge)
 	e3 := entry(f.store, 3, charge, refund)
 	e4 := entry(f.store, 4)
+	e4.Path = "/sandbox/clock/advance"
 	o1 := entry(f.other, 5, charge)
 	must(t, st.AddRequests(ctx, []*domain.RequestLogEntry{e1, e2}, 100))
 	must(t, st.AddRequests(ctx, []*domain.RequestLogEntry{e3, e4, o1}, 100))
@@ -57,6 +58,8 @@ func testRequestLog(t *testing.T, st domain.Storage) {
 		{"resource", domain.RequestLogQuery{StoreID: f.store.ID, ResourceID: charge}, []*domain.RequestLogEntry{e3, e2}},
 		{"resource upper case", domain.RequestLogQuery{StoreID: f.store.ID, ResourceID: strings.ToUpper(refund)}, []*domain.RequestLogEntry{e3}},
 		{"part of an ID", domain.RequestLogQuery{StoreID: f.store.ID, ResourceID: charge[:8]}, nil},
+		{"path prefix", domain.RequestLogQuery{StoreID: f.store.ID, PathPrefix: "/sandbox/clock/"}, []*domain.RequestLogEntry{e4}},
+		{"path prefix, like's wildcards are plain", domain.RequestLogQuery{StoreID: f.store.ID, PathPrefix: "/sandbox/%"}, nil},
 		{"oldest first", domain.RequestLogQuery{StoreID: f.store.ID, Page: domain.Page{Asc: true}}, []*domain.RequestLogEntry{e1, e2, e3, e4}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
