@@ -61,7 +61,9 @@ type session struct {
 	csrf        string
 	flash       string
 	flashErr    bool
-	lastUsed    time.Time
+	// ran is what the last clock move of the session ran, shown once.
+	ran      []any
+	lastUsed time.Time
 }
 
 // New returns the dashboard over the API handler (server.Server.Handler()).

@@ -369,6 +369,37 @@ func TestClockAndConfig(t *testing.T) {
 		t.Error("set: the clock page does not show the new time")
 	}
 
+	// The next scheduled event: a capture in two hours. The button moves
+	// the clock to it; the page lists what the move ran, and the moves.
+	if !strings.Contains(p.body, `id="next-event">nothing scheduled`) {
+		t.Errorf("next event with nothing scheduled:\n%s", p.body)
+	}
+	var now struct{ Now string }
+	e.apiCall("GET", "/sandbox/clock", "", &now)
+	n, _ := time.Parse(time.RFC3339, now.Now)
+	at := n.Add(2 * time.Hour).UTC().Format("2006-01-02T15:04:05Z")
+	held := e.charge("500", `,"capture":false,"capture_at":"`+at+`"`)
+	p = e.get("/dashboard/clock")
+	if !strings.Contains(p.body, `href="/dashboard/charges/`+held.ID+`"`) || !strings.Contains(p.body, strings.Replace(at[:19], "T", " ", 1)) {
+		t.Errorf("the next event is not the capture of %s at %s", held.ID, at)
+	}
+	p = e.post("/dashboard/clock/next", url.Values{"csrf": {e.csrf(p)}})
+	e.apiCall("GET", "/sandbox/clock", "", &now)
+	if now.Now[:19] != at[:19] {
+		t.Errorf("next: the clock is at %s, want %s", now.Now, at)
+	}
+	ran := p.body[strings.Index(p.body, `id="ran"`):]
+	if !strings.Contains(ran[:strings.Index(ran, "</ul>")], held.ID) || !strings.Contains(p.body, "1 status changes") {
+		t.Errorf("the page does not show what the move ran:\n%s", p.body)
+	}
+	moves := p.body[strings.Index(p.body, `id="moves"`):]
+	if !strings.Contains(moves, "/sandbox/clock/next") || !strings.Contains(moves, held.ID) || !strings.Contains(moves, "/sandbox/clock/set") {
+		t.Errorf("the clock moves lack the last one:\n%s", moves)
+	}
+	if p := e.get("/dashboard/clock"); strings.Contains(p.body, `id="ran"`) {
+		t.Error("what the move ran is shown twice")
+	}
+
 	p = e.get("/dashboard/config")
 	if !strings.Contains(p.body, `id="config"`) {
 		t.Fatal("no configuration form")

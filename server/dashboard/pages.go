@@ -525,8 +525,19 @@ func (h *Handler) webhookResend(w http.ResponseWriter, r *http.Request, s *sessi
 }
 
 func (h *Handler) clock(r *http.Request, s *session, v *view) int {
-	v.Data["buttons"] = []any{"hour", "day", "month"}
-	return h.get(r, s, v, "clock", "/sandbox/clock")
+	v.Data["buttons"] = []any{"hour", "day", "month", "next"}
+	if st := h.get(r, s, v, "clock", "/sandbox/clock"); st != http.StatusOK {
+		return st
+	}
+	// What the last move from this session ran, then every move of the
+	// store from the request log with the charges it touched.
+	h.mu.Lock()
+	if s.ran != nil {
+		v.Data["ran"], s.ran = s.ran, nil
+	}
+	h.mu.Unlock()
+	h.get(r, s, v, "moves", "/sandbox/requests?limit=20&path_prefix="+url.QueryEscape("/sandbox/clock/"))
+	return http.StatusOK
 }
 
 // advances are the clock page's buttons: ISO 8601 durations
@@ -536,6 +547,8 @@ var advances = map[string]string{"hour": "PT1H", "day": "P1D", "month": "P1M"}
 func (h *Handler) clockAction(w http.ResponseWriter, r *http.Request, s *session) string {
 	var res apiResult
 	switch a := r.PathValue("action"); a {
+	case "next":
+		res = h.call(r.Context(), r, s, http.MethodPost, "/sandbox/clock/next", nil)
 	case "set":
 		res = h.call(r.Context(), r, s, http.MethodPost, "/sandbox/clock/set", map[string]any{"time": strings.TrimSpace(r.PostFormValue("time"))})
 	default:
@@ -547,7 +560,16 @@ func (h *Handler) clockAction(w http.ResponseWriter, r *http.Request, s *session
 		res = h.call(r.Context(), r, s, http.MethodPost, "/sandbox/clock/advance", map[string]any{"duration": d})
 	}
 	if res.ok() {
-		h.setFlash(s, tr(language(w, r), "done")+" "+strings.TrimSpace(string(res.body)), false)
+		lang := language(w, r)
+		var moved struct {
+			Now string `json:"now"`
+			Ran []any  `json:"ran"`
+		}
+		_ = json.Unmarshal(res.body, &moved)
+		h.setFlash(s, fmt.Sprintf(tr(lang, "clock.moved"), moved.Now, len(moved.Ran)), false)
+		h.mu.Lock()
+		s.ran = moved.Ran
+		h.mu.Unlock()
 	} else {
 		h.report(s, "", res)
 	}
