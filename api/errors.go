@@ -152,6 +152,8 @@ const (
 	CodeWebhookInactive        = "WEBHOOK_INACTIVE"
 	// Kessai sandbox: POST /sandbox/clock/next with nothing scheduled.
 	CodeNothingScheduled = "NOTHING_SCHEDULED"
+	// Kessai sandbox: an app token cannot revoke itself.
+	CodeAppTokenInUse = "APP_TOKEN_IN_USE"
 	// 429
 	CodeServiceRestricted = "SERVICE_RESTRICTED"
 	// 500

@@ -54,6 +54,7 @@ func (s *Server) routes() http.Handler {
 	s.merchantRoutes(m)
 	s.sandboxRoutes(m)
 	s.requestLogRoutes(m)
+	s.appTokenRoutes(m)
 	return doubleSlashFix(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveHTTP(m, w, r) }))
 }
 
