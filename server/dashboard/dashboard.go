@@ -47,6 +47,8 @@ type Handler struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	css   []byte
+	// previewPage is the widget preview (static/preview.tmpl).
+	previewPage *template.Template
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -62,7 +64,9 @@ type session struct {
 	flash       string
 	flashErr    bool
 	// ran is what the last clock move of the session ran, shown once.
-	ran      []any
+	ran []any
+	// newToken is the app token just created, with its secret, shown once.
+	newToken map[string]any
 	lastUsed time.Time
 }
 
@@ -77,6 +81,9 @@ func New(apiHandler http.Handler) (*Handler, error) {
 		return nil, err
 	}
 	h.css = css
+	if h.previewPage, err = template.ParseFS(files, "static/preview.tmpl"); err != nil {
+		return nil, err
+	}
 	h.routes()
 	return h, nil
 }

@@ -599,3 +599,89 @@ func TestWebhookResend(t *testing.T) {
 		t.Errorf("resend without CSRF: %d", p.status)
 	}
 }
+
+// TestConfigFormAndTokens saves the configuration form, frames the widget
+// preview, and creates and revokes an app token (the secret shown once).
+func TestConfigFormAndTokens(t *testing.T) {
+	e := newEnv(t)
+	e.signIn()
+	p := e.get("/dashboard/config")
+	for _, want := range []string{`id="config-form"`, `id="m-card_enabled" checked`, `id="b-visa" checked`, `id="preview-frame"`, `src="/dashboard/preview?v=`} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("the configuration page lacks %q", want)
+		}
+	}
+	frame := regexp.MustCompile(`src="(/dashboard/preview\?v=[0-9a-f]+)"`).FindStringSubmatch(p.body)[1]
+	form := url.Values{"csrf": {e.csrf(p)}, "card_enabled": {"on"}, "konbini_enabled": {"on"}, "brand_visa": {"on"}, "brand_jcb": {"on"},
+		"theme_main_color": {"#D32F2F"}, "logo_image": {"https://shop.example/logo.png"}, "three_ds_required": {"on"}, "recurring_token_privilege": {"bounded"}}
+	p = e.post("/dashboard/config/form", form)
+	if strings.Contains(p.body, "flash error") {
+		t.Fatalf("saving the form:\n%s", p.body)
+	}
+	var conf struct {
+		Brands              []string `json:"card_brands"`
+		Theme               map[string]string
+		Logo                *string `json:"logo_image"`
+		ThreeDS             bool    `json:"three_ds_required"`
+		Privilege           string  `json:"recurring_token_privilege"`
+		CardEnabled         bool    `json:"card_enabled"`
+		KonbiniEnabled      bool    `json:"konbini_enabled"`
+		BankTransferEnabled bool    `json:"bank_transfer_enabled"`
+	}
+	e.apiCall("GET", "/sandbox/store_configuration", "", &conf)
+	if !conf.CardEnabled || !conf.KonbiniEnabled || conf.BankTransferEnabled || strings.Join(conf.Brands, ",") != "visa,jcb" ||
+		conf.Theme["main_color"] != "#D32F2F" || conf.Logo == nil || *conf.Logo != "https://shop.example/logo.png" || !conf.ThreeDS || conf.Privilege != "bounded" {
+		t.Errorf("configuration after the form: %+v", conf)
+	}
+	if strings.Contains(p.body, frame) {
+		t.Error("the preview's URL did not change with the configuration: it would not reload")
+	}
+	// The preview page frames the real widget with the session's token;
+	// only the dashboard may frame it.
+	res, err := e.client.Get(e.ts.URL + "/dashboard/preview")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv := read(t, res)
+	if !strings.Contains(pv.body, `<script src="/client/checkout.js">`) || !strings.Contains(pv.body, `data-app-id="`+e.demo.JWT+`"`) ||
+		res.Header.Get("X-Frame-Options") != "SAMEORIGIN" || !strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors 'self'") {
+		t.Errorf("preview page: %s %v\n%s", res.Status, res.Header, pv.body)
+	}
+	if strings.Contains(pv.body, e.demo.Secret) {
+		t.Error("the preview page holds the secret")
+	}
+
+	// App tokens: create one with domains, its secret shown once.
+	p = e.post("/dashboard/app_tokens", url.Values{"csrf": {e.csrf(p)}, "domains": {"shop.example:3000, localhost"}, "mode": {"test"}})
+	m := regexp.MustCompile(`id="new-secret">([^<]+)<`).FindStringSubmatch(p.body)
+	j := regexp.MustCompile(`id="new-jwt">([^<]+)<`).FindStringSubmatch(p.body)
+	if m == nil || j == nil {
+		t.Fatalf("no new secret shown:\n%s", p.body)
+	}
+	if !strings.Contains(p.body, "<code>shop.example:3000</code> <code>localhost</code>") {
+		t.Error("the new token's domains are not listed")
+	}
+	if p := e.get("/dashboard/config"); strings.Contains(p.body, m[1]) {
+		t.Error("the secret is shown twice")
+	}
+	var tokens struct {
+		Items []struct {
+			ID, JWT string
+			Active  bool
+		}
+	}
+	e.apiCall("GET", "/sandbox/app_tokens", "", &tokens)
+	if len(tokens.Items) != 2 || tokens.Items[0].JWT != j[1] {
+		t.Fatalf("tokens: %+v", tokens.Items)
+	}
+	p = e.get("/dashboard/config")
+	p = e.post("/dashboard/app_tokens/"+tokens.Items[0].ID+"/revoke", url.Values{"csrf": {e.csrf(p)}})
+	e.apiCall("GET", "/sandbox/app_tokens", "", &tokens)
+	if tokens.Items[0].Active || !strings.Contains(p.body, "Revoked") {
+		t.Error("the token was not revoked")
+	}
+	// The session's own token has no revoke button.
+	if n := strings.Count(p.body, `class="danger revoke"`); n != 0 {
+		t.Errorf("%d revoke buttons, want none (one revoked, one the session's)", n)
+	}
+}

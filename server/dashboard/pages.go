@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
@@ -138,6 +139,10 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST "+Prefix+"/clock/{action}", h.action(h.clockAction))
 	m.HandleFunc("GET "+Prefix+"/config", h.page("config", h.config))
 	m.HandleFunc("POST "+Prefix+"/config", h.action(h.configSave))
+	m.HandleFunc("POST "+Prefix+"/config/form", h.action(h.configForm))
+	m.HandleFunc("GET "+Prefix+"/preview", h.preview)
+	m.HandleFunc("POST "+Prefix+"/app_tokens", h.action(h.tokenCreate))
+	m.HandleFunc("POST "+Prefix+"/app_tokens/{id}/revoke", h.action(h.tokenRevoke))
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
@@ -578,12 +583,53 @@ func (h *Handler) clockAction(w http.ResponseWriter, r *http.Request, s *session
 
 func (h *Handler) config(r *http.Request, s *session, v *view) int {
 	st := h.get(r, s, v, "config", "/sandbox/store_configuration")
-	if st == http.StatusOK {
-		b, _ := json.MarshalIndent(v.Data["config"], "", "  ")
-		v.Data["text"] = string(b)
+	if st != http.StatusOK {
+		return st
 	}
-	return st
+	b, _ := json.MarshalIndent(v.Data["config"], "", "  ")
+	v.Data["text"] = string(b)
+	conf := v.Data["config"].(map[string]any)
+	brands := map[string]bool{}
+	for _, b := range listOf(conf["card_brands"]) {
+		brands[fmt.Sprint(b)] = true
+	}
+	var bs []brandBox
+	for _, b := range cardBrands {
+		bs = append(bs, brandBox{Name: b, On: brands[b]})
+	}
+	v.Data["brands"] = bs
+	v.Data["methods"] = configMethods
+	v.Data["colours"] = themeColours
+	v.Data["privileges"] = []string{"none", "bounded", "infinite"}
+	// The preview iframe's URL changes with the configuration, so that it
+	// reloads after a save.
+	v.Data["preview"] = Prefix + "/preview?v=" + fmt.Sprintf("%x", sha256.Sum256(b))[:12]
+	h.get(r, s, v, "app_tokens", "/sandbox/app_tokens")
+	h.mu.Lock()
+	if s.newToken != nil {
+		v.Data["new_token"], s.newToken = s.newToken, nil
+	}
+	h.mu.Unlock()
+	return http.StatusOK
 }
+
+// brandBox is a card brand's checkbox.
+type brandBox struct {
+	Name string
+	On   bool
+}
+
+// cardBrands are the card brands a store may enable (docs/sandbox.md, "Keys").
+var cardBrands = []string{"visa", "mastercard", "jcb", "american_express", "diners_club", "discover", "unionpay", "maestro"}
+
+// configMethods are the payment methods' switches of the configuration.
+var configMethods = []string{"card_enabled", "konbini_enabled", "bank_transfer_enabled", "online_enabled", "paidy_enabled"}
+
+// themeColours are the widget's colours of the configuration's theme.
+var themeColours = []string{"main_background", "secondary_background", "main_color", "main_text", "primary_text", "secondary_text", "base_text"}
+
+// listOf is a JSON array's items.
+func listOf(v any) []any { l, _ := v.([]any); return l }
 
 func (h *Handler) configSave(w http.ResponseWriter, r *http.Request, s *session) string {
 	var doc map[string]any
@@ -595,4 +641,76 @@ func (h *Handler) configSave(w http.ResponseWriter, r *http.Request, s *session)
 	res := h.callRaw(r.Context(), r, s.secret+"."+s.jwt, http.MethodPatch, "/sandbox/store_configuration", strings.NewReader(text))
 	h.report(s, language(w, r), res)
 	return Prefix + "/config"
+}
+
+// configForm saves the form's fields: a PATCH of the keys it shows.
+func (h *Handler) configForm(w http.ResponseWriter, r *http.Request, s *session) string {
+	patch := map[string]any{}
+	for _, m := range configMethods {
+		patch[m] = r.PostFormValue(m) == "on"
+	}
+	brands := []string{}
+	for _, b := range cardBrands {
+		if r.PostFormValue("brand_"+b) == "on" {
+			brands = append(brands, b)
+		}
+	}
+	patch["card_brands"] = brands
+	theme := map[string]any{}
+	for _, c := range themeColours {
+		theme[c] = strings.TrimSpace(r.PostFormValue("theme_" + c))
+	}
+	patch["theme"] = theme
+	if logo := strings.TrimSpace(r.PostFormValue("logo_image")); logo != "" {
+		patch["logo_image"] = logo
+	} else {
+		patch["logo_image"] = nil
+	}
+	patch["three_ds_required"] = r.PostFormValue("three_ds_required") == "on"
+	patch["recurring_token_privilege"] = r.PostFormValue("recurring_token_privilege")
+	res := h.call(r.Context(), r, s, http.MethodPatch, "/sandbox/store_configuration", patch)
+	h.report(s, language(w, r), res)
+	return Prefix + "/config#preview"
+}
+
+// preview is the page the configuration page frames: the real widget,
+// with the session's app token, as a shop would open it (docs/dashboard.md,
+// "Configuration and preview"). It is the one page with scripts: the
+// widget's loader, from this server.
+func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
+	s := h.current(r)
+	if s == nil {
+		http.Error(w, "signed out", http.StatusForbidden)
+		return
+	}
+	lang := language(w, r)
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = h.previewPage.Execute(w, map[string]string{"Lang": lang, "Title": tr(lang, "preview"), "JWT": s.jwt,
+		"Note": tr(lang, "preview.note"), "Button": tr(lang, "preview.button")})
+}
+
+func (h *Handler) tokenCreate(w http.ResponseWriter, r *http.Request, s *session) string {
+	var domains []string
+	for _, d := range strings.FieldsFunc(r.PostFormValue("domains"), func(c rune) bool { return c == ',' || c == ' ' || c == '\n' }) {
+		domains = append(domains, strings.TrimSpace(d))
+	}
+	res := h.call(r.Context(), r, s, http.MethodPost, "/sandbox/app_tokens", map[string]any{"domains": domains, "mode": r.PostFormValue("mode")})
+	h.report(s, language(w, r), res)
+	if res.ok() {
+		// The secret is shown once, on the next page, and forgotten.
+		var created map[string]any
+		_ = json.Unmarshal(res.body, &created)
+		h.mu.Lock()
+		s.newToken = created
+		h.mu.Unlock()
+	}
+	return Prefix + "/config#app-tokens"
+}
+
+func (h *Handler) tokenRevoke(w http.ResponseWriter, r *http.Request, s *session) string {
+	res := h.call(r.Context(), r, s, http.MethodDelete, "/sandbox/app_tokens/"+url.PathEscape(r.PathValue("id")), nil)
+	h.report(s, language(w, r), res)
+	return Prefix + "/config#app-tokens"
 }
