@@ -251,6 +251,15 @@ func TestChargesAndRefund(t *testing.T) {
 	if strings.Index(p.body, c2.ID) > strings.Index(p.body, c1.ID) {
 		t.Error("the list is not newest first")
 	}
+	// The chart of payments per status: today's bar has the two, with
+	// the table of its numbers.
+	if !strings.Contains(p.body, `<svg id="chart-payments" role="img"`) || strings.Count(p.body, `class="c-successful"><title>successful: 2</title>`) != 1 {
+		t.Errorf("no chart of two successful payments:\n%s", p.body)
+	}
+	rows := regexp.MustCompile(`<tr><td>\d\d-\d\d</td><td class="num">(\d+)</td>`).FindAllStringSubmatch(p.body, -1)
+	if len(rows) != 14 || rows[13][1] != "2" {
+		t.Errorf("chart table rows %v, want 14 days, the last with 2 successful", rows)
+	}
 	// Filters go to the API.
 	p = e.get("/dashboard/charges?metadata=order:a1")
 	if !strings.Contains(p.body, c1.ID) || strings.Contains(p.body, c2.ID) {
@@ -435,8 +444,9 @@ func TestWebhooksPage(t *testing.T) {
 	if !strings.Contains(p.body, `id="deliveries"`) || !strings.Contains(p.body, "<td>charge_finished</td>") {
 		t.Errorf("webhooks page lacks the delivery:\n%s", p.body)
 	}
-	if !strings.Contains(p.body, `id="rates"`) || !strings.Contains(p.body, "<meter") {
-		t.Error("no delivery rates on the webhooks page")
+	if !strings.Contains(p.body, `<svg id="rates" role="img"`) || !strings.Contains(p.body, `id="rates-table"`) ||
+		!regexp.MustCompile(`<tr><td>pending</td><td class="num">1</td><td class="num">100%</td></tr>`).MatchString(p.body) {
+		t.Errorf("no delivery rates (one pending delivery) on the webhooks page:\n%s", p.body)
 	}
 	// The delivery filters go to the API.
 	if p := e.get("/dashboard/webhooks?event=token_created"); strings.Contains(p.body, "<td>charge_finished</td>") {

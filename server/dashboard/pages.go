@@ -79,6 +79,8 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"list": func(v any) []any { l, _ := v.([]any); return l },
+	"add":  func(a, b float64) float64 { return a + b },
+	"mul":  func(a float64, b int) float64 { return a * float64(b) },
 	// num reads a JSON number as an integer (0 otherwise).
 	"num": func(v any) int64 {
 		n, _ := v.(json.Number)
@@ -317,6 +319,11 @@ func (h *Handler) list(r *http.Request, s *session, v *view, key, apiPath string
 func (h *Handler) charges(r *http.Request, s *session, v *view) int {
 	v.Data["statuses"] = []string{"pending", "awaiting", "authorized", "successful", "failed", "error", "canceled"}
 	v.Data["methods"] = []string{"card", "konbini", "online", "bank_transfer", "paidy"}
+	if r.URL.Query().Get("cursor") == "" {
+		if c := h.paymentsChartOf(r, s); c != nil && c.Total > 0 {
+			v.Data["chart"] = c
+		}
+	}
 	return h.list(r, s, v, "list", s.storePath("/charges"), "mode", "metadata", "status", "payment_type", "transaction_token_id")
 }
 
@@ -480,7 +487,7 @@ func (h *Handler) webhooks(r *http.Request, s *session, v *view) int {
 		return st
 	}
 	v.Data["delivery_statuses"] = []any{"pending", "successful", "failed", "canceled"}
-	v.Data["rates"] = h.deliveryRates(r, s)
+	v.Data["rate_bars"] = rateBars(h.deliveryRates(r, s))
 	return h.list(r, s, v, "deliveries", "/sandbox/webhook_deliveries", "webhook_id", "event", "status")
 }
 
