@@ -127,7 +127,8 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("the timeline after two refunds:\n%s", timeline)
 	}
 	requests, _ := chromedp.Run(dash, chromedp.Text(chromedp.ID("requests")))
-	if strings.Count(requests, "/charges/"+chargeID+"/refunds") != 2 || !strings.Contains(requests, "POST /charges") || !strings.Contains(requests, "browser") {
+	if strings.Count(requests, "POST /stores/"+srv.storeID+"/charges/"+chargeID+"/refunds") != 2 || !strings.Contains(requests, "POST /charges") ||
+		!strings.Contains(requests, "browser (widget)") {
 		t.Errorf("the charge's requests:\n%s", requests)
 	}
 	screenshot(t, dash, "dashboard-charge-refunded")

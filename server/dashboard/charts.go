@@ -54,8 +54,12 @@ type paymentsChart struct {
 	Partial bool
 }
 
-// chartHeight is the height of the bars' area.
-const chartHeight = 160.0
+// chartHeight is the height of the bars' area, chartTop the room above
+// it for the tallest bar's total.
+const (
+	chartHeight = 160.0
+	chartTop    = 16.0
+)
 
 // paymentsChartOf reads the store's charges of the last chartDays days
 // (on its sandbox clock) and counts them per day and status.
@@ -119,7 +123,7 @@ func (h *Handler) paymentsChartOf(r *http.Request, s *session) *paymentsChart {
 		scale = chartHeight / float64(c.Max)
 	}
 	for i := range c.Bars {
-		y := float64(chartHeight)
+		y := chartTop + chartHeight
 		for _, st := range chartStatuses {
 			n := c.Bars[i].Counts[st]
 			if n == 0 {
@@ -132,7 +136,7 @@ func (h *Handler) paymentsChartOf(r *http.Request, s *session) *paymentsChart {
 		c.Bars[i].Top = y - 4
 	}
 	c.Width = float64(chartDays)*36 + 8
-	c.Height = chartHeight + 24
+	c.Height = chartTop + chartHeight + 24
 	return c
 }
 
