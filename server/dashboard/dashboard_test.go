@@ -695,3 +695,28 @@ func TestConfigFormAndTokens(t *testing.T) {
 		t.Errorf("%d revoke buttons, want none (one revoked, one the session's)", n)
 	}
 }
+
+// TestListFilters: the tokens and subscriptions pages filter through the
+// API and keep the chosen values in their forms.
+func TestListFilters(t *testing.T) {
+	e := newEnv(t)
+	c := e.charge("1000", "")
+	var ch struct {
+		Token string `json:"transaction_token_id"`
+	}
+	e.apiCall("GET", "/stores/"+e.demo.StoreID+"/charges/"+c.ID, "", &ch)
+	e.signIn()
+	if p := e.get("/dashboard/tokens?type=one_time&payment_type=card&mode=test"); !strings.Contains(p.body, ch.Token) ||
+		!strings.Contains(p.body, "<option selected>one_time</option>") || !strings.Contains(p.body, "<option selected>card</option>") {
+		t.Errorf("tokens filtered by their own type and method lack the token:\n%s", p.body)
+	}
+	for _, q := range []string{"type=recurring", "payment_type=konbini", "mode=live", "metadata=order:none"} {
+		if p := e.get("/dashboard/tokens?" + q); strings.Contains(p.body, ch.Token) {
+			t.Errorf("tokens?%s lists the one-time card token", q)
+		}
+	}
+	p := e.get("/dashboard/subscriptions?status=canceled")
+	if !strings.Contains(p.body, "<option selected>canceled</option>") || !strings.Contains(p.body, "Total: 0") {
+		t.Errorf("subscriptions filtered by status:\n%s", p.body)
+	}
+}

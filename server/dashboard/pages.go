@@ -439,10 +439,13 @@ func (h *Handler) chargeAction(w http.ResponseWriter, r *http.Request, s *sessio
 }
 
 func (h *Handler) tokens(r *http.Request, s *session, v *view) int {
-	return h.list(r, s, v, "list", s.storePath("/tokens"), "mode", "metadata", "type")
+	v.Data["types"] = []string{"one_time", "subscription", "recurring"}
+	v.Data["methods"] = []string{"card", "konbini", "online", "bank_transfer", "paidy"}
+	return h.list(r, s, v, "list", s.storePath("/tokens"), "mode", "metadata", "type", "payment_type")
 }
 
 func (h *Handler) subscriptions(r *http.Request, s *session, v *view) int {
+	v.Data["statuses"] = []string{"unverified", "unconfirmed", "current", "unpaid", "suspended", "canceled", "completed"}
 	return h.list(r, s, v, "list", s.storePath("/subscriptions"), "mode", "metadata", "status")
 }
 
