@@ -244,6 +244,22 @@ func TestDashboard(t *testing.T) {
 		t.Error("the charge page scrolls sideways at 360 px")
 	}
 	screenshot(t, dash, "dashboard-charge-360-ja")
+	for _, page := range []string{"charges", "webhooks", "clock", "config"} {
+		if err := chromedp.Do(dash, chromedp.Navigate(srv.widget+"/dashboard/"+page), chromedp.WaitVisible(chromedp.ID("main"))); err != nil {
+			t.Fatal(err)
+		}
+		if overflow, _ := chromedp.Run(dash, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)); overflow {
+			t.Errorf("the %s page scrolls sideways at 360 px", page)
+		}
+	}
+	screenshot(t, dash, "dashboard-config-360-ja")
+	// Keyboard: the skip link comes first, then the navigation.
+	if err := chromedp.Do(dash, chromedp.KeyEvent("\t")); err != nil {
+		t.Fatal(err)
+	}
+	if focused, _ := chromedp.Run(dash, chromedp.Evaluate[string](`document.activeElement.className`)); focused != "skip" {
+		t.Errorf("the first Tab focuses %q, want the skip link", focused)
+	}
 
 	// A subscription's next payment runs when the clock is set past its
 	// date from the dashboard, and shows on the subscription's page.
