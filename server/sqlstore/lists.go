@@ -95,7 +95,8 @@ func (w *Where) tokenMatch(m tokenMatch) {
 		w.Add("("+local+" = ? OR COALESCE("+text("billing.phone_country_code")+", '') || "+local+" = ?)", m.phone, m.phone)
 	}
 	if m.brand != "" {
-		w.Add(text("card.brand")+" = lower(?)", m.brand)
+		// A card brand, a convenience store, an online or bank-transfer brand.
+		w.Add("(COALESCE("+text("card.brand")+", "+text("konbini.store")+", "+text("online.brand")+", "+text("bank_transfer_brand")+") = lower(?))", m.brand)
 	}
 }
 
