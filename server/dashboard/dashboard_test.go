@@ -720,3 +720,53 @@ func TestListFilters(t *testing.T) {
 		t.Errorf("subscriptions filtered by status:\n%s", p.body)
 	}
 }
+
+// TestAwaitingPayments: a bank transfer and a konbini payment awaiting the
+// buyer are driven from the charge's page with the sandbox controls.
+func TestAwaitingPayments(t *testing.T) {
+	e := newEnv(t)
+	e.apiCall("PATCH", "/sandbox/store_configuration", `{"konbini_enabled":true,"bank_transfer_enabled":true}`, nil)
+	awaiting := func(token string) idStatus {
+		var tok, c idStatus
+		e.apiCall("POST", "/tokens", token, &tok)
+		e.apiCall("POST", "/charges", `{"transaction_token_id":"`+tok.ID+`","amount":5000,"currency":"JPY"}`, &c)
+		e.apiCall("GET", "/stores/"+e.demo.StoreID+"/charges/"+c.ID+"?polling=true", "", &c)
+		if c.Status != "awaiting" {
+			t.Fatalf("charge %s, want awaiting", c.Status)
+		}
+		return c
+	}
+	bank := awaiting(`{"payment_type":"bank_transfer","type":"one_time","email":"hanako@example.com","data":{"brand":"aozora_bank"}}`)
+	e.signIn()
+	if p := e.get("/dashboard/charges?status=awaiting"); !strings.Contains(p.body, bank.ID) {
+		t.Error("the awaiting payments do not list the bank transfer")
+	}
+	p := e.get("/dashboard/charges/" + bank.ID)
+	for _, want := range []string{`id="complete"`, `id="fail"`, `id="expire"`, `id="deposit"`, "(bank_transfer)"} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("the awaiting bank transfer's page lacks %q", want)
+		}
+	}
+	// Part of the amount arrives: still awaiting. Then the buyer pays.
+	p = e.post("/dashboard/charges/"+bank.ID+"/deposit", url.Values{"amount": {"2000"}, "csrf": {e.csrf(p)}})
+	var c idStatus
+	e.apiCall("GET", "/stores/"+e.demo.StoreID+"/charges/"+bank.ID, "", &c)
+	if c.Status != "awaiting" || strings.Contains(p.body, "flash error") {
+		t.Fatalf("after a deposit of 2000 of 5000: %s", c.Status)
+	}
+	p = e.post("/dashboard/charges/"+bank.ID+"/complete", url.Values{"csrf": {e.csrf(p)}})
+	if !strings.Contains(p.body, `id="charge-status">successful`) || strings.Contains(p.body, `id="complete"`) {
+		t.Errorf("after complete the page shows:\n%s", p.body)
+	}
+
+	konbini := awaiting(`{"payment_type":"konbini","type":"one_time","email":"hanako@example.com",
+	 "data":{"customer_name":"山田花子","convenience_store":"lawson","phone_number":{"country_code":"81","local_number":"0312345678"}}}`)
+	p = e.get("/dashboard/charges/" + konbini.ID)
+	if strings.Contains(p.body, `id="deposit"`) {
+		t.Error("a konbini payment has a deposit form")
+	}
+	p = e.post("/dashboard/charges/"+konbini.ID+"/expire", url.Values{"csrf": {e.csrf(p)}})
+	if !strings.Contains(p.body, `id="charge-status">failed`) {
+		t.Errorf("after expire the page shows:\n%s", p.body)
+	}
+}

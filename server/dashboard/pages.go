@@ -342,6 +342,15 @@ func (h *Handler) charge(r *http.Request, s *session, v *view) int {
 	h.get(r, s, v, "cancels", base+"/cancels?limit=100")
 	changes := h.activity(r, s, v, id)
 	c := v.Data["charge"].(map[string]any)
+	if c["status"] == "awaiting" {
+		// The sandbox controls of an awaiting payment; a deposit for a
+		// bank transfer, told by the charge's token.
+		v.Data["controls"] = []string{"complete", "fail", "expire"}
+		res := h.call(r.Context(), r, s, http.MethodGet, s.storePath("/tokens/"+url.PathEscape(fmt.Sprint(c["transaction_token_id"]))), nil)
+		if tok, err := res.decode(); res.ok() && err == nil {
+			v.Data["payment_type"] = tok["payment_type"]
+		}
+	}
 	v.Title = v.T("charge") + " " + id
 	var tl []event
 	if len(changes) == 0 {
@@ -431,6 +440,10 @@ func (h *Handler) chargeAction(w http.ResponseWriter, r *http.Request, s *sessio
 		res = h.call(r.Context(), r, s, http.MethodPost, base+"/refunds", body)
 	case "cancel":
 		res = h.call(r.Context(), r, s, http.MethodPost, base+"/cancels", map[string]any{})
+	case "complete", "fail", "expire":
+		res = h.call(r.Context(), r, s, http.MethodPost, "/sandbox/charges/"+url.PathEscape(id)+"/"+r.PathValue("action"), nil)
+	case "deposit":
+		res = h.call(r.Context(), r, s, http.MethodPost, "/sandbox/charges/"+url.PathEscape(id)+"/deposit", map[string]any{"amount": amount})
 	default:
 		res = apiResult{status: http.StatusNotFound}
 	}
