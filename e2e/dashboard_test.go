@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -184,8 +185,11 @@ func TestDashboard(t *testing.T) {
 	resend := chromedp.CSS(`form[action="/dashboard/webhooks/deliveries/` + failed.Items[0].ID + `/resend"] button`)
 	if err := chromedp.Do(dash, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`form[action="/dashboard/webhooks/`+hook2.ID+`/enable"] button`)),
 		chromedp.Click(chromedp.CSS(`form[action="/dashboard/webhooks/`+hook2.ID+`/enable"] button`)), chromedp.WaitVisible(chromedp.ID("flash")),
-		chromedp.WaitVisible(resend), chromedp.Click(resend), chromedp.WaitVisible(chromedp.ID("flash"))); err != nil {
+		chromedp.WaitVisible(resend), chromedp.Click(resend)); err != nil {
 		t.Fatalf("re-enable and resend: %v", err)
+	}
+	if !eventually(dash, `document.getElementById("deliveries") !== null && document.getElementById("deliveries").textContent.includes("resent")`) {
+		t.Fatal("the resent delivery is not listed")
 	}
 	select {
 	case again := <-got:
@@ -205,7 +209,7 @@ func TestDashboard(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if err := chromedp.Do(dash, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("deliveries"))); err != nil {
+	if err := chromedp.Do(dash, chromedp.Navigate(srv.widget+"/dashboard/webhooks"), chromedp.WaitVisible(chromedp.ID("deliveries"))); err != nil {
 		t.Fatal(err)
 	}
 	if text, _ := chromedp.Run(dash, chromedp.Text(chromedp.ID("deliveries"))); !strings.Contains(text, "resent") || !strings.Contains(text, "successful") {
@@ -296,6 +300,34 @@ func TestDashboard(t *testing.T) {
 	}
 	screenshot(t, dash, "dashboard-subscription")
 
+	// An awaiting bank transfer, paid from the dashboard.
+	apiPatch := func(path, body string) {
+		req, _ := http.NewRequest("PATCH", srv.widget+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+srv.secret+"."+srv.jwt)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("PATCH %s: %v %v", path, res, err)
+		}
+		res.Body.Close()
+	}
+	apiPatch("/sandbox/store_configuration", `{"bank_transfer_enabled":true}`)
+	var btok, bank struct{ ID, Status string }
+	apiPost(t, "/tokens", `{"payment_type":"bank_transfer","type":"one_time","email":"hanako@example.com","data":{"brand":"aozora_bank"}}`, &btok)
+	apiPost(t, "/charges", `{"transaction_token_id":"`+btok.ID+`","amount":5000,"currency":"JPY"}`, &bank)
+	apiGet(t, "/stores/"+srv.storeID+"/charges/"+bank.ID+"?polling=true", &bank)
+	if err := chromedp.Do(dash, chromedp.Navigate(srv.widget+"/dashboard/charges?status=awaiting"),
+		chromedp.Click(chromedp.CSS(`#charges a[href="/dashboard/charges/`+bank.ID+`"]`)), chromedp.WaitVisible(chromedp.ID("complete"))); err != nil {
+		t.Fatalf("the awaiting bank transfer: %v", err)
+	}
+	screenshot(t, dash, "dashboard-awaiting")
+	if err := chromedp.Do(dash, chromedp.Click(chromedp.ID("complete")), chromedp.WaitVisible(chromedp.ID("flash"))); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := chromedp.Run(dash, chromedp.Text(chromedp.ID("charge-status"))); status != "successful" {
+		t.Errorf("after complete the charge is %q", status)
+	}
+
 	// A form posted from another origin (the shop's) carries no session:
 	// the SameSite=Strict cookie stays home, and the token is missing.
 	res, err := http.PostForm(srv.widget+"/dashboard/clock/day", url.Values{"csrf": {"x"}})
@@ -312,4 +344,15 @@ func TestDashboard(t *testing.T) {
 		chromedp.Navigate(srv.widget+"/dashboard/charges"), chromedp.WaitVisible(chromedp.ID("jwt"))); err != nil {
 		t.Fatalf("sign out: %v", err)
 	}
+}
+
+// eventually evaluates a JavaScript condition in the tab until it holds,
+// for up to 20 seconds, across the navigations a form post makes.
+func eventually(ctx context.Context, cond string) bool {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond)); err == nil && ok {
+			return true
+		}
+	}
+	return false
 }

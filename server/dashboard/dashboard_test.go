@@ -742,7 +742,7 @@ func TestAwaitingPayments(t *testing.T) {
 		t.Error("the awaiting payments do not list the bank transfer")
 	}
 	p := e.get("/dashboard/charges/" + bank.ID)
-	for _, want := range []string{`id="complete"`, `id="fail"`, `id="expire"`, `id="deposit"`, "(bank_transfer)"} {
+	for _, want := range []string{`id="complete"`, `id="fail"`, `id="expire"`, `id="deposit"`, `<span class="tag">bank_transfer</span>`} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("the awaiting bank transfer's page lacks %q", want)
 		}
