@@ -272,6 +272,13 @@ func TestChargesAndRefund(t *testing.T) {
 	if p := e.get("/dashboard/tokens"); !strings.Contains(p.body, "/dashboard/charges?transaction_token_id="+ch.Token) {
 		t.Error("the tokens page does not link to the token's charges")
 	}
+	// The token's own page: its data, its requests (its creation, without
+	// the card data) and the link to its charges.
+	p = e.get("/dashboard/tokens/" + ch.Token)
+	if !strings.Contains(p.body, `id="token-type">one_time`) || !strings.Contains(p.body, "POST /tokens") ||
+		!strings.Contains(p.body, `href="/dashboard/charges?transaction_token_id=`+ch.Token+`"`) || strings.Contains(p.body, "4242424242424242") {
+		t.Errorf("the token's page:\n%s", p.body)
+	}
 	p = e.get("/dashboard/charges?transaction_token_id=" + ch.Token)
 	if !strings.Contains(p.body, c2.ID) || strings.Contains(p.body, c1.ID) {
 		t.Error("token filter: want only the second charge")

@@ -131,6 +131,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET "+Prefix+"/charges/{id}", h.page("charge", h.charge))
 	m.HandleFunc("POST "+Prefix+"/charges/{id}/{action}", h.action(h.chargeAction))
 	m.HandleFunc("GET "+Prefix+"/tokens", h.page("tokens", h.tokens))
+	m.HandleFunc("GET "+Prefix+"/tokens/{id}", h.page("token", h.token))
 	m.HandleFunc("GET "+Prefix+"/subscriptions", h.page("subscriptions", h.subscriptions))
 	m.HandleFunc("GET "+Prefix+"/subscriptions/{id}", h.page("subscription", h.subscription))
 	m.HandleFunc("POST "+Prefix+"/subscriptions/{id}/{action}", h.action(h.subscriptionAction))
@@ -455,6 +456,16 @@ func (h *Handler) tokens(r *http.Request, s *session, v *view) int {
 	v.Data["types"] = []string{"one_time", "subscription", "recurring"}
 	v.Data["methods"] = []string{"card", "konbini", "online", "bank_transfer", "paidy"}
 	return h.list(r, s, v, "list", s.storePath("/tokens"), "mode", "metadata", "type", "payment_type")
+}
+
+func (h *Handler) token(r *http.Request, s *session, v *view) int {
+	id := r.PathValue("id")
+	if st := h.get(r, s, v, "token", s.storePath("/tokens/"+url.PathEscape(id))); st != http.StatusOK {
+		return st
+	}
+	h.activity(r, s, v, id)
+	v.Title = v.T("token") + " " + id
+	return http.StatusOK
 }
 
 func (h *Handler) subscriptions(r *http.Request, s *session, v *view) int {
