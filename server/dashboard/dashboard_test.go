@@ -335,6 +335,13 @@ func TestChargesAndRefund(t *testing.T) {
 	if !strings.Contains(p.body, `id="created-with"`) || !strings.Contains(p.body, `&#34;order&#34;: &#34;a1&#34;`) {
 		t.Error("the charge page does not show what it was created with")
 	}
+	// The store's refunds, from the transaction history.
+	if p := e.get("/dashboard/refunds"); !strings.Contains(p.body, `href="/dashboard/charges/`+c1.ID+`"`) || !strings.Contains(p.body, "Total: 1<") {
+		t.Errorf("the refunds page lacks the refund of %s:\n%s", c1.ID, p.body)
+	}
+	if p := e.get("/dashboard/refunds?status=error"); strings.Contains(p.body, `href="/dashboard/charges/`+c1.ID+`"`) || !strings.Contains(p.body, "<option selected>error</option>") {
+		t.Errorf("refunds filtered by error list the refund:\n%s", p.body)
+	}
 	// An API error is shown, not hidden.
 	p = e.post("/dashboard/charges/"+c1.ID+"/refund", url.Values{"amount": {"999999"}, "currency": {"JPY"}, "csrf": {e.csrf(p)}})
 	if !strings.Contains(p.body, "flash error") {

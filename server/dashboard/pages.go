@@ -130,6 +130,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET "+Prefix+"/charges", h.page("charges", h.charges))
 	m.HandleFunc("GET "+Prefix+"/charges/{id}", h.page("charge", h.charge))
 	m.HandleFunc("POST "+Prefix+"/charges/{id}/{action}", h.action(h.chargeAction))
+	m.HandleFunc("GET "+Prefix+"/refunds", h.page("refunds", h.refundList))
 	m.HandleFunc("GET "+Prefix+"/tokens", h.page("tokens", h.tokens))
 	m.HandleFunc("GET "+Prefix+"/tokens/{id}", h.page("token", h.token))
 	m.HandleFunc("GET "+Prefix+"/subscriptions", h.page("subscriptions", h.subscriptions))
@@ -295,7 +296,11 @@ func (h *Handler) list(r *http.Request, s *session, v *view, key, apiPath string
 	if q.Get("limit") == "" {
 		q.Set("limit", "20")
 	}
-	st := h.get(r, s, v, key, apiPath+"?"+q.Encode())
+	sep := "?"
+	if strings.Contains(apiPath, "?") {
+		sep = "&"
+	}
+	st := h.get(r, s, v, key, apiPath+sep+q.Encode())
 	if st != http.StatusOK {
 		return st
 	}
@@ -456,6 +461,26 @@ func (h *Handler) tokens(r *http.Request, s *session, v *view) int {
 	v.Data["types"] = []string{"one_time", "subscription", "recurring"}
 	v.Data["methods"] = []string{"card", "konbini", "online", "bank_transfer", "paidy"}
 	return h.list(r, s, v, "list", s.storePath("/tokens"), "mode", "metadata", "type", "payment_type")
+}
+
+// refundList is the store's refunds: the transaction history's refunds
+// (docs/charges.md, "Transaction history").
+func (h *Handler) refundList(r *http.Request, s *session, v *view) int {
+	v.Data["statuses"] = []string{"pending", "successful", "failed", "error"}
+	st := h.list(r, s, v, "list", s.storePath("/transaction_history?type=refund"), "mode", "status", "search")
+	// The history's cursor is resource_id, not id.
+	if d, ok := v.Data["list"].(map[string]any); ok && st == http.StatusOK {
+		if items := listOf(d["items"]); len(items) > 0 {
+			if more, _ := d["has_more"].(bool); more {
+				last, _ := items[len(items)-1].(map[string]any)
+				q := r.URL.Query()
+				q.Set("cursor", fmt.Sprint(last["resource_id"]))
+				q.Del("lang")
+				v.Data["next"] = r.URL.Path + "?" + q.Encode()
+			}
+		}
+	}
+	return st
 }
 
 func (h *Handler) token(r *http.Request, s *session, v *view) int {
