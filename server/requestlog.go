@@ -29,6 +29,10 @@ const (
 	requestLogQueue = 4096
 	// requestLogBatch is the most entries written in one transaction.
 	requestLogBatch = 256
+	// requestLogDelay is how long the writer gathers entries before a
+	// transaction (a reader of the log does not wait for it: it asks for
+	// the queue to be written).
+	requestLogDelay = 100 * time.Millisecond
 	// requestLogCapture bounds the part of a response body read for the
 	// IDs it answers with.
 	requestLogCapture = 64 << 10
@@ -90,12 +94,12 @@ func (s *Server) runRequestLog(ctx context.Context) {
 	for {
 		select {
 		case it := <-l.queue:
-			s.writeRequestLog(context.WithoutCancel(ctx), it)
+			s.writeRequestLog(ctx, it)
 		case <-ctx.Done():
 			for {
 				select {
 				case it := <-l.queue:
-					s.writeRequestLog(context.WithoutCancel(ctx), it)
+					s.writeRequestLog(ctx, it)
 				default:
 					return
 				}
@@ -104,9 +108,11 @@ func (s *Server) runRequestLog(ctx context.Context) {
 	}
 }
 
-// writeRequestLog writes first and whatever else is queued (up to a
-// batch), then releases the barriers among them.
-func (s *Server) writeRequestLog(ctx context.Context, first requestLogItem) {
+// writeRequestLog writes first and what else comes within
+// requestLogDelay (up to a batch, until a barrier, or at once once stop
+// has ended), then releases the barriers among them: one transaction for
+// many requests.
+func (s *Server) writeRequestLog(stop context.Context, first requestLogItem) {
 	var entries []*domain.RequestLogEntry
 	var barriers []chan struct{}
 	take := func(it requestLogItem) {
@@ -117,15 +123,21 @@ func (s *Server) writeRequestLog(ctx context.Context, first requestLogItem) {
 		}
 	}
 	take(first)
+	timer := time.NewTimer(requestLogDelay)
+	defer timer.Stop()
 more:
-	for len(entries) < requestLogBatch {
+	for len(entries) < requestLogBatch && len(barriers) == 0 {
 		select {
 		case it := <-s.reqlog.queue:
 			take(it)
-		default:
+		case <-timer.C:
+			break more
+		case <-stop.Done():
 			break more
 		}
 	}
+	// Written even when the server is closing: the requests were answered.
+	ctx := context.WithoutCancel(stop)
 	if len(entries) > 0 {
 		if err := s.storage.AddRequests(ctx, entries, requestLogKeep); err != nil {
 			s.log.Error("request log not written", "entries", len(entries), "err", err)
@@ -188,17 +200,17 @@ func (s *Server) logged(next apiHandler) apiHandler {
 			add(x.ID)
 		}
 		if lw.capture && lw.status < 300 {
-			var body struct {
+			var answer struct {
 				ID             string `json:"id"`
 				TokenID        string `json:"transaction_token_id"`
 				ChargeID       string `json:"charge_id"`
 				SubscriptionID string `json:"subscription_id"`
 			}
-			if json.Unmarshal(lw.body.Bytes(), &body) == nil {
-				add(body.ID)
-				add(body.TokenID)
-				add(body.ChargeID)
-				add(body.SubscriptionID)
+			if json.Unmarshal(lw.body.Bytes(), &answer) == nil {
+				add(answer.ID)
+				add(answer.TokenID)
+				add(answer.ChargeID)
+				add(answer.SubscriptionID)
 			}
 		}
 		s.reqlog.add(e)
