@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -272,6 +273,22 @@ func TestBankTransferDeposits(t *testing.T) {
 	}
 	wantError(t, e.do("POST", "/sandbox/charges/"+c.ID+"/deposit", e.secretAuth(), `{"amount":1}`), 400, api.CodeValidationError,
 		api.FieldError{Reason: api.ReasonInvalidChargeStatus})
+	// The transaction history tells how the deposits compare.
+	history := func(id string) (string, string) {
+		t.Helper()
+		l := call[api.List[api.Transaction]](e, 200, "GET", "/stores/"+e.demo.StoreID+"/transaction_history?search="+id, e.secretAuth(), "")
+		if len(l.Items) != 1 || l.Items[0].BankTransferPaymentStatus == nil {
+			t.Fatalf("history of %s: %+v", id, l.Items)
+		}
+		date := ""
+		if d := l.Items[0].BankTransferLatestDepositDate; d != nil {
+			date = *d
+		}
+		return *l.Items[0].BankTransferPaymentStatus, date
+	}
+	if st, date := history(c.ID); st != "exceeded" || date != e.storeNow().In(jst).Format(time.DateOnly) {
+		t.Errorf("history: %s %s", st, date)
+	}
 
 	// Partly paid at the deadline: failed, keeping what arrived.
 	_, c = e.awaiting(bankBody("one_time", ""), 2000, "")
@@ -280,6 +297,9 @@ func TestBankTransferDeposits(t *testing.T) {
 	wantStatus(t, c, api.ChargeFailed, api.PaymentErrorDeadlinePassed)
 	if c.ChargedAmount == nil || *c.ChargedAmount != 500 {
 		t.Errorf("charged %v", c.ChargedAmount)
+	}
+	if st, _ := history(c.ID); st != "insufficient" {
+		t.Errorf("history: %s", st)
 	}
 
 	// A recurring token's account: the oldest awaiting charge is paid
@@ -351,6 +371,15 @@ func TestPaidy(t *testing.T) {
 	c = e.createCharge(tok.ID, `,"capture":false`)
 	e.settleAll()
 	wantStatus(t, e.getCharge(c.ID), api.ChargeAuthorized, 0)
+
+	// Paidy has no sandbox for live payments.
+	live, err := e.s.CreateAppToken(context.Background(), AppTokenInput{StoreID: e.demo.StoreID, Mode: "live"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok = e.postToken("Bearer "+live.JWT, body)
+	wantError(t, e.do("POST", "/charges", "Bearer "+live.Secret+"."+live.JWT, `{"transaction_token_id":"`+tok.ID+`","amount":1000,"currency":"JPY"}`),
+		400, api.CodeNoGatewaysAvailable)
 }
 
 func TestPaymentMethodErrors(t *testing.T) {
@@ -472,5 +501,16 @@ func TestPaymentMethodTokenLists(t *testing.T) {
 	}
 	if l := call[api.List[api.TokenListItem]](e, 200, "GET", "/stores/"+e.demo.StoreID+"/tokens?brand=visa", e.secretAuth(), ""); len(l.Items) != 1 {
 		t.Errorf("brand=visa: %d items", len(l.Items))
+	}
+	// The konbini phone number finds the token and its charges.
+	for _, phone := range []string{"090-1234-5678", "09012345678"} {
+		l := call[api.List[api.TokenListItem]](e, 200, "GET", "/stores/"+e.demo.StoreID+"/tokens?phone_number="+phone, e.secretAuth(), "")
+		if len(l.Items) != 1 || l.Items[0].ID != k.ID {
+			t.Errorf("phone_number=%s: %+v", phone, l.Items)
+		}
+	}
+	c := e.chargeYen(k.ID, 1000)
+	if l := call[api.List[api.ChargeListItem]](e, 200, "GET", "/stores/"+e.demo.StoreID+"/charges?phone=09012345678", e.secretAuth(), ""); len(l.Items) != 1 || l.Items[0].ID != c.ID {
+		t.Errorf("charges phone: %+v", l.Items)
 	}
 }

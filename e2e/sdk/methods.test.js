@@ -1,9 +1,11 @@
 // The official univapay-node SDK, unmodified, against a Kessai server: a
 // konbini and a bank-transfer charge followed from creation to their
-// completion, through the store's sandbox clock (docs/payment-methods.md).
+// completion through the store's sandbox clock, an online charge paid
+// through its issuer token, and a 3-D Secure challenge answered on the
+// sandbox ACS page (docs/payment-methods.md).
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const { sdk, storeId, advanceClock, env, rejectsWith } = require("./env");
+const { sdk, storeId, card, freshCard, advanceClock, env, rejectsWith } = require("./env");
 
 // sandbox calls a /sandbox/ route with the secret.
 async function sandbox(method, path, body) {
@@ -17,7 +19,7 @@ async function sandbox(method, path, body) {
 }
 
 test.before(async () => {
-  await sandbox("PATCH", "/sandbox/store_configuration", { konbini_enabled: true, bank_transfer_enabled: true });
+  await sandbox("PATCH", "/sandbox/store_configuration", { konbini_enabled: true, bank_transfer_enabled: true, online_enabled: true });
 });
 
 test("konbini: applied, awaiting with a payment number, paid ten minutes later", async () => {
@@ -94,6 +96,43 @@ test("bank transfer: a short deposit keeps the charge awaiting until the rest ar
   const rest = await sandbox("POST", `/sandbox/charges/${created.id}/deposit`, { amount: 3000 });
   assert.equal(rest.status, "successful");
   assert.equal((await sdk.charges.get(storeId, created.id)).chargedAmount, 8000);
+});
+
+test("online: awaiting, the issuer token, paid", async () => {
+  const tok = await sdk.transactionTokens.create({ paymentType: "online", type: "one_time", data: { brand: "pay_pay_online" } });
+  assert.equal(tok.data.callMethod, "http_post");
+  const created = await sdk.charges.create({
+    transactionTokenId: tok.id, amount: 990, currency: "JPY", redirect: { endpoint: "https://shop.example/thanks" },
+  });
+  assert.ok(created.redirect.redirectId);
+  assert.equal((await sdk.charges.poll(storeId, created.id)).status, "awaiting");
+  const issuer = await sdk.charges.getIssuerToken(storeId, created.id);
+  assert.equal(issuer.issuerToken, "test");
+  assert.equal(issuer.callMethod, "http_post");
+  assert.equal((await sdk.charges.get(storeId, created.id)).status, "successful");
+});
+
+test("3-D Secure: the charge awaits its challenge, answered on the sandbox ACS page", async () => {
+  const tok = await sdk.transactionTokens.create(card(freshCard("3220")));
+  const created = await sdk.charges.create({ transactionTokenId: tok.id, amount: 5000, currency: "JPY", threeDs: { mode: "normal" } });
+  const awaiting = await sdk.charges.poll(storeId, created.id);
+  assert.equal(awaiting.status, "awaiting");
+  assert.equal(awaiting.threeDs.status, "awaiting");
+  const it = await sdk.charges.threeDsIssuerToken(storeId, created.id);
+  assert.equal(it.callMethod, "http_post");
+  assert.equal(it.contentType, "application/x-www-form-urlencoded");
+  assert.equal(it.paymentType, "card");
+  assert.ok(it.payload.session);
+  // The buyer presses Authenticate: the form the page posts.
+  const res = await fetch(it.issuerToken, {
+    method: "POST", headers: { "Content-Type": it.contentType },
+    body: new URLSearchParams({ ...it.payload, action: "authenticate", lang: "en" }),
+  });
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /Authentication succeeded/);
+  const done = await sdk.charges.poll(storeId, created.id);
+  assert.equal(done.status, "successful");
+  assert.equal(done.threeDs.status, "successful");
 });
 
 async function sandboxGet(path) { return sandbox("GET", path); }
