@@ -7,12 +7,14 @@ import "encoding/json"
 // received and answered.
 type RequestLogEntry struct {
 	ID string `json:"id"`
-	// Kind is "request", or "status_change" for a change of a charge's
-	// status from FromStatus to ToStatus (Method and Path are then empty).
-	Kind       string  `json:"kind"`
-	FromStatus *string `json:"from_status"`
-	ToStatus   *string `json:"to_status"`
-	Method     string  `json:"method"`
+	// Kind is "request", or "status_change" for a change of the status
+	// of a charge, refund or cancel (ResourceType) from FromStatus to
+	// ToStatus (Method and Path are then empty).
+	Kind         string  `json:"kind"`
+	ResourceType *string `json:"resource_type"`
+	FromStatus   *string `json:"from_status"`
+	ToStatus     *string `json:"to_status"`
+	Method       string  `json:"method"`
 	// Path is the request's path and query.
 	Path   string `json:"path"`
 	Status int    `json:"status"`

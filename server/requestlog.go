@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -197,7 +198,9 @@ func (s *Server) logged(next apiHandler) apiHandler {
 			add(r.PathValue(k))
 		}
 		for _, x := range ran.list() {
-			add(x.ID)
+			if x.Type == "charge" { // a refund's or cancel's change is its charge's
+				add(x.ID)
+			}
 		}
 		if lw.capture && lw.status < 300 {
 			var answer struct {
@@ -305,6 +308,7 @@ func requestView(e *domain.RequestLogEntry) api.RequestLogEntry {
 	v.Kind = "request"
 	if e.Kind == domain.KindStatusChange {
 		v.Kind = "status_change"
+		v.ResourceType = ptr(cmp.Or(e.Resource, "charge"))
 		v.ToStatus = ptr(e.To)
 		if e.From != "" {
 			v.FromStatus = ptr(e.From)
@@ -325,6 +329,17 @@ func (s *Server) logStatus(ctx context.Context, prev, c *domain.Charge) {
 		return
 	}
 	noteRan(ctx, "charge", c.ID, from, string(c.Status))
-	s.reqlog.add(&domain.RequestLogEntry{ID: newID(), StoreID: c.StoreID, Kind: domain.KindStatusChange, From: from, To: string(c.Status),
-		At: c.UpdatedAt, ResourceIDs: []string{c.ID}})
+	s.reqlog.add(&domain.RequestLogEntry{ID: newID(), StoreID: c.StoreID, Kind: domain.KindStatusChange, Resource: "charge",
+		From: from, To: string(c.Status), At: c.UpdatedAt, ResourceIDs: []string{c.ID}})
+}
+
+// logChildStatus records that a refund or cancel (typ) of a charge was
+// settled from status from: an entry of both the child and its charge.
+func (s *Server) logChildStatus(ctx context.Context, typ string, st resourceState, from string) {
+	if from == st.Status {
+		return
+	}
+	noteRan(ctx, typ, st.ID, from, st.Status)
+	s.reqlog.add(&domain.RequestLogEntry{ID: newID(), StoreID: st.StoreID, Kind: domain.KindStatusChange, Resource: typ,
+		From: from, To: st.Status, At: s.clock.Now(st.StoreID), ResourceIDs: []string{st.ID, st.ChargeID}})
 }

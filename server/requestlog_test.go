@@ -109,6 +109,17 @@ func TestRequestLog(t *testing.T) {
 	if r0.Sub(c0) < time.Minute {
 		t.Errorf("charge at %s, refund at %s: the sandbox clock moved a minute", l.Items[4].CreatedOn, l.Items[1].CreatedOn)
 	}
+	// The refund's settlement is in the charge's log and in the refund's.
+	e.advance(time.Minute)
+	var settled *api.RequestLogEntry
+	for _, it := range e.requests("?resource_id=" + rf.ID).Items {
+		if it.Kind == "status_change" {
+			settled = &it
+		}
+	}
+	if settled == nil || *settled.ResourceType != "refund" || *settled.FromStatus != "pending" || !slices.Contains(settled.ResourceIDs, c.ID) {
+		t.Errorf("the refund's settlement: %s", mustJSON(settled))
+	}
 	// A clock move touched the charges it settled.
 	held := e.createCharge(e.createToken("4000020000000000", "one_time").ID, "")
 	e.do("POST", "/sandbox/clock/advance", e.secretAuth(), `{"duration":"PT1H"}`)

@@ -226,11 +226,16 @@ func (k *resource[S]) settleDue(ctx context.Context, id string, decide func(v *S
 // it changed, wakes pollers and fires event with view once it is final.
 func (k *resource[S]) settleChild(ctx context.Context, id string, event api.WebhookEvent, view func(*S) any,
 	decide func(v *S, now time.Time) error) (*S, error) {
-	v, changed, err := k.settleDue(ctx, id, decide)
+	var from string
+	v, changed, err := k.settleDue(ctx, id, func(v *S, now time.Time) error {
+		from = k.state(v).Status
+		return decide(v, now)
+	})
 	if err != nil {
 		return nil, err
 	}
 	if changed {
+		k.s.logChildStatus(ctx, k.name, k.state(v), from)
 		k.s.notifyChange()
 		if st := k.state(v); st.Final {
 			k.s.emit(ctx, st.StoreID, event, view(v))

@@ -365,7 +365,12 @@ func (h *Handler) charge(r *http.Request, s *session, v *view) int {
 	}
 	for _, ch := range changes {
 		label := v.T("timeline.status_change")
-		if ch.From == "" {
+		switch {
+		case ch.Resource == "refund":
+			label = v.T("timeline.refund")
+		case ch.Resource == "cancel":
+			label = v.T("timeline.cancel")
+		case ch.From == "":
 			label = v.T("timeline.created")
 		}
 		tl = append(tl, event{Time: ch.Time, Label: label, Status: ch.To, From: ch.From})
@@ -376,17 +381,24 @@ func (h *Handler) charge(r *http.Request, s *session, v *view) int {
 	if at, ok := c["capture_at"].(string); ok && at != "" && c["status"] == "authorized" {
 		tl = append(tl, event{Time: at, Label: v.T("timeline.capture_at")})
 	}
-	for _, kind := range []string{"refunds", "cancels"} {
-		d, _ := v.Data[kind].(map[string]any)
-		items, _ := d["items"].([]any)
-		for _, it := range items {
+	// Each refund and cancel when it was asked for; its settlement is a
+	// status change above (its status now when the log has none).
+	logged := map[string]bool{}
+	for _, ch := range changes {
+		logged[ch.Resource] = true
+	}
+	for _, kind := range []string{"refund", "cancel"} {
+		d, _ := v.Data[kind+"s"].(map[string]any)
+		for _, it := range listOf(d["items"]) {
 			m, _ := it.(map[string]any)
-			label := v.T("timeline.refund")
-			detail := fmt.Sprint(m["amount_formatted"], " ", m["currency"])
-			if kind == "cancels" {
-				label, detail = v.T("timeline.cancel"), ""
+			e := event{Time: fmt.Sprint(m["created_on"]), Label: v.T("timeline." + kind + "_asked")}
+			if kind == "refund" {
+				e.Detail = fmt.Sprint(m["amount_formatted"], " ", m["currency"])
 			}
-			tl = append(tl, event{Time: fmt.Sprint(m["created_on"]), Label: label, Status: fmt.Sprint(m["status"]), Detail: detail})
+			if !logged[kind] || m["status"] == "pending" {
+				e.Status = fmt.Sprint(m["status"])
+			}
+			tl = append(tl, e)
 		}
 	}
 	sort.SliceStable(tl, func(i, j int) bool { return tl[i].Time < tl[j].Time })
@@ -395,7 +407,7 @@ func (h *Handler) charge(r *http.Request, s *session, v *view) int {
 }
 
 // change is a status change from the request log.
-type change struct{ Time, From, To string }
+type change struct{ Time, Resource, From, To string }
 
 // activity reads the request log of a resource (docs/dashboard.md, "The
 // request log"): it sets v.Data["requests"] to the requests, newest first,
@@ -415,7 +427,8 @@ func (h *Handler) activity(r *http.Request, s *session, v *view, id string) []ch
 		if m["kind"] == "status_change" {
 			from, _ := m["from_status"].(string)
 			to, _ := m["to_status"].(string)
-			changes = append(changes, change{Time: fmt.Sprint(m["created_on"]), From: from, To: to})
+			typ, _ := m["resource_type"].(string)
+			changes = append(changes, change{Time: fmt.Sprint(m["created_on"]), Resource: typ, From: from, To: to})
 			continue
 		}
 		reqs = append(reqs, m)

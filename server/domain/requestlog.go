@@ -8,8 +8,9 @@ import (
 // RequestLogEntry is one API request in its store's request log
 // (docs/dashboard.md, "The request log"): what the server received and
 // answered, kept so that a developer can see the requests that touched a
-// resource. The log also holds the status changes of charges (Kind
-// "status"), so that a resource's history reads in one list.
+// resource. The log also holds the status changes of charges, refunds
+// and cancels (Kind "status"), so that a resource's history reads in one
+// list.
 type RequestLogEntry struct {
 	// ID is a time-ordered UUID: the log reads newest first.
 	ID      string `json:"id"`
@@ -17,8 +18,10 @@ type RequestLogEntry struct {
 	// Kind is "" for a request, KindStatusChange for a status change
 	// (From to To) of the resource ResourceIDs[0].
 	Kind string `json:"kind,omitempty"`
-	From string `json:"from,omitempty"`
-	To   string `json:"to,omitempty"`
+	// Resource is what changed status: charge, refund or cancel.
+	Resource string `json:"resource,omitempty"`
+	From     string `json:"from,omitempty"`
+	To       string `json:"to,omitempty"`
 	// At is the store's sandbox time when the request was answered.
 	At     time.Time `json:"at"`
 	Method string    `json:"method"`
