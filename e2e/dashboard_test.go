@@ -124,7 +124,7 @@ func TestDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	timeline, _ := chromedp.Run(dash, chromedp.Text(chromedp.ID("timeline")))
-	if strings.Count(timeline, "refund") != 2 || !strings.Contains(timeline, "status changed") || !strings.Contains(timeline, "successful") {
+	if strings.Count(timeline, "refund requested") != 2 || !strings.Contains(timeline, "status changed") || !strings.Contains(timeline, "successful") {
 		t.Errorf("the timeline after two refunds:\n%s", timeline)
 	}
 	requests, _ := chromedp.Run(dash, chromedp.Text(chromedp.ID("requests")))
