@@ -70,6 +70,9 @@ const (
 	ChargeCanceled   ChargeStatus = "canceled"
 )
 
+// ChargeStatuses lists every charge status.
+var ChargeStatuses = []ChargeStatus{ChargePending, ChargeAwaiting, ChargeAuthorized, ChargeSuccessful, ChargeFailed, ChargeError, ChargeCanceled}
+
 // Final reports whether s is a final charge state for polling purposes
 // (docs/sandbox-api.md, "Polling": canceled, error, failed, successful).
 func (s ChargeStatus) Final() bool {

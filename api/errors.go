@@ -146,6 +146,14 @@ const (
 	CodeIdempotencyKeyConflict = "IDEMPOTENCY_KEY_CONFLICT"
 	CodeNonUniqueActiveToken   = "NON_UNIQUE_ACTIVE_TOKEN"
 	CodeWebhookURLExists       = "WEBHOOK_URL_EXISTS"
+	// Kessai sandbox: a delivery is resent only once it is over, to an
+	// active webhook (docs/webhooks.md, "Resending a delivery").
+	CodeWebhookDeliveryPending = "WEBHOOK_DELIVERY_PENDING"
+	CodeWebhookInactive        = "WEBHOOK_INACTIVE"
+	// Kessai sandbox: POST /sandbox/clock/next with nothing scheduled.
+	CodeNothingScheduled = "NOTHING_SCHEDULED"
+	// Kessai sandbox: an app token cannot revoke itself.
+	CodeAppTokenInUse = "APP_TOKEN_IN_USE"
 	// 429
 	CodeServiceRestricted = "SERVICE_RESTRICTED"
 	// 500

@@ -178,9 +178,13 @@ type WebhookDelivery struct {
 	Attempts      []WebhookAttempt `json:"attempts"`
 	// Data is the payload's data: the resource as it was at the event.
 	Data json.RawMessage `json:"data"`
-	// CreatedOn is when the event happened (the payload's created_on).
+	// CreatedOn is when the delivery was made: when the event happened
+	// (the payload's created_on), or when it was resent.
 	CreatedOn string `json:"created_on"`
 	UpdatedOn string `json:"updated_on"`
+	// ResentFrom is the delivery a resend repeats, null otherwise
+	// (Kessai sandbox).
+	ResentFrom *string `json:"resent_from"`
 }
 
 // WebhookAttempt is one HTTP request of a delivery.

@@ -67,3 +67,31 @@ func BenchmarkCheckoutInfo(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRequestLog measures what the request log adds to a request: a
+// GET of a charge, logged and not logged (docs/dashboard.md, "The request
+// log"). The writer runs beside the requests; the benchmark ends with its
+// queue written.
+func BenchmarkRequestLog(b *testing.B) {
+	s := newEnv(b)
+	r := s.do("POST", "/tokens", s.secretAuth(), cardTokenBody("4000020000000000", "one_time"))
+	var tok api.TransactionToken
+	json.Unmarshal(r.body, &tok)
+	r = s.do("POST", "/charges", s.secretAuth(), `{"transaction_token_id":"`+tok.ID+`","amount":1000,"currency":"JPY"}`)
+	var c api.Charge
+	json.Unmarshal(r.body, &c)
+	path := "/stores/" + s.demo.StoreID + "/charges/" + c.ID
+	for _, bc := range []struct {
+		name string
+		hdr  []string
+	}{{"logged", nil}, {"not logged", []string{HeaderNoRequestLog, "1"}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if r := s.do("GET", path, s.secretAuth(), "", bc.hdr...); r.code != 200 {
+					b.Fatalf("get: %d %s", r.code, r.body)
+				}
+			}
+			s.s.reqlog.sync(b.Context())
+		})
+	}
+}

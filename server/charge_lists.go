@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -92,11 +93,33 @@ func chargeListQuery(q url.Values, p *principal) (domain.ChargeQuery, error) {
 		}
 		cq.TransactionTokenID = v
 	}
+	// Kessai extensions (docs/tokens-and-lists.md, "Charge list"): status
+	// (repeated or comma-separated) and payment_type.
+	for _, v := range q["status"] {
+		for st := range strings.SplitSeq(v, ",") {
+			st := api.ChargeStatus(strings.TrimSpace(st))
+			if !slices.Contains(api.ChargeStatuses, st) {
+				add("status", api.ReasonInvalidFormat)
+				break
+			}
+			cq.Statuses = append(cq.Statuses, st)
+		}
+	}
+	if v := get("payment_type"); v != "" {
+		if !slices.Contains(chargePaymentTypes, api.PaymentType(v)) {
+			add("payment_type", api.ReasonInvalidFormat)
+		}
+		cq.PaymentType = api.PaymentType(v)
+	}
 	if len(errs) > 0 {
 		return cq, api.ValidationError(errs...)
 	}
 	return cq, nil
 }
+
+// chargePaymentTypes are the payment types a charge list filters on.
+var chargePaymentTypes = []api.PaymentType{api.PaymentTypeCard, api.PaymentTypePaidy, api.PaymentTypeOnline,
+	api.PaymentTypeKonbini, api.PaymentTypeBankTransfer, api.PaymentTypeQRMerchant}
 
 // handleListCharges serves GET /stores/{storeId}/charges and GET /charges.
 func (s *Server) handleListCharges(r *http.Request, p *principal) (int, any, error) {

@@ -98,6 +98,44 @@ func TestChargeListFilters(t *testing.T) {
 	}
 }
 
+// TestChargeListStatus filters the charge list by status and payment type
+// (Kessai extensions, docs/tokens-and-lists.md, "Charge list").
+func TestChargeListStatus(t *testing.T) {
+	e := newEnv(t)
+	tok := e.createTokenSpec(tokenSpec{number: "4000020000000000", typ: "recurring", email: "taro@example.com", holder: "TARO YAMADA",
+		month: "12", year: "2099"})
+	paid := e.chargeYen(tok.ID, 1000)
+	r := e.do("POST", "/charges", e.secretAuth(), `{"transaction_token_id":"`+tok.ID+`","amount":2000,"currency":"JPY","capture":false}`)
+	var held api.Charge
+	r.json(t, &held)
+	e.advance(time.Minute)
+	for _, tt := range []struct {
+		query string
+		want  []string
+	}{
+		{"status=successful", chargeIDsOf(paid)},
+		{"status=authorized", chargeIDsOf(held)},
+		{"status=authorized,successful", chargeIDsOf(held, paid)},
+		{"status=authorized&status=successful", chargeIDsOf(held, paid)},
+		{"status=failed", nil},
+		{"payment_type=card", chargeIDsOf(held, paid)},
+		{"payment_type=konbini", nil},
+		{"payment_type=card&status=authorized", chargeIDsOf(held)},
+	} {
+		t.Run(tt.query, func(t *testing.T) {
+			got, total := e.pageIDs("/stores/"+e.demo.StoreID+"/charges?"+tt.query, e.secretAuth())
+			if !slices.Equal(got, tt.want) || total != len(tt.want) {
+				t.Fatalf("got %v (total %d), want %v", got, total, tt.want)
+			}
+		})
+	}
+	fe := func(field string) api.FieldError {
+		return api.FieldError{Field: field, Reason: api.ReasonInvalidFormat}
+	}
+	wantError(t, e.do("GET", "/stores/"+e.demo.StoreID+"/charges?status=paid", e.secretAuth(), ""), 400, api.CodeValidationError, fe("status"))
+	wantError(t, e.do("GET", "/stores/"+e.demo.StoreID+"/charges?payment_type=cash", e.secretAuth(), ""), 400, api.CodeValidationError, fe("payment_type"))
+}
+
 func TestChargeListErrors(t *testing.T) {
 	e := newEnv(t)
 	fe := func(field, reason string) api.FieldError { return api.FieldError{Field: field, Reason: reason} }

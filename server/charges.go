@@ -387,6 +387,7 @@ func (s *Server) chargeChanged(ctx context.Context, prev, c *domain.Charge) {
 	if c.DueAt != nil {
 		s.schedule(c.StoreID, *c.DueAt)
 	}
+	s.logStatus(ctx, prev, c)
 	s.followUp(ctx, domain.KindCharge, c.ID, &c.Outbox)
 	s.notifyChange()
 }

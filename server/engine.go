@@ -69,6 +69,11 @@ func (s *Server) engineLoop(ctx context.Context) {
 func (s *Server) runJobs(ctx context.Context) {
 	s.jobMu.Lock()
 	defer s.jobMu.Unlock()
+	s.runJobsLocked(ctx)
+}
+
+// runJobsLocked is runJobs with jobMu held.
+func (s *Server) runJobsLocked(ctx context.Context) {
 	stores, err := s.storage.ListStores(ctx)
 	if err != nil {
 		if ctx.Err() == nil {

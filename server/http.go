@@ -53,6 +53,8 @@ func (s *Server) routes() http.Handler {
 	s.webhookRoutes(m)
 	s.merchantRoutes(m)
 	s.sandboxRoutes(m)
+	s.requestLogRoutes(m)
+	s.appTokenRoutes(m)
 	return doubleSlashFix(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveHTTP(m, w, r) }))
 }
 
@@ -116,12 +118,12 @@ type apiHandler func(w http.ResponseWriter, r *http.Request, p *principal)
 // handle registers an authenticated API route. public marks the routes a
 // secret-less (browser) app token may call (docs/sandbox-api.md, "Authentication and access"); summary is its
 // line in docs/endpoints.md. A request goes through a chain of layers:
-// authentication (and CORS) → rate limits → idempotency → fn, whose result
-// is written as JSON.
+// authentication (and CORS) → request log → rate limits → idempotency →
+// fn, whose result is written as JSON.
 func (s *Server) handle(m *apiMux, pattern string, public bool, summary string, fn handlerFunc) {
 	m.public[pattern] = public
 	s.routeTable = append(s.routeTable, Route{Pattern: pattern, Public: public, Summary: summary})
-	m.mux.Handle(pattern, s.authenticated(public, s.rateLimited(pattern, s.idempotent(s.serveJSON(fn)))))
+	m.mux.Handle(pattern, s.authenticated(public, s.logged(s.rateLimited(pattern, s.idempotent(s.serveJSON(fn))))))
 }
 
 // exposedHeaders are the response headers a browser may read (CORS).

@@ -227,13 +227,18 @@ func (k *resource[S]) settleDue(ctx context.Context, id string, decide func(v *S
 
 // settleChild settles a charge's child with decide (settleDue), which
 // adds the event of its outcome to its Outbox before storing it, and, when
-// it changed, does its follow-ups and wakes pollers.
+// it changed, logs its new status, does its follow-ups and wakes pollers.
 func (k *resource[S]) settleChild(ctx context.Context, id string, decide func(v *S, now time.Time) error) (*S, error) {
-	v, changed, err := k.settleDue(ctx, id, decide)
+	var from string
+	v, changed, err := k.settleDue(ctx, id, func(v *S, now time.Time) error {
+		from = k.state(v).Status
+		return decide(v, now)
+	})
 	if err != nil {
 		return nil, err
 	}
 	if changed {
+		k.s.logChildStatus(ctx, k.name, k.state(v), from)
 		k.s.followUp(ctx, k.name, k.state(v).ID, k.outbox(v))
 		k.s.notifyChange()
 	}

@@ -19,6 +19,7 @@ func (s *Server) sandboxRoutes(m *apiMux) {
 	s.handle(m, "GET /sandbox/clock", false, "Sandbox: the store's clock (now, and its offset from real time).", s.handleGetClock)
 	s.handle(m, "POST /sandbox/clock/advance", false, `Sandbox: move the store's clock forward ({"duration":"P1M"}, ISO-8601 or Go) and run what became due.`, s.handleAdvanceClock)
 	s.handle(m, "POST /sandbox/clock/set", false, `Sandbox: set the store's clock to a later time ({"time":"2030-01-01T00:00:00Z"}) and run what became due.`, s.handleSetClock)
+	s.handle(m, "POST /sandbox/clock/next", false, "Sandbox: move the store's clock to its next scheduled event (GET /sandbox/clock's next_event) and run it.", s.handleClockNext)
 	s.handle(m, "POST /sandbox/reset", false, "Sandbox: delete the store's tokens, charges and everything else it holds, and reset its clock (the store, its configuration and app tokens stay).", s.handleReset)
 	s.handle(m, "GET /sandbox/store_configuration", false, "Sandbox: the store's configuration (docs/sandbox.md).", s.handleGetStoreConfiguration)
 	s.handle(m, "PATCH /sandbox/store_configuration", false, "Sandbox: change some keys of the store's configuration (the others keep their values).", s.handlePatchStoreConfiguration)
@@ -34,6 +35,11 @@ type SandboxClock struct {
 	// Offset is how far the store's clock is ahead of real time
 	// (ISO-8601, rounded to the second).
 	Offset string `json:"offset"`
+	// NextEvent is the store's next scheduled work, null when none is
+	// (GET only).
+	NextEvent *SandboxEvent `json:"next_event,omitempty"`
+	// Ran lists the status changes the move made (the moves only).
+	Ran []SandboxRan `json:"ran,omitempty"`
 }
 
 func (s *Server) clockView(storeID string) SandboxClock {
@@ -41,7 +47,13 @@ func (s *Server) clockView(storeID string) SandboxClock {
 }
 
 func (s *Server) handleGetClock(r *http.Request, p *principal) (int, any, error) {
-	return http.StatusOK, s.clockView(p.app.StoreID), nil
+	v := s.clockView(p.app.StoreID)
+	ev, err := s.nextEvent(r.Context(), p.app.StoreID)
+	if err != nil {
+		return 0, nil, err
+	}
+	v.NextEvent = ev
+	return http.StatusOK, v, nil
 }
 
 // clockTarget returns the time POST /sandbox/clock/advance moves a clock
@@ -93,13 +105,23 @@ func (s *Server) handleSetClock(r *http.Request, p *principal) (int, any, error)
 
 // moveClock sets a store's clock to t (not backwards) and runs the engine
 // once, so that what became due (charges settled, webhooks delivered, …)
-// is done when the response is sent.
+// is done when the response is sent; the response lists the status
+// changes made. The engine's loop waits meanwhile, so that it is this
+// request that runs what became due.
 func (s *Server) moveClock(ctx context.Context, storeID string, t time.Time) (int, any, error) {
-	if _, err := s.clock.Set(ctx, storeID, t); err != nil {
+	ctx, ran := withRan(ctx)
+	s.jobMu.Lock()
+	_, err := s.clock.Set(ctx, storeID, t)
+	if err == nil {
+		s.runJobsLocked(ctx)
+	}
+	s.jobMu.Unlock()
+	if err != nil {
 		return 0, nil, err
 	}
-	s.runJobs(ctx)
-	return http.StatusOK, s.clockView(storeID), nil
+	v := s.clockView(storeID)
+	v.Ran = ran.list()
+	return http.StatusOK, v, nil
 }
 
 // SandboxReset is the body of POST /sandbox/reset.

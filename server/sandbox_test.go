@@ -47,7 +47,7 @@ func TestSandboxClockAdvance(t *testing.T) {
 			if c.Now != api.FormatTime(test.want) || c.Offset != test.offset {
 				t.Fatalf("advance %s = %+v, want now %s offset %s", test.duration, c, api.FormatTime(test.want), test.offset)
 			}
-			if got := e.clock(e.secretAuth()); got != c {
+			if got := e.clock(e.secretAuth()); got.Now != c.Now || got.Offset != c.Offset {
 				t.Errorf("GET /sandbox/clock = %+v, want %+v", got, c)
 			}
 		})
@@ -233,5 +233,48 @@ func TestSandboxAccess(t *testing.T) {
 	e.do("GET", "/sandbox/store_configuration", secretAuthOf(other), "").json(t, &doc)
 	if doc.Name != "Other" || !doc.KonbiniEnabled {
 		t.Errorf("other store's configuration = %+v", doc)
+	}
+}
+
+// TestSandboxClockNext: GET /sandbox/clock names the next scheduled event,
+// POST /sandbox/clock/next moves the clock to it and lists what it ran.
+func TestSandboxClockNext(t *testing.T) {
+	e := newEnvAt(t, realNow)
+	e.advance(time.Minute) // nothing pending
+	if c := e.clock(e.secretAuth()); c.NextEvent != nil {
+		t.Fatalf("next event with nothing scheduled: %+v", c.NextEvent)
+	}
+	wantError(t, e.do("POST", "/sandbox/clock/next", e.secretAuth(), ""), http.StatusConflict, api.CodeNothingScheduled)
+
+	at := e.storeNow().Add(3 * time.Hour).Truncate(time.Second)
+	held := e.createCharge(e.createToken("4000020000000000", "one_time").ID, `,"capture":false,"capture_at":"`+api.FormatTime(at)+`"`)
+	e.advance(time.Minute) // authorized
+	c := e.clock(e.secretAuth())
+	if c.NextEvent == nil || c.NextEvent.Type != "charge" || c.NextEvent.ID != held.ID || c.NextEvent.On != api.FormatTime(at) {
+		t.Fatalf("next event %+v, want the capture of %s at %s", c.NextEvent, held.ID, api.FormatTime(at))
+	}
+	r := e.do("POST", "/sandbox/clock/next", e.secretAuth(), "")
+	if r.code != http.StatusOK {
+		t.Fatalf("next: %d %s", r.code, r.body)
+	}
+	var moved SandboxClock
+	r.json(t, &moved)
+	if moved.Now != api.FormatTime(at) {
+		t.Errorf("the clock moved to %s, want %s", moved.Now, api.FormatTime(at))
+	}
+	if len(moved.Ran) != 1 || moved.Ran[0].ID != held.ID || moved.Ran[0].From == nil || *moved.Ran[0].From != "authorized" || moved.Ran[0].To != "successful" {
+		t.Errorf("ran %s, want the capture", mustJSON(moved.Ran))
+	}
+	// A plain advance lists what it ran too, and nothing when nothing ran.
+	e.createCharge(e.createToken("4000020000000000", "one_time").ID, "")
+	var adv SandboxClock
+	e.do("POST", "/sandbox/clock/advance", e.secretAuth(), `{"duration":"PT1H"}`).json(t, &adv)
+	if len(adv.Ran) != 1 || adv.Ran[0].To != "successful" {
+		t.Errorf("advance ran %s, want a charge settled", mustJSON(adv.Ran))
+	}
+	var idle SandboxClock
+	e.do("POST", "/sandbox/clock/advance", e.secretAuth(), `{"duration":"PT1H"}`).json(t, &idle)
+	if len(idle.Ran) != 0 {
+		t.Errorf("an idle advance ran %s", mustJSON(idle.Ran))
 	}
 }

@@ -104,6 +104,7 @@ type Server struct {
 	idemLocks keyLocks     // one lock per idempotency key
 	rates     *rateLimiter // rate-limit buckets
 	limitsOff bool         // Config.LimitsOff
+	reqlog    *requestLog  // the request log's queue
 }
 
 // Open opens the storage (SQLite in cfg.DataDir, or the PostgreSQL
@@ -157,6 +158,7 @@ func New(cfg Config, st Storage) (*Server, error) {
 		hooks:     newWebhookEngine(cfg.WebhookTimeout),
 		rates:     newRateLimiter(maxBuckets),
 		limitsOff: cfg.LimitsOff,
+		reqlog:    newRequestLog(),
 	}
 	s.clock = NewClock(cfg.Now, st, s.kickEngine)
 	if s.log == nil {
@@ -191,6 +193,8 @@ func New(cfg Config, st Storage) (*Server, error) {
 	s.hooks.ctx = ctx
 	s.wg.Add(1)
 	go s.engineLoop(ctx)
+	s.wg.Add(1)
+	go s.runRequestLog(ctx)
 	return s, nil
 }
 

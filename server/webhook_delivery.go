@@ -242,7 +242,11 @@ func (s *Server) deliver(ctx context.Context, id string) {
 	}
 
 	n := len(d.Attempts) + 1
-	body := mustJSON(api.WebhookPayload{ID: d.EventID, Event: d.Event, Data: d.Data, CreatedOn: api.FormatTime(d.CreatedAt),
+	eventAt := d.CreatedAt
+	if !d.EventAt.IsZero() {
+		eventAt = d.EventAt
+	}
+	body := mustJSON(api.WebhookPayload{ID: d.EventID, Event: d.Event, Data: d.Data, CreatedOn: api.FormatTime(eventAt),
 		WebhookID: w.ID, Successful: true, FiredOn: api.FormatTime(now)})
 	start := time.Now() // a measurement, not a rule: real time
 	status, msg := s.hooks.post(ctx, w, body)
@@ -286,6 +290,51 @@ func (s *Server) deliver(ctx context.Context, id string) {
 	if next != nil {
 		s.schedule(d.StoreID, *next)
 	}
+}
+
+// resendDelivery sends a delivery's event again (docs/webhooks.md,
+// "Resending a delivery"): a new delivery of the same event (payload id,
+// data and created_on) to the same webhook, due at once with the whole
+// retry schedule of its own. Only a delivery that is over (successful,
+// failed or canceled) is resent, and only to an active webhook; the
+// original stays in the log as it was.
+func (s *Server) resendDelivery(ctx context.Context, storeID, id string) (*domain.WebhookDelivery, error) {
+	if !validUUID(id) {
+		return nil, errNotFound
+	}
+	d, err := s.storage.GetWebhookDelivery(ctx, id)
+	if errors.Is(err, domain.ErrNotFound) || (err == nil && d.StoreID != storeID) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if d.Status == api.DeliveryPending {
+		return nil, api.NewError(http.StatusConflict, api.CodeWebhookDeliveryPending)
+	}
+	w, err := s.storage.GetWebhook(ctx, d.WebhookID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !w.Active {
+		return nil, api.NewError(http.StatusConflict, api.CodeWebhookInactive)
+	}
+	now := s.clock.Now(storeID)
+	eventAt := d.EventAt
+	if eventAt.IsZero() {
+		eventAt = d.CreatedAt
+	}
+	nd := &domain.WebhookDelivery{ID: newID(), WebhookID: d.WebhookID, StoreID: d.StoreID, MerchantID: d.MerchantID,
+		EventID: d.EventID, Event: d.Event, Data: d.Data, Status: api.DeliveryPending, DueAt: &now,
+		Attempts: []domain.WebhookAttempt{}, ResentFrom: d.ID, EventAt: eventAt, CreatedAt: now, UpdatedAt: now}
+	if err := s.storage.CreateWebhookDeliveries(ctx, []*domain.WebhookDelivery{nd}); err != nil {
+		return nil, err
+	}
+	s.kickEngine()
+	return nd, nil
 }
 
 // cancelDelivery ends a pending delivery without an attempt: its webhook

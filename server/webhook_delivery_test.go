@@ -509,3 +509,56 @@ func TestWebhookDeliveryRestart(t *testing.T) {
 		t.Fatalf("successful deliveries = %d", l.TotalHits)
 	}
 }
+
+// TestResendDelivery: a finished delivery is sent again as a new delivery
+// of the same event; a pending one, one to a stopped webhook or of
+// another store is refused.
+func TestResendDelivery(t *testing.T) {
+	e := newEnv(t)
+	rc := newReceiver(t, http.StatusFound) // stops the webhook at once
+	w := e.createWebhook(e.storeHooks(), `{"triggers":["token_created"],"url":"`+rc.url("/hook")+`"}`)
+	e.createToken("4000020000000000", "one_time")
+	first := rc.next()
+	e.waitDeliveries()
+	old := e.onlyDelivery(w.ID)
+	if old.Status != api.DeliveryFailed {
+		t.Fatalf("delivery %s, want failed", old.Status)
+	}
+	resend := "/sandbox/webhook_deliveries/" + old.ID + "/resend"
+	wantError(t, e.do("POST", resend, e.secretAuth(), ""), http.StatusConflict, api.CodeWebhookInactive)
+
+	e.advance(time.Hour) // the resend is made later on the sandbox clock
+	rc.set(http.StatusInternalServerError)
+	if r := e.do("PATCH", e.storeHooks()+"/"+w.ID, e.secretAuth(), `{"active":true}`); r.code != http.StatusOK {
+		t.Fatalf("re-enable: %d %s", r.code, r.body)
+	}
+	r := e.do("POST", resend, e.secretAuth(), "")
+	if r.code != http.StatusCreated {
+		t.Fatalf("resend: %d %s", r.code, r.body)
+	}
+	var nd api.WebhookDelivery
+	r.json(t, &nd)
+	if nd.ID == old.ID || nd.EventID != old.EventID || nd.ResentFrom == nil || *nd.ResentFrom != old.ID || nd.Status != api.DeliveryPending {
+		t.Fatalf("resent delivery: %s", r.body)
+	}
+	// The same event: the payload's id and created_on are the first's.
+	second := rc.next()
+	e.waitDeliveries()
+	var p0, p1 api.WebhookPayload
+	json.Unmarshal(first.body, &p0)
+	json.Unmarshal(second.body, &p1)
+	if p1.ID != p0.ID || p1.CreatedOn != p0.CreatedOn || p1.FiredOn == p0.FiredOn || string(p1.Data) != string(p0.Data) {
+		t.Fatalf("resent payload %s, first %s", second.body, first.body)
+	}
+	// While it is retried it cannot be resent; the original can, again.
+	wantError(t, e.do("POST", "/sandbox/webhook_deliveries/"+nd.ID+"/resend", e.secretAuth(), ""), http.StatusConflict, api.CodeWebhookDeliveryPending)
+	l := e.deliveries("?webhook_id=" + w.ID)
+	if l.TotalHits != 2 || l.Items[0].ID != nd.ID || len(l.Items[0].Attempts) != 1 || l.Items[1].ID != old.ID || len(l.Items[1].Attempts) != 1 {
+		t.Fatalf("delivery log after the resend: %s", mustJSON(l))
+	}
+	// Unknown, malformed and other stores' deliveries are not found.
+	_, other := e.otherStore("Other shop")
+	wantError(t, e.do("POST", resend, other, ""), http.StatusNotFound, api.CodeNotFound)
+	wantError(t, e.do("POST", "/sandbox/webhook_deliveries/"+newID()+"/resend", e.secretAuth(), ""), http.StatusNotFound, api.CodeNotFound)
+	wantError(t, e.do("POST", "/sandbox/webhook_deliveries/x/resend", e.secretAuth(), ""), http.StatusNotFound, api.CodeNotFound)
+}

@@ -33,6 +33,7 @@ func (s *Server) webhookRoutes(m *apiMux) {
 		s.handle(m, "DELETE "+base+"/{webhookId}", false, "Delete a webhook.", s.handleDeleteWebhook)
 	}
 	s.handle(m, "GET /sandbox/webhook_deliveries", false, "The store's webhook delivery log, newest first (?webhook_id, event, status).", s.handleListWebhookDeliveries)
+	s.handle(m, "POST /sandbox/webhook_deliveries/{deliveryId}/resend", false, "Sandbox: send a finished delivery's event again to its webhook, as a new delivery.", s.handleResendWebhookDelivery)
 }
 
 // hookScope is what a webhook route addresses: one store's webhooks, or
@@ -321,6 +322,14 @@ func (s *Server) handleListWebhookDeliveries(r *http.Request, p *principal) (int
 	return http.StatusOK, listView(list, deliveryView), nil
 }
 
+func (s *Server) handleResendWebhookDelivery(r *http.Request, p *principal) (int, any, error) {
+	d, err := s.resendDelivery(r.Context(), p.app.StoreID, r.PathValue("deliveryId"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, deliveryView(d), nil
+}
+
 // webhookView renders a webhook as the API object (never its auth_token).
 func webhookView(w *domain.Webhook) *api.Webhook {
 	v := &api.Webhook{ID: w.ID, MerchantID: w.MerchantID, Triggers: w.Triggers, URL: w.URL, Active: w.Active,
@@ -341,6 +350,9 @@ func deliveryView(d *domain.WebhookDelivery) *api.WebhookDelivery {
 		CreatedOn: api.FormatTime(d.CreatedAt), UpdatedOn: api.FormatTime(d.UpdatedAt)}
 	if d.DueAt != nil {
 		v.NextAttemptOn = ptr(api.FormatTime(*d.DueAt))
+	}
+	if d.ResentFrom != "" {
+		v.ResentFrom = ptr(d.ResentFrom)
 	}
 	for _, a := range d.Attempts {
 		va := api.WebhookAttempt{Number: a.Number, FiredOn: api.FormatTime(a.At), URL: a.URL, DurationMS: a.Duration.Milliseconds()}

@@ -47,6 +47,8 @@ type Handler struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	css   []byte
+	// previewPage is the widget preview (static/preview.tmpl).
+	previewPage *template.Template
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -61,7 +63,11 @@ type session struct {
 	csrf        string
 	flash       string
 	flashErr    bool
-	lastUsed    time.Time
+	// ran is what the last clock move of the session ran, shown once.
+	ran []any
+	// newToken is the app token just created, with its secret, shown once.
+	newToken map[string]any
+	lastUsed time.Time
 }
 
 // New returns the dashboard over the API handler (server.Server.Handler()).
@@ -75,6 +81,9 @@ func New(apiHandler http.Handler) (*Handler, error) {
 		return nil, err
 	}
 	h.css = css
+	if h.previewPage, err = template.ParseFS(files, "static/preview.tmpl"); err != nil {
+		return nil, err
+	}
 	h.routes()
 	return h, nil
 }
@@ -216,6 +225,11 @@ func (h *Handler) callRaw(ctx context.Context, r *http.Request, cred, method, pa
 	req := httptest.NewRequestWithContext(ctx, method, path, body)
 	req.Header.Set("Authorization", "Bearer "+cred)
 	req.Header.Set("Accept", "application/json")
+	if method == http.MethodGet {
+		// The dashboard's reads stay out of the store's request log
+		// (docs/dashboard.md, "The request log").
+		req.Header.Set("X-Kessai-No-Request-Log", "1")
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

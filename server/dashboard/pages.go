@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
@@ -77,7 +78,15 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"list":       func(v any) []any { l, _ := v.([]any); return l },
+	"list": func(v any) []any { l, _ := v.([]any); return l },
+	"add":  func(a, b float64) float64 { return a + b },
+	"mul":  func(a float64, b int) float64 { return a * float64(b) },
+	// num reads a JSON number as an integer (0 otherwise).
+	"num": func(v any) int64 {
+		n, _ := v.(json.Number)
+		i, _ := n.Int64()
+		return i
+	},
 	"pathEscape": url.PathEscape,
 }
 
@@ -121,16 +130,23 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET "+Prefix+"/charges", h.page("charges", h.charges))
 	m.HandleFunc("GET "+Prefix+"/charges/{id}", h.page("charge", h.charge))
 	m.HandleFunc("POST "+Prefix+"/charges/{id}/{action}", h.action(h.chargeAction))
+	m.HandleFunc("GET "+Prefix+"/refunds", h.page("refunds", h.refundList))
 	m.HandleFunc("GET "+Prefix+"/tokens", h.page("tokens", h.tokens))
+	m.HandleFunc("GET "+Prefix+"/tokens/{id}", h.page("token", h.token))
 	m.HandleFunc("GET "+Prefix+"/subscriptions", h.page("subscriptions", h.subscriptions))
 	m.HandleFunc("GET "+Prefix+"/subscriptions/{id}", h.page("subscription", h.subscription))
 	m.HandleFunc("POST "+Prefix+"/subscriptions/{id}/{action}", h.action(h.subscriptionAction))
 	m.HandleFunc("GET "+Prefix+"/webhooks", h.page("webhooks", h.webhooks))
 	m.HandleFunc("POST "+Prefix+"/webhooks/{id}/enable", h.action(h.webhookEnable))
+	m.HandleFunc("POST "+Prefix+"/webhooks/deliveries/{id}/resend", h.action(h.webhookResend))
 	m.HandleFunc("GET "+Prefix+"/clock", h.page("clock", h.clock))
 	m.HandleFunc("POST "+Prefix+"/clock/{action}", h.action(h.clockAction))
 	m.HandleFunc("GET "+Prefix+"/config", h.page("config", h.config))
 	m.HandleFunc("POST "+Prefix+"/config", h.action(h.configSave))
+	m.HandleFunc("POST "+Prefix+"/config/form", h.action(h.configForm))
+	m.HandleFunc("GET "+Prefix+"/preview", h.preview)
+	m.HandleFunc("POST "+Prefix+"/app_tokens", h.action(h.tokenCreate))
+	m.HandleFunc("POST "+Prefix+"/app_tokens/{id}/revoke", h.action(h.tokenRevoke))
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
@@ -280,7 +296,11 @@ func (h *Handler) list(r *http.Request, s *session, v *view, key, apiPath string
 	if q.Get("limit") == "" {
 		q.Set("limit", "20")
 	}
-	st := h.get(r, s, v, key, apiPath+"?"+q.Encode())
+	sep := "?"
+	if strings.Contains(apiPath, "?") {
+		sep = "&"
+	}
+	st := h.get(r, s, v, key, apiPath+sep+q.Encode())
 	if st != http.StatusOK {
 		return st
 	}
@@ -303,30 +323,19 @@ func (h *Handler) list(r *http.Request, s *session, v *view, key, apiPath string
 }
 
 func (h *Handler) charges(r *http.Request, s *session, v *view) int {
-	st := h.list(r, s, v, "list", s.storePath("/charges"), "mode", "metadata", "status", "transaction_token_id")
-	if st != http.StatusOK {
-		return st
-	}
-	// The charge list of the API has no status filter: the dashboard keeps
-	// the page's items of that status (docs/dashboard.md, "Pages").
-	if want := r.URL.Query().Get("status"); want != "" {
-		d := v.Data["list"].(map[string]any)
-		items, _ := d["items"].([]any)
-		var kept []any
-		for _, it := range items {
-			if m, _ := it.(map[string]any); m["status"] == want {
-				kept = append(kept, it)
-			}
-		}
-		d["items"] = kept
-	}
 	v.Data["statuses"] = []string{"pending", "awaiting", "authorized", "successful", "failed", "error", "canceled"}
-	return http.StatusOK
+	v.Data["methods"] = []string{"card", "konbini", "online", "bank_transfer", "paidy"}
+	if r.URL.Query().Get("cursor") == "" {
+		if c := h.paymentsChartOf(r, s); c != nil && c.Total > 0 {
+			v.Data["chart"] = c
+		}
+	}
+	return h.list(r, s, v, "list", s.storePath("/charges"), "mode", "metadata", "status", "payment_type", "transaction_token_id")
 }
 
 // event is one entry of a timeline.
 type event struct {
-	Time, Label, Status, Detail string
+	Time, Label, Status, From, Detail string
 }
 
 func (h *Handler) charge(r *http.Request, s *session, v *view) int {
@@ -337,30 +346,99 @@ func (h *Handler) charge(r *http.Request, s *session, v *view) int {
 	}
 	h.get(r, s, v, "refunds", base+"/refunds?limit=100")
 	h.get(r, s, v, "cancels", base+"/cancels?limit=100")
+	changes := h.activity(r, s, v, id)
 	c := v.Data["charge"].(map[string]any)
-	v.Title = v.T("charge") + " " + id
-	tl := []event{{Time: fmt.Sprint(c["created_on"]), Label: v.T("timeline.created"),
-		Detail: fmt.Sprint(c["requested_amount"], " ", c["requested_currency"])}}
-	if at, ok := c["capture_at"].(string); ok && at != "" {
-		tl = append(tl, event{Time: at, Label: v.T("timeline.captured")})
+	if c["status"] == "awaiting" {
+		// The sandbox controls of an awaiting payment; a deposit for a
+		// bank transfer, told by the charge's token.
+		v.Data["controls"] = []string{"complete", "fail", "expire"}
+		res := h.call(r.Context(), r, s, http.MethodGet, s.storePath("/tokens/"+url.PathEscape(fmt.Sprint(c["transaction_token_id"]))), nil)
+		if tok, err := res.decode(); res.ok() && err == nil {
+			v.Data["payment_type"] = tok["payment_type"]
+		}
 	}
-	for _, kind := range []string{"refunds", "cancels"} {
-		d, _ := v.Data[kind].(map[string]any)
-		items, _ := d["items"].([]any)
-		for _, it := range items {
+	v.Title = v.T("charge") + " " + id
+	var tl []event
+	if len(changes) == 0 {
+		// A charge made before the request log: its creation only.
+		tl = append(tl, event{Time: fmt.Sprint(c["created_on"]), Label: v.T("timeline.created")})
+	}
+	for _, ch := range changes {
+		label := v.T("timeline.status_change")
+		switch {
+		case ch.Resource == "refund":
+			label = v.T("timeline.refund")
+		case ch.Resource == "cancel":
+			label = v.T("timeline.cancel")
+		case ch.From == "":
+			label = v.T("timeline.created")
+		}
+		tl = append(tl, event{Time: ch.Time, Label: label, Status: ch.To, From: ch.From})
+	}
+	if len(tl) > 0 {
+		tl[0].Detail = fmt.Sprint(c["requested_amount_formatted"], " ", c["requested_currency"])
+	}
+	if at, ok := c["capture_at"].(string); ok && at != "" && c["status"] == "authorized" {
+		tl = append(tl, event{Time: at, Label: v.T("timeline.capture_at")})
+	}
+	// Each refund and cancel when it was asked for; its settlement is a
+	// status change above (its status now when the log has none).
+	logged := map[string]bool{}
+	for _, ch := range changes {
+		logged[ch.Resource] = true
+	}
+	for _, kind := range []string{"refund", "cancel"} {
+		d, _ := v.Data[kind+"s"].(map[string]any)
+		for _, it := range listOf(d["items"]) {
 			m, _ := it.(map[string]any)
-			label := v.T("timeline.refund")
-			detail := fmt.Sprint(m["amount"], " ", m["currency"])
-			if kind == "cancels" {
-				label, detail = v.T("timeline.cancel"), ""
+			e := event{Time: fmt.Sprint(m["created_on"]), Label: v.T("timeline." + kind + "_asked")}
+			if kind == "refund" {
+				e.Detail = fmt.Sprint(m["amount_formatted"], " ", m["currency"])
 			}
-			tl = append(tl, event{Time: fmt.Sprint(m["created_on"]), Label: label, Status: fmt.Sprint(m["status"]), Detail: detail})
+			if !logged[kind] || m["status"] == "pending" {
+				e.Status = fmt.Sprint(m["status"])
+			}
+			tl = append(tl, e)
 		}
 	}
 	sort.SliceStable(tl, func(i, j int) bool { return tl[i].Time < tl[j].Time })
-	tl = append(tl, event{Label: v.T("timeline.status"), Status: fmt.Sprint(c["status"])})
 	v.Data["timeline"] = tl
 	return http.StatusOK
+}
+
+// change is a status change from the request log.
+type change struct{ Time, Resource, From, To string }
+
+// activity reads the request log of a resource (docs/dashboard.md, "The
+// request log"): it sets v.Data["requests"] to the requests, newest first,
+// and v.Data["created_with"] to the body of the oldest write, and returns
+// the status changes, oldest first.
+func (h *Handler) activity(r *http.Request, s *session, v *view, id string) []change {
+	res := h.call(r.Context(), r, s, http.MethodGet, "/sandbox/requests?limit=100&resource_id="+url.QueryEscape(id), nil)
+	d, err := res.decode()
+	if !res.ok() || err != nil {
+		return nil
+	}
+	items, _ := d["items"].([]any)
+	var reqs []any
+	var changes []change
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		if m["kind"] == "status_change" {
+			from, _ := m["from_status"].(string)
+			to, _ := m["to_status"].(string)
+			typ, _ := m["resource_type"].(string)
+			changes = append(changes, change{Time: fmt.Sprint(m["created_on"]), Resource: typ, From: from, To: to})
+			continue
+		}
+		reqs = append(reqs, m)
+		if m["body"] != nil && m["method"] == "POST" {
+			v.Data["created_with"] = m["body"] // the oldest is the last
+		}
+	}
+	slices.Reverse(changes)
+	v.Data["requests"] = reqs
+	return changes
 }
 
 func (h *Handler) chargeAction(w http.ResponseWriter, r *http.Request, s *session) string {
@@ -381,6 +459,10 @@ func (h *Handler) chargeAction(w http.ResponseWriter, r *http.Request, s *sessio
 		res = h.call(r.Context(), r, s, http.MethodPost, base+"/refunds", body)
 	case "cancel":
 		res = h.call(r.Context(), r, s, http.MethodPost, base+"/cancels", map[string]any{})
+	case "complete", "fail", "expire":
+		res = h.call(r.Context(), r, s, http.MethodPost, "/sandbox/charges/"+url.PathEscape(id)+"/"+r.PathValue("action"), nil)
+	case "deposit":
+		res = h.call(r.Context(), r, s, http.MethodPost, "/sandbox/charges/"+url.PathEscape(id)+"/deposit", map[string]any{"amount": amount})
 	default:
 		res = apiResult{status: http.StatusNotFound}
 	}
@@ -389,10 +471,43 @@ func (h *Handler) chargeAction(w http.ResponseWriter, r *http.Request, s *sessio
 }
 
 func (h *Handler) tokens(r *http.Request, s *session, v *view) int {
-	return h.list(r, s, v, "list", s.storePath("/tokens"), "mode", "metadata", "type")
+	v.Data["types"] = []string{"one_time", "subscription", "recurring"}
+	v.Data["methods"] = []string{"card", "konbini", "online", "bank_transfer", "paidy"}
+	return h.list(r, s, v, "list", s.storePath("/tokens"), "mode", "metadata", "type", "payment_type")
+}
+
+// refundList is the store's refunds: the transaction history's refunds
+// (docs/charges.md, "Transaction history").
+func (h *Handler) refundList(r *http.Request, s *session, v *view) int {
+	v.Data["statuses"] = []string{"pending", "successful", "failed", "error"}
+	st := h.list(r, s, v, "list", s.storePath("/transaction_history?type=refund"), "mode", "status", "search")
+	// The history's cursor is resource_id, not id.
+	if d, ok := v.Data["list"].(map[string]any); ok && st == http.StatusOK {
+		if items := listOf(d["items"]); len(items) > 0 {
+			if more, _ := d["has_more"].(bool); more {
+				last, _ := items[len(items)-1].(map[string]any)
+				q := r.URL.Query()
+				q.Set("cursor", fmt.Sprint(last["resource_id"]))
+				q.Del("lang")
+				v.Data["next"] = r.URL.Path + "?" + q.Encode()
+			}
+		}
+	}
+	return st
+}
+
+func (h *Handler) token(r *http.Request, s *session, v *view) int {
+	id := r.PathValue("id")
+	if st := h.get(r, s, v, "token", s.storePath("/tokens/"+url.PathEscape(id))); st != http.StatusOK {
+		return st
+	}
+	h.activity(r, s, v, id)
+	v.Title = v.T("token") + " " + id
+	return http.StatusOK
 }
 
 func (h *Handler) subscriptions(r *http.Request, s *session, v *view) int {
+	v.Data["statuses"] = []string{"unverified", "unconfirmed", "current", "unpaid", "suspended", "canceled", "completed"}
 	return h.list(r, s, v, "list", s.storePath("/subscriptions"), "mode", "metadata", "status")
 }
 
@@ -409,6 +524,7 @@ func (h *Handler) subscription(r *http.Request, s *session, v *view) int {
 		slices.Reverse(items)
 	}
 	h.get(r, s, v, "charges", base+"/charges?limit=100")
+	h.activity(r, s, v, id)
 	v.Title = v.T("subscription") + " " + id
 	return http.StatusOK
 }
@@ -436,7 +552,7 @@ func (h *Handler) webhooks(r *http.Request, s *session, v *view) int {
 		return st
 	}
 	v.Data["delivery_statuses"] = []any{"pending", "successful", "failed", "canceled"}
-	v.Data["rates"] = h.deliveryRates(r, s)
+	v.Data["rate_bars"] = rateBars(h.deliveryRates(r, s))
 	return h.list(r, s, v, "deliveries", "/sandbox/webhook_deliveries", "webhook_id", "event", "status")
 }
 
@@ -479,9 +595,26 @@ func (h *Handler) webhookEnable(w http.ResponseWriter, r *http.Request, s *sessi
 	return Prefix + "/webhooks"
 }
 
+func (h *Handler) webhookResend(w http.ResponseWriter, r *http.Request, s *session) string {
+	res := h.call(r.Context(), r, s, http.MethodPost, "/sandbox/webhook_deliveries/"+url.PathEscape(r.PathValue("id"))+"/resend", nil)
+	h.report(s, language(w, r), res)
+	return Prefix + "/webhooks"
+}
+
 func (h *Handler) clock(r *http.Request, s *session, v *view) int {
-	v.Data["buttons"] = []any{"hour", "day", "month"}
-	return h.get(r, s, v, "clock", "/sandbox/clock")
+	v.Data["buttons"] = []any{"hour", "day", "month", "next"}
+	if st := h.get(r, s, v, "clock", "/sandbox/clock"); st != http.StatusOK {
+		return st
+	}
+	// What the last move from this session ran, then every move of the
+	// store from the request log with the charges it touched.
+	h.mu.Lock()
+	if s.ran != nil {
+		v.Data["ran"], s.ran = s.ran, nil
+	}
+	h.mu.Unlock()
+	h.get(r, s, v, "moves", "/sandbox/requests?limit=20&path_prefix="+url.QueryEscape("/sandbox/clock/"))
+	return http.StatusOK
 }
 
 // advances are the clock page's buttons: ISO 8601 durations
@@ -491,6 +624,8 @@ var advances = map[string]string{"hour": "PT1H", "day": "P1D", "month": "P1M"}
 func (h *Handler) clockAction(w http.ResponseWriter, r *http.Request, s *session) string {
 	var res apiResult
 	switch a := r.PathValue("action"); a {
+	case "next":
+		res = h.call(r.Context(), r, s, http.MethodPost, "/sandbox/clock/next", nil)
 	case "set":
 		res = h.call(r.Context(), r, s, http.MethodPost, "/sandbox/clock/set", map[string]any{"time": strings.TrimSpace(r.PostFormValue("time"))})
 	default:
@@ -502,7 +637,16 @@ func (h *Handler) clockAction(w http.ResponseWriter, r *http.Request, s *session
 		res = h.call(r.Context(), r, s, http.MethodPost, "/sandbox/clock/advance", map[string]any{"duration": d})
 	}
 	if res.ok() {
-		h.setFlash(s, tr(language(w, r), "done")+" "+strings.TrimSpace(string(res.body)), false)
+		lang := language(w, r)
+		var moved struct {
+			Now string `json:"now"`
+			Ran []any  `json:"ran"`
+		}
+		_ = json.Unmarshal(res.body, &moved)
+		h.setFlash(s, fmt.Sprintf(tr(lang, "clock.moved"), moved.Now, len(moved.Ran)), false)
+		h.mu.Lock()
+		s.ran = moved.Ran
+		h.mu.Unlock()
 	} else {
 		h.report(s, "", res)
 	}
@@ -511,12 +655,53 @@ func (h *Handler) clockAction(w http.ResponseWriter, r *http.Request, s *session
 
 func (h *Handler) config(r *http.Request, s *session, v *view) int {
 	st := h.get(r, s, v, "config", "/sandbox/store_configuration")
-	if st == http.StatusOK {
-		b, _ := json.MarshalIndent(v.Data["config"], "", "  ")
-		v.Data["text"] = string(b)
+	if st != http.StatusOK {
+		return st
 	}
-	return st
+	b, _ := json.MarshalIndent(v.Data["config"], "", "  ")
+	v.Data["text"] = string(b)
+	conf := v.Data["config"].(map[string]any)
+	brands := map[string]bool{}
+	for _, b := range listOf(conf["card_brands"]) {
+		brands[fmt.Sprint(b)] = true
+	}
+	var bs []brandBox
+	for _, b := range cardBrands {
+		bs = append(bs, brandBox{Name: b, On: brands[b]})
+	}
+	v.Data["brands"] = bs
+	v.Data["methods"] = configMethods
+	v.Data["colours"] = themeColours
+	v.Data["privileges"] = []string{"none", "bounded", "infinite"}
+	// The preview iframe's URL changes with the configuration, so that it
+	// reloads after a save.
+	v.Data["preview"] = Prefix + "/preview?v=" + fmt.Sprintf("%x", sha256.Sum256(b))[:12]
+	h.get(r, s, v, "app_tokens", "/sandbox/app_tokens")
+	h.mu.Lock()
+	if s.newToken != nil {
+		v.Data["new_token"], s.newToken = s.newToken, nil
+	}
+	h.mu.Unlock()
+	return http.StatusOK
 }
+
+// brandBox is a card brand's checkbox.
+type brandBox struct {
+	Name string
+	On   bool
+}
+
+// cardBrands are the card brands a store may enable (docs/sandbox.md, "Keys").
+var cardBrands = []string{"visa", "mastercard", "jcb", "american_express", "diners_club", "discover", "unionpay", "maestro"}
+
+// configMethods are the payment methods' switches of the configuration.
+var configMethods = []string{"card_enabled", "konbini_enabled", "bank_transfer_enabled", "online_enabled", "paidy_enabled"}
+
+// themeColours are the widget's colours of the configuration's theme.
+var themeColours = []string{"main_background", "secondary_background", "main_color", "main_text", "primary_text", "secondary_text", "base_text"}
+
+// listOf is a JSON array's items.
+func listOf(v any) []any { l, _ := v.([]any); return l }
 
 func (h *Handler) configSave(w http.ResponseWriter, r *http.Request, s *session) string {
 	var doc map[string]any
@@ -528,4 +713,76 @@ func (h *Handler) configSave(w http.ResponseWriter, r *http.Request, s *session)
 	res := h.callRaw(r.Context(), r, s.secret+"."+s.jwt, http.MethodPatch, "/sandbox/store_configuration", strings.NewReader(text))
 	h.report(s, language(w, r), res)
 	return Prefix + "/config"
+}
+
+// configForm saves the form's fields: a PATCH of the keys it shows.
+func (h *Handler) configForm(w http.ResponseWriter, r *http.Request, s *session) string {
+	patch := map[string]any{}
+	for _, m := range configMethods {
+		patch[m] = r.PostFormValue(m) == "on"
+	}
+	brands := []string{}
+	for _, b := range cardBrands {
+		if r.PostFormValue("brand_"+b) == "on" {
+			brands = append(brands, b)
+		}
+	}
+	patch["card_brands"] = brands
+	theme := map[string]any{}
+	for _, c := range themeColours {
+		theme[c] = strings.TrimSpace(r.PostFormValue("theme_" + c))
+	}
+	patch["theme"] = theme
+	if logo := strings.TrimSpace(r.PostFormValue("logo_image")); logo != "" {
+		patch["logo_image"] = logo
+	} else {
+		patch["logo_image"] = nil
+	}
+	patch["three_ds_required"] = r.PostFormValue("three_ds_required") == "on"
+	patch["recurring_token_privilege"] = r.PostFormValue("recurring_token_privilege")
+	res := h.call(r.Context(), r, s, http.MethodPatch, "/sandbox/store_configuration", patch)
+	h.report(s, language(w, r), res)
+	return Prefix + "/config#preview"
+}
+
+// preview is the page the configuration page frames: the real widget,
+// with the session's app token, as a shop would open it (docs/dashboard.md,
+// "Configuration and preview"). It is the one page with scripts: the
+// widget's loader, from this server.
+func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
+	s := h.current(r)
+	if s == nil {
+		http.Error(w, "signed out", http.StatusForbidden)
+		return
+	}
+	lang := language(w, r)
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = h.previewPage.Execute(w, map[string]string{"Lang": lang, "Title": tr(lang, "preview"), "JWT": s.jwt,
+		"Note": tr(lang, "preview.note"), "Button": tr(lang, "preview.button")})
+}
+
+func (h *Handler) tokenCreate(w http.ResponseWriter, r *http.Request, s *session) string {
+	var domains []string
+	for _, d := range strings.FieldsFunc(r.PostFormValue("domains"), func(c rune) bool { return c == ',' || c == ' ' || c == '\n' }) {
+		domains = append(domains, strings.TrimSpace(d))
+	}
+	res := h.call(r.Context(), r, s, http.MethodPost, "/sandbox/app_tokens", map[string]any{"domains": domains, "mode": r.PostFormValue("mode")})
+	h.report(s, language(w, r), res)
+	if res.ok() {
+		// The secret is shown once, on the next page, and forgotten.
+		var created map[string]any
+		_ = json.Unmarshal(res.body, &created)
+		h.mu.Lock()
+		s.newToken = created
+		h.mu.Unlock()
+	}
+	return Prefix + "/config#app-tokens"
+}
+
+func (h *Handler) tokenRevoke(w http.ResponseWriter, r *http.Request, s *session) string {
+	res := h.call(r.Context(), r, s, http.MethodDelete, "/sandbox/app_tokens/"+url.PathEscape(r.PathValue("id")), nil)
+	h.report(s, language(w, r), res)
+	return Prefix + "/config#app-tokens"
 }

@@ -76,6 +76,10 @@ type ChargeQuery struct {
 	AmountFrom, AmountTo *int64
 	// Currency matches the requested or the charged currency.
 	Currency string
+	// Statuses: any of these (none = all).
+	Statuses []api.ChargeStatus
+	// PaymentType: only charges of this payment method.
+	PaymentType api.PaymentType
 }
 
 // ChargeStorage persists charges.

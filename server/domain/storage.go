@@ -22,6 +22,7 @@ type Storage interface {
 	ClaimStorage
 	RateBucketStorage
 	FollowUpStorage
+	RequestLogStorage
 
 	Close() error
 }

@@ -69,10 +69,15 @@ type WebhookDelivery struct {
 	Data   json.RawMessage           `json:"data"`
 	Status api.WebhookDeliveryStatus `json:"status"`
 	// DueAt is when the next attempt is due; nil unless Status is pending.
-	DueAt     *time.Time       `json:"due_at,omitempty"`
-	Attempts  []WebhookAttempt `json:"attempts"`
-	CreatedAt time.Time        `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
+	DueAt    *time.Time       `json:"due_at,omitempty"`
+	Attempts []WebhookAttempt `json:"attempts"`
+	// ResentFrom is the delivery this one resends ("" for a first
+	// delivery); EventAt is then the time of the event, the payload's
+	// created_on (zero: CreatedAt).
+	ResentFrom string    `json:"resent_from,omitempty"`
+	EventAt    time.Time `json:"event_at,omitzero"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // WebhookAttempt is one HTTP request of a delivery.
@@ -116,7 +121,8 @@ type WebhookStorage interface {
 	ActiveWebhooks(ctx context.Context, merchantID, storeID string) ([]*Webhook, error)
 
 	// CreateWebhookDeliveries inserts deliveries, all or none; a delivery
-	// of an event (EventID) to a webhook that has one already is left out.
+	// of an event (EventID) to a webhook that has one already is left out,
+	// unless it is a resend (ResentFrom set).
 	CreateWebhookDeliveries(ctx context.Context, ds []*WebhookDelivery) error
 	GetWebhookDelivery(ctx context.Context, id string) (*WebhookDelivery, error)
 	UpdateWebhookDelivery(ctx context.Context, d *WebhookDelivery) error

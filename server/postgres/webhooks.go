@@ -160,7 +160,7 @@ func (d *DB) CreateWebhookDeliveries(ctx context.Context, ds []*domain.WebhookDe
 				return err
 			}
 			b.Queue(`INSERT INTO webhook_deliveries (id, webhook_id, store_id, merchant_id, event, status, due_at, created_at, data, payload)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (webhook_id, (data->>'event_id')) DO NOTHING`,
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (webhook_id, (data->>'event_id')) WHERE data->>'resent_from' IS NULL DO NOTHING`,
 				dl.ID, dl.WebhookID, dl.StoreID, dl.MerchantID, string(dl.Event), string(dl.Status), dl.DueAt, dl.CreatedAt, doc, payload)
 		}
 		return tx.SendBatch(ctx, &b).Close()

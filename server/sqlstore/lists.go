@@ -123,6 +123,10 @@ func (d Dialect) Charges(q domain.ChargeQuery) Where {
 	if q.SubscriptionID != "" {
 		w.Add("subscription_id = ?", q.SubscriptionID)
 	}
+	in(&w, "status", q.Statuses)
+	if q.PaymentType != "" {
+		w.Add(d.Text("data", "payment_type")+" = ?", string(q.PaymentType))
+	}
 	if q.Currency != "" {
 		w.Add("("+d.Text("data", "currency")+" = ? OR "+d.Text("data", "charged_currency")+" = ?)", q.Currency, q.Currency)
 	}
@@ -219,4 +223,25 @@ func (d Dialect) WebhookDeliveries(q domain.WebhookDeliveryQuery) Where {
 		w.Add("status = ?", string(q.Status))
 	}
 	return w
+}
+
+// Requests are the conditions of a list of a store's request log: the
+// resource's ID is matched as a whole word of the resource_ids column
+// (space-separated, with a space at each end).
+func (d Dialect) Requests(q domain.RequestLogQuery) Where {
+	w := d.Where()
+	w.Add("store_id = ?", q.StoreID)
+	if q.ResourceID != "" {
+		w.Add("resource_ids LIKE ?", "% "+strings.ToLower(q.ResourceID)+" %")
+	}
+	if q.PathPrefix != "" {
+		esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q.PathPrefix)
+		w.Add(d.Text("data", "path")+` LIKE ? ESCAPE '\'`, esc+"%")
+	}
+	return w
+}
+
+// ResourceIDs is the resource_ids column of a request log entry.
+func ResourceIDs(e *domain.RequestLogEntry) string {
+	return " " + strings.ToLower(strings.Join(e.ResourceIDs, " ")) + " "
 }

@@ -15,7 +15,7 @@ import (
 // record is a domain type with an ID field.
 type record interface {
 	domain.Store | domain.AppToken | domain.TxToken | domain.Charge | domain.Refund | domain.Cancel |
-		domain.Subscription | domain.Webhook | domain.WebhookDelivery
+		domain.Subscription | domain.Webhook | domain.WebhookDelivery | domain.RequestLogEntry
 }
 
 // id returns a record's ID.
@@ -291,8 +291,8 @@ func testChargeFilters(t *testing.T, st domain.Storage) {
 	}
 	taro1 := f.charge(t, st, ft.taro, 10, 1000, paid)
 	taro2 := f.charge(t, st, ft.taro, 11, 5000, paid, inYen("USD", 750000), func(c *domain.Charge) { c.Metadata.SetString("order", "B-2") })
-	hanako := f.charge(t, st, ft.hanako, 12, 2000, paid)
-	jiro := f.charge(t, st, ft.jiro, 13, 3000, paid, inYen("EUR", 480000))
+	hanako := f.charge(t, st, ft.hanako, 12, 2000, status(api.ChargeFailed))
+	jiro := f.charge(t, st, ft.jiro, 13, 3000, paid, inYen("EUR", 480000), func(c *domain.Charge) { c.PaymentType = api.PaymentTypeKonbini })
 	renewed := f.charge(t, st, ft.renewed, 14, 100, paid, func(c *domain.Charge) { c.SubscriptionID = new(newID()) })
 	otherStore := f.charge(t, st, ft.otherStores, 15, 1000, paid)
 	for _, tt := range []struct {
@@ -321,6 +321,11 @@ func testChargeFilters(t *testing.T, st domain.Storage) {
 		{"mode", domain.ChargeQuery{Filters: domain.Filters{Mode: api.ModeLive}}, []*domain.Charge{renewed}},
 		{"from inclusive, to exclusive", domain.ChargeQuery{Filters: domain.Filters{From: new(at(11)), To: new(at(13))}}, []*domain.Charge{hanako, taro2}},
 		{"metadata", domain.ChargeQuery{Filters: domain.Filters{Metadata: map[string]string{"order": "B-2"}}}, []*domain.Charge{taro2}},
+		{"status", domain.ChargeQuery{Statuses: []api.ChargeStatus{api.ChargeSuccessful}}, []*domain.Charge{renewed, jiro, taro2, taro1}},
+		{"statuses", domain.ChargeQuery{Statuses: []api.ChargeStatus{api.ChargeFailed, api.ChargeError}}, []*domain.Charge{hanako}},
+		{"status none", domain.ChargeQuery{Statuses: []api.ChargeStatus{api.ChargeAwaiting}}, nil},
+		{"payment_type", domain.ChargeQuery{PaymentType: api.PaymentTypeKonbini}, []*domain.Charge{jiro}},
+		{"payment_type and status", domain.ChargeQuery{PaymentType: api.PaymentTypeCard, Statuses: []api.ChargeStatus{api.ChargeFailed}}, []*domain.Charge{hanako}},
 		{"and", domain.ChargeQuery{Email: "taro@example.com", Currency: "JPY", AmountTo: new(int64(2000))}, []*domain.Charge{renewed, taro1}},
 		{"merchant-wide by email", domain.ChargeQuery{Scope: domain.Scope{MerchantID: f.merchant.ID}, Email: "taro@example.com"}, []*domain.Charge{otherStore, renewed, taro2, taro1}},
 	} {

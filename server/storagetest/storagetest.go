@@ -44,6 +44,7 @@ func Run(t *testing.T, open Open) {
 		{"ChargeGuards", testChargeGuards},
 		{"Claims", testClaims},
 		{"RateBuckets", testRateBuckets},
+		{"RequestLog", testRequestLog},
 		{"PaymentMethods", testPaymentMethods},
 		{"FollowUps", testFollowUps},
 	} {

@@ -198,4 +198,13 @@ func testWebhookDeliveries(t *testing.T, st domain.Storage, f fixture, w *domain
 	if got := list(domain.WebhookDeliveryQuery{WebhookID: w.ID}); len(got) != 3 {
 		t.Fatalf("log after deleting the webhook = %v", got)
 	}
+	// A resend of an event is a delivery of its own, as often as asked.
+	for range 2 {
+		resend := delivery(f.store, 6, api.EventChargeFinished)
+		resend.EventID, resend.ResentFrom = d1.EventID, d1.ID
+		must(t, st.CreateWebhookDeliveries(ctx, []*domain.WebhookDelivery{resend}))
+		if got, err := st.GetWebhookDelivery(ctx, resend.ID); err != nil || got.ResentFrom != d1.ID || got.EventID != d1.EventID {
+			t.Fatalf("the resend: %+v, %v", got, err)
+		}
+	}
 }

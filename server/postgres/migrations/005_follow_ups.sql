@@ -7,4 +7,5 @@ CREATE INDEX refunds_follow_up ON refunds ((data->>'follow_up')) WHERE data->>'f
 CREATE INDEX cancels_follow_up ON cancels ((data->>'follow_up')) WHERE data->>'follow_up' IS NOT NULL;
 CREATE INDEX subscriptions_follow_up ON subscriptions ((data->>'follow_up')) WHERE data->>'follow_up' IS NOT NULL;
 CREATE INDEX tokens_follow_up ON tokens ((data->>'follow_up')) WHERE data->>'follow_up' IS NOT NULL;
-CREATE UNIQUE INDEX webhook_deliveries_event ON webhook_deliveries (webhook_id, (data->>'event_id'));
+CREATE UNIQUE INDEX webhook_deliveries_event ON webhook_deliveries (webhook_id, (data->>'event_id'))
+    WHERE data->>'resent_from' IS NULL;

@@ -7,4 +7,5 @@ CREATE INDEX refunds_follow_up ON refunds (json_extract(data, '$.follow_up')) WH
 CREATE INDEX cancels_follow_up ON cancels (json_extract(data, '$.follow_up')) WHERE json_extract(data, '$.follow_up') IS NOT NULL;
 CREATE INDEX subscriptions_follow_up ON subscriptions (json_extract(data, '$.follow_up')) WHERE json_extract(data, '$.follow_up') IS NOT NULL;
 CREATE INDEX tokens_follow_up ON tokens (json_extract(data, '$.follow_up')) WHERE json_extract(data, '$.follow_up') IS NOT NULL;
-CREATE UNIQUE INDEX webhook_deliveries_event ON webhook_deliveries (webhook_id, json_extract(data, '$.event_id'));
+CREATE UNIQUE INDEX webhook_deliveries_event ON webhook_deliveries (webhook_id, json_extract(data, '$.event_id'))
+    WHERE json_extract(data, '$.resent_from') IS NULL;
