@@ -21,6 +21,7 @@ type Storage interface {
 	LimitStorage
 	ClaimStorage
 	RateBucketStorage
+	FormStorage
 
 	Close() error
 }
