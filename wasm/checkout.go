@@ -81,6 +81,9 @@ type checkout struct {
 	focused string
 	// timer counts the timeouts started; only the latest may fire.
 	timer int
+	// page is the link form page's state; nil in the widget's iframe
+	// (wasm/page.go).
+	page *linkPage
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
@@ -118,6 +121,10 @@ func (c *checkout) OnMount(ctx app.Context) {
 		}))
 		obs.Call("observe", ctx.JSSrc())
 	}
+	if id := formIDOfPath(win.Get("location").Get("pathname").String()); id != "" {
+		c.startPage(ctx, id)
+		return
+	}
 	// The only message sent before the parent's origin is known; it carries
 	// nothing but its type.
 	if s, err := widget.Encode(struct {
@@ -129,6 +136,10 @@ func (c *checkout) OnMount(ctx app.Context) {
 
 // post sends a message to the loader, to the merchant origin only.
 func (c *checkout) post(msg any) {
+	if c.page != nil {
+		pageConsole(msg) // a link form page has no loader
+		return
+	}
 	s, err := widget.Encode(msg)
 	if err != nil {
 		app.Log(err)
@@ -185,6 +196,9 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 	}
 	loc := app.Window().Get("location")
 	c.client = &fetchClient{base: loc.Get("origin").String(), jwt: opts.AppID, origin: c.parentOrigin}
+	if c.page != nil {
+		c.client.form = c.page.formID
+	}
 	c.in = widget.Prefill(opts)
 	c.screen = screenLoading
 	if c.inline() {
@@ -443,6 +457,9 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 			default:
 				c.fatal, c.screen = &o, screenFatal
 			}
+			if c.page != nil {
+				c.pageOutcome(ctx, o)
+			}
 			result(o)
 		})
 	})
@@ -517,6 +534,9 @@ func (c *checkout) onInstallment(ctx app.Context, e app.Event) {
 func (c *checkout) retry(ctx app.Context, e app.Event) {
 	c.screen, c.outcome, c.announce = screenForm, nil, ""
 	c.in.CVV = ""
+	if c.page != nil {
+		c.page.redirect = ""
+	}
 	ctx.Defer(func(app.Context) { focus(widget.FieldCVV) })
 }
 

@@ -1,6 +1,7 @@
 package widget
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -445,4 +446,67 @@ func settingsCustomFields(raw map[string]any, fields []api.LinkFormCustomField) 
 	}
 	raw["customFieldKeys"], raw["customFieldLabels"], raw["customFieldTypes"] = keys, labels, types
 	raw["customFieldRequired"], raw["customFieldOptions"] = required, options
+}
+
+// LinkRedirectFor says where a link form sends the buyer after a payment's
+// outcome: success once the charge (or token, or subscription) is final,
+// pending when the page stopped waiting for a final status, failure when
+// the payment failed. ok is false for outcomes the buyer fixes on the page
+// (input errors, a card refused at tokenisation) and for configuration
+// errors.
+func LinkRedirectFor(o Outcome) (status RedirectStatus, ok bool) {
+	switch {
+	case o.OK:
+		return RedirectSuccess, true
+	case o.Code == CodePollingTimeout:
+		return RedirectPending, true
+	case len(o.Fields) > 0:
+		return 0, false
+	case o.Stage == StageCharge || o.Stage == StageSubscription || o.Stage == StagePolling:
+		return RedirectFailure, true
+	}
+	return 0, false
+}
+
+// RedirectIDs are the IDs a redirect carries: univapayTokenId,
+// univapayChargeId, univapaySubscriptionId, of what the payment created.
+func (o Outcome) RedirectIDs() map[string]string {
+	ids := map[string]string{}
+	if o.Token != nil {
+		ids["univapayTokenId"] = o.Token.Value.ID
+	}
+	if o.Charge != nil {
+		ids["univapayChargeId"] = o.Charge.Value.ID
+		if o.Token == nil {
+			ids["univapayTokenId"] = o.Charge.Value.TransactionTokenID
+		}
+	}
+	if o.Subscription != nil {
+		ids["univapaySubscriptionId"] = o.Subscription.Value.ID
+	}
+	return ids
+}
+
+// RedirectMetadata is the metadata of what the payment created, as query
+// values: strings as they are, other JSON values as JSON text.
+func (o Outcome) RedirectMetadata() map[string]string {
+	var md api.Metadata
+	switch {
+	case o.Charge != nil:
+		md = o.Charge.Value.Metadata
+	case o.Subscription != nil:
+		md = o.Subscription.Value.Metadata
+	case o.Token != nil:
+		md = o.Token.Value.Metadata
+	}
+	out := map[string]string{}
+	for k, raw := range md {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			out[k] = s
+		} else {
+			out[k] = string(raw)
+		}
+	}
+	return out
 }
