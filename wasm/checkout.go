@@ -458,7 +458,7 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 				c.fatal, c.screen = &o, screenFatal
 			}
 			if c.page != nil {
-				c.pageOutcome(ctx, o)
+				c.pageOutcome(o)
 			}
 			result(o)
 		})

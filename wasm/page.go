@@ -21,6 +21,9 @@ import (
 // loader's message; after the payment it sends the buyer to the
 // merchant's redirect URL instead of firing events.
 
+// redirectDelay is how long the result shows before autoRedirect.
+const redirectDelay = 800 * time.Millisecond
+
 // modePage is the checkout's mode on a link form page.
 const modePage widget.Mode = "page"
 
@@ -104,7 +107,7 @@ func pageConsole(msg any) {
 // pageOutcome follows a payment's outcome on a link form page: the
 // redirect of its status, at once with autoRedirect (docs/link-forms.md,
 // "After the payment").
-func (c *checkout) pageOutcome(ctx app.Context, o widget.Outcome) {
+func (c *checkout) pageOutcome(o widget.Outcome) {
 	status, ok := widget.LinkRedirectFor(o)
 	if !ok {
 		return
@@ -116,10 +119,15 @@ func (c *checkout) pageOutcome(ctx app.Context, o widget.Outcome) {
 		c.page.leaving = true
 		c.announce = c.loc.T("page.redirecting")
 		target := c.page.redirect
-		// A moment to read the result before the page goes.
-		ctx.After(800*time.Millisecond, func(app.Context) {
+		// A moment to read the result before the page goes. (A browser
+		// timer: the context's element, the form, is gone by then.)
+		var leave app.Func
+		leave = app.FuncOf(func(app.Value, []app.Value) any {
+			leave.Release()
 			app.Window().Get("location").Call("assign", target)
+			return nil
 		})
+		app.Window().Call("setTimeout", leave, redirectDelay.Milliseconds())
 	}
 }
 
@@ -197,14 +205,27 @@ func (c *checkout) renderPage(body []app.UI) app.UI {
 	}
 	column = append(column, body...)
 	if c.page.redirect != "" {
+		// After a failure, trying again comes first.
+		class := "kessai-submit"
+		if c.page.status != widget.RedirectSuccess {
+			class = "kessai-secondary"
+		}
 		column = append(column, app.Div().Class("kessai-redirect").Body(
-			app.A().ID("kessai-return").Class("kessai-submit").Href(c.page.redirect).Text(c.loc.T("page.return")),
+			app.A().ID("kessai-return").Class(class).Href(c.page.redirect).OnClick(c.onReturn).Text(c.loc.T("page.return")),
 		))
 	}
 	if c.info.Mode == "test" && (c.screen == screenSuccess || c.page.redirect != "") {
 		column = append(column, app.P().Class("kessai-proof").Text(c.loc.T("page.proof")))
 	}
 	return root.Body(app.Main().Class("kessai-column").Aria("labelledby", "kessai-title").Body(column...))
+}
+
+// onReturn follows the way back to the shop in this tab: go-app would open
+// a link to another host in a new window.
+func (c *checkout) onReturn(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	e.Call("stopPropagation")
+	app.Window().Get("location").Call("assign", c.page.redirect)
 }
 
 // pageTitle is the form's title: the store's name when the theme shows it.
