@@ -131,6 +131,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST "+Prefix+"/clock/{action}", h.action(h.clockAction))
 	m.HandleFunc("GET "+Prefix+"/config", h.page("config", h.config))
 	m.HandleFunc("POST "+Prefix+"/config", h.action(h.configSave))
+	h.formRoutes()
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
