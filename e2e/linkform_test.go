@@ -269,3 +269,39 @@ func TestLinkFormScreenshots(t *testing.T) {
 	}
 	screenshot(t, ctx, "linkform-qr-360")
 }
+
+// The dashboard creates a form, edits it, and opens it with the session's
+// app token.
+func TestLinkFormFromTheDashboard(t *testing.T) {
+	dash := newTab(t)
+	if err := chromedp.Do(dash, chromedp.Navigate(env.widget+"/dashboard/signin?lang=ja"),
+		chromedp.SetValue(chromedp.ID("jwt"), env.jwt),
+		chromedp.SendKeys(chromedp.ID("secret"), env.secret),
+		chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/dashboard/forms"]`)),
+		chromedp.Navigate(env.widget+"/dashboard/forms"),
+		chromedp.SendKeys(chromedp.ID("form-name"), "ダッシュボードのフォーム"),
+		chromedp.Click(chromedp.ID("create-form")),
+		chromedp.WaitVisible(chromedp.ID("form-settings"))); err != nil {
+		t.Fatalf("create a form in the dashboard: %v", err)
+	}
+	if err := chromedp.Do(dash, chromedp.Click(chromedp.CSS(`input[name="require_name"]`)),
+		chromedp.SetValue(chromedp.ID("button_color"), "#0a7d55"),
+		chromedp.Click(chromedp.ID("save-form")),
+		chromedp.WaitVisible(chromedp.ID("flash"))); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, dash, "linkform-dashboard-ja")
+	open, err := chromedp.Run(dash, chromedp.Evaluate[string](`document.getElementById("open-form").href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(open)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.documentElement.dataset.ready === "1" && !!document.querySelector('input[name="name"]')`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("the form opened from the dashboard does not ask for the name it requires: %v", err)
+	}
+}
