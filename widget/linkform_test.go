@@ -228,3 +228,35 @@ func TestLinkRedirectURL(t *testing.T) {
 		t.Errorf("pending without a URL = %q, want none", got)
 	}
 }
+
+// Where a payment's outcome sends the buyer, with which IDs and metadata.
+func TestLinkRedirectFor(t *testing.T) {
+	charge := &Object[api.Charge]{Value: api.Charge{ID: "ch", TransactionTokenID: "tok",
+		Metadata: api.Metadata{"seat": []byte(`"B"`), "qty": []byte(`2`)}}}
+	for _, c := range []struct {
+		name   string
+		o      Outcome
+		status RedirectStatus
+		ok     bool
+	}{
+		{"success", Outcome{OK: true, Charge: charge}, RedirectSuccess, true},
+		{"declined charge", Outcome{Stage: StageCharge, Code: "309", Retry: true, Charge: charge}, RedirectFailure, true},
+		{"failed subscription", Outcome{Stage: StageSubscription, Code: CodeSubscriptionUnconfirmed}, RedirectFailure, true},
+		{"still pending", Outcome{Stage: StagePolling, Code: CodePollingTimeout, Charge: charge}, RedirectPending, true},
+		{"input errors stay", Outcome{Stage: StageToken, Code: CodeValidation, Fields: FieldErrors{FieldCardNumber: "invalid"}}, 0, false},
+		{"a card refused at tokenisation stays", Outcome{Stage: StageToken, Code: "INVALID_CARD_NUMBER", Retry: true}, 0, false},
+		{"a configuration error stays", Outcome{Stage: StageConfig, Code: CodeInvalidConfiguration}, 0, false},
+	} {
+		status, ok := LinkRedirectFor(c.o)
+		if status != c.status || ok != c.ok {
+			t.Errorf("%s: %v %v, want %v %v", c.name, status, ok, c.status, c.ok)
+		}
+	}
+	o := Outcome{OK: true, Charge: charge}
+	if ids := o.RedirectIDs(); !reflect.DeepEqual(ids, map[string]string{"univapayChargeId": "ch", "univapayTokenId": "tok"}) {
+		t.Errorf("ids = %v", ids)
+	}
+	if md := o.RedirectMetadata(); !reflect.DeepEqual(md, map[string]string{"seat": "B", "qty": "2"}) {
+		t.Errorf("metadata = %v", md)
+	}
+}
