@@ -65,7 +65,9 @@ func openForm(t *testing.T, ctx context.Context, form api.LinkForm, query url.Va
 	if err := chromedp.Do(ctx, chromedp.Navigate(form.URL+"?"+query.Encode())); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.documentElement.dataset.ready === "1"`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+	// Ready, and the screen after it drawn (it is drawn on the next frame).
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.documentElement.dataset.ready === "1" && !document.querySelector(".kessai-loading")`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("form page not ready: %v", err)
 	}
 }
@@ -251,12 +253,18 @@ func TestLinkFormScreenshots(t *testing.T) {
 	  "custom_fields":[{"key":"size","label":"サイズ","type":"select","required":true,"options":["S","M","L"]}],
 	  "theme":{"mode":"dark","button_color":"#e0457b","header_color":"#2b1f3a"}}`)
 	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(900, 1100)); err != nil {
+		t.Fatal(err)
+	}
 	openForm(t, ctx, form, formQuery("amount", "3300"))
 	screenshot(t, ctx, "linkform-ja-dark")
 	lang, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
 	if err != nil || lang != "ja" {
 		t.Fatalf("lang = %q (%v), want the settings' ja", lang, err)
 	}
+	light := createForm(t, `{"name":"Light","require_name":true}`)
+	openForm(t, ctx, light, formQuery("amount", "2500", "locale", "en"))
+	screenshot(t, ctx, "linkform-en-desktop")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740)); err != nil {
 		t.Fatal(err)
 	}
