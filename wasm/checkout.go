@@ -436,7 +436,7 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 		})
 	}
 	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: emit, Rules: c.rules(),
-		Extras:    widget.RequestExtras{SaveCard: c.box() == widget.BoxSaveCard && c.boxChecked, Installments: c.installmentChoice()},
+		Extras:    widget.RequestExtras{SaveCard: c.box() == widget.BoxSaveCard && c.boxChecked, Installments: c.installmentChoice(), TerminationMode: c.terminationMode()},
 		SavedCard: c.saved, StoreID: c.storeID, SavedCardCVV: c.savedCVV()}
 	in := c.in
 	ctx.Async(func() {

@@ -228,6 +228,14 @@ func (c *checkout) onReturn(ctx app.Context, e app.Event) {
 	app.Window().Get("location").Call("assign", c.page.redirect)
 }
 
+// terminationMode is a link form's terminationMode; "" in the widget.
+func (c *checkout) terminationMode() string {
+	if c.page == nil {
+		return ""
+	}
+	return c.page.form.TerminationMode
+}
+
 // pageTitle is the form's title: the store's name when the theme shows it.
 func (c *checkout) pageTitle() string {
 	if c.page.form.Theme.ShowStoreName && c.info.Name != "" {

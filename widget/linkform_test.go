@@ -260,3 +260,18 @@ func TestLinkRedirectFor(t *testing.T) {
 		t.Errorf("metadata = %v", md)
 	}
 }
+
+// terminationMode reaches the subscription's schedule settings.
+func TestLinkFormTerminationMode(t *testing.T) {
+	lf, ps := ParseLinkForm(api.DefaultLinkFormSettings(), mustQuery(t, "appId=j&amount=980&type=subscription&period=monthly&terminationMode=on_next_payment"))
+	if ps.HasErrors() {
+		t.Fatal(ps)
+	}
+	req := SubscriptionRequest(lf.Options, "tok", RequestExtras{TerminationMode: lf.TerminationMode})
+	if req.ScheduleSettings == nil || req.ScheduleSettings.TerminationMode != "on_next_payment" {
+		t.Fatalf("schedule settings = %+v", req.ScheduleSettings)
+	}
+	if req := SubscriptionRequest(lf.Options, "tok", RequestExtras{}); req.ScheduleSettings.TerminationMode != "" {
+		t.Fatalf("the widget sends no termination mode: %+v", req.ScheduleSettings)
+	}
+}
