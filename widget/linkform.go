@@ -188,6 +188,8 @@ type LinkForm struct {
 	TerminationMode string
 	Redirects       LinkRedirects
 	Theme           api.LinkFormTheme
+	// tokenOnly: tokenOnly=true.
+	tokenOnly bool
 }
 
 // ParseLinkForm reads a link form page's query by the documented
@@ -245,7 +247,7 @@ func ParseLinkForm(settings api.LinkFormSettings, query url.Values) (LinkForm, P
 	if c, ok := lf.Raw["checkout"].(string); ok && strings.EqualFold(strings.TrimSpace(c), CheckoutQR) {
 		lf.QR, lf.Raw["checkout"] = true, CheckoutToken
 	}
-	if lf.Raw["checkout"] == nil && lf.tokenOnly(query) {
+	if lf.Raw["checkout"] == nil && lf.tokenOnly {
 		lf.Raw["checkout"] = CheckoutToken
 	}
 
@@ -315,16 +317,6 @@ func (lf LinkForm) LinkProblems(ps Problems) Problems {
 	return out
 }
 
-// tokenOnly reads tokenOnly=true.
-func (lf LinkForm) tokenOnly(q url.Values) bool {
-	for _, k := range []string{"tokenOnly", "tokenOnly[]"} {
-		if b, err := ParseBool(q.Get(k), SourceJS); err == nil && b {
-			return true
-		}
-	}
-	return false
-}
-
 // linkOnly reads a parameter only link forms have.
 func (lf *LinkForm) linkOnly(ps *Problems, p LinkParam, key, value string) {
 	value = strings.TrimSpace(value)
@@ -336,6 +328,8 @@ func (lf *LinkForm) linkOnly(ps *Problems, p LinkParam, key, value string) {
 			return
 		}
 		switch p.Name {
+		case "tokenOnly":
+			lf.tokenOnly = b
 		case "hidePrefilledEmail":
 			lf.HidePrefilledEmail = b
 		case "autoRedirect":
