@@ -123,6 +123,47 @@ func TestLinkFormPaysAndRedirects(t *testing.T) {
 	}
 }
 
+// A subscription through a link form: the terms on the page, the
+// subscription's ID in the redirect, the termination mode sent.
+func TestLinkFormSubscription(t *testing.T) {
+	shop := landing(t)
+	form := createForm(t, `{"name":"Membership","success_redirect_url":"`+shop+`/welcome"}`)
+	ctx := newTab(t)
+	openForm(t, ctx, form, formQuery("amount", "980", "type", "subscription", "period", "monthly",
+		"terminationMode", "on_next_payment", "autoRedirect", "true", "locale", "en"))
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(".kessai-plan"))); err != nil {
+		t.Fatalf("no subscription terms on the page: %v", err)
+	}
+	fillCard(t, ctx, "4000020000000000")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("kessai-pay"))); err != nil {
+		t.Fatal(err)
+	}
+	path, q := landedQuery(t, ctx, shop)
+	id := q.Get("univapaySubscriptionId")
+	if path != "/welcome" || id == "" {
+		t.Fatalf("landed on %s?%s, want /welcome with the subscription id", path, q.Encode())
+	}
+	req, _ := http.NewRequest("GET", env.widget+"/stores/"+env.storeID+"/subscriptions/"+id, nil)
+	req.Header.Set("Authorization", "Bearer "+env.secret+"."+env.jwt)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var sub struct {
+		Status           string `json:"status"`
+		ScheduleSettings struct {
+			TerminationMode string `json:"termination_mode"`
+		} `json:"schedule_settings"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&sub); err != nil {
+		t.Fatal(err)
+	}
+	if sub.Status != "current" || sub.ScheduleSettings.TerminationMode != "on_next_payment" {
+		t.Fatalf("subscription = %+v, want current with termination on the next payment", sub)
+	}
+}
+
 func TestLinkFormDeclinedCardGoesToTheFailureURL(t *testing.T) {
 	shop := landing(t)
 	form := createForm(t, `{"name":"Donation","success_redirect_url":"`+shop+`/thanks","failure_redirect_url":"`+shop+`/sorry"}`)
