@@ -303,6 +303,9 @@ func TestLinkFormScreenshots(t *testing.T) {
 	if err != nil || lang != "ja" {
 		t.Fatalf("lang = %q (%v), want the settings' ja", lang, err)
 	}
+	if title, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.title`)); err != nil || title != "Kessai デモストア" {
+		t.Errorf("document.title = %q (%v), want the store's name", title, err)
+	}
 	light := createForm(t, `{"name":"Light","require_name":true}`)
 	openForm(t, ctx, light, formQuery("amount", "2500", "locale", "en"))
 	screenshot(t, ctx, "linkform-en-desktop")

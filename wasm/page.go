@@ -37,6 +37,8 @@ type linkPage struct {
 	status   widget.RedirectStatus
 	// leaving: the page is going to the redirect URL.
 	leaving bool
+	// title is the document title set last.
+	title string
 }
 
 // formIDOfPath returns the form ID of a /forms/{formId} path.
@@ -196,6 +198,11 @@ func (c *checkout) renderPage(body []app.UI) app.UI {
 		}),
 		app.If(c.info.Mode == "test", func() app.UI { return app.Span().Class("kessai-test-badge").Text(c.loc.T("test.badge")) }),
 	)
+	if t := c.pageTitle(); t != c.page.title {
+		// The tab shows whom the buyer pays.
+		c.page.title = t
+		app.Window().Get("document").Set("title", t)
+	}
 	column := []app.UI{header}
 	if lf.QR && c.screen == screenForm {
 		column = append(column, app.Figure().Class("kessai-qr").Body(
