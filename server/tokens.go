@@ -10,7 +10,6 @@ import (
 	"net/mail"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -77,6 +76,9 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	if err != nil {
 		return 0, nil, err
 	}
+	if tok.PaymentType == api.PaymentTypeOnline && tok.IPAddress == nil {
+		tok.IPAddress = buyerIP(r)
+	}
 	if err := s.checkCardLock(ctx, tok); err != nil {
 		return 0, nil, err
 	}
@@ -95,12 +97,14 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	}
 	s.emit(ctx, tok.StoreID, api.EventTokenCreated, s.tokenView(tok))
 	s.queueCVVAuth(ctx, tok)
+	s.queueTokenThreeDS(ctx, tok)
 	return http.StatusCreated, s.tokenView(tok), nil
 }
 
-// buildToken validates a POST /tokens request (docs/tokens-and-lists.md) and returns
-// the token to store. The card number and CVV are used here only and never
-// kept.
+// buildToken validates a POST /tokens request (docs/tokens-and-lists.md,
+// docs/payment-methods.md) and returns the token to store: the fields
+// every payment type shares here, the type's own in its builder
+// (tokenBuilders).
 func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *domain.Store) (*domain.TxToken, error) {
 	if req.PaymentType == api.PaymentTypeCard && p.withSecret && !shop.Config.AllowDirectTokenCreation {
 		return nil, api.NewError(http.StatusUnauthorized, api.CodeDirectCardTokenCreationDisabled)
@@ -108,14 +112,15 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	var errs []api.FieldError
 	add := func(field, reason string) { errs = append(errs, api.FieldError{Field: field, Reason: reason}) }
 
-	switch req.PaymentType {
-	case "":
+	build, known := tokenBuilders[req.PaymentType]
+	switch {
+	case req.PaymentType == "":
 		add("payment_type", api.ReasonRequiredValue)
-	case api.PaymentTypeCard:
-	case api.PaymentTypeKonbini, api.PaymentTypeOnline, api.PaymentTypeBankTransfer, api.PaymentTypePaidy:
-		add("payment_type", api.ReasonUnsupportedPaymentType)
-	default:
+	case !known:
 		add("payment_type", api.ReasonInvalidFormat)
+	case req.PaymentType == api.PaymentTypePaidy && p.withSecret:
+		// Paidy has no API integration: only the widget creates its tokens.
+		add("payment_type", api.ReasonUnsupportedPaymentType)
 	}
 	switch req.Type {
 	case "":
@@ -132,79 +137,37 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 		}
 	}
 	email := strings.TrimSpace(req.Email)
-	if email == "" {
+	switch {
+	case email == "" && req.PaymentType != api.PaymentTypeOnline:
 		add("email", api.ReasonRequiredValue)
-	} else if !validEmail(email) {
+	case email != "" && !validEmail(email):
 		add("email", api.ReasonInvalidFormatEmail)
 	}
 	flatMetadata(req.Metadata, &errs)
 
-	d := req.Data
-	cardholder := strings.TrimSpace(d.Cardholder)
-	if cardholder == "" {
-		add("data.cardholder", api.ReasonRequiredValue)
-	}
-	number := api.CardNumberDigits(d.CardNumber)
-	switch {
-	case number == "":
-		add("data.card_number", api.ReasonRequiredValue)
-	case !api.AllDigits(number) || len(number) < 12 || len(number) > 19 || !api.Luhn(number):
-		add("data.card_number", api.ReasonInvalidCardNumber)
-	}
 	now := s.clock.Now(p.app.StoreID)
-	month, year := 0, 0
-	ms, ys := strings.TrimSpace(string(d.ExpMonth)), strings.TrimSpace(string(d.ExpYear))
-	if ms == "" {
-		add("data.exp_month", api.ReasonRequiredValue)
-	} else if m, err := strconv.Atoi(ms); err != nil || !api.AllDigits(ms) || m < 1 || m > 12 {
-		add("data.exp_month", api.ReasonInvalidCardExpiration)
-	} else {
-		month = m
+	tok := &domain.TxToken{
+		ID:          newID(),
+		StoreID:     p.app.StoreID,
+		MerchantID:  p.app.MerchantID,
+		AppTokenID:  p.app.ID,
+		Email:       email,
+		IPAddress:   optString(req.IPAddress),
+		PaymentType: req.PaymentType,
+		Type:        req.Type,
+		UsageLimit:  req.UsageLimit,
+		Active:      true,
+		Mode:        p.app.Mode,
+		Metadata:    req.Metadata,
+		CreatedAt:   now,
+		UpdatedAt:   now,
 	}
-	if ys == "" {
-		add("data.exp_year", api.ReasonRequiredValue)
-	} else if y, err := strconv.Atoi(ys); err != nil || !api.AllDigits(ys) || (len(ys) != 2 && len(ys) != 4) {
-		add("data.exp_year", api.ReasonInvalidCardExpiration)
-	} else {
-		if len(ys) == 2 {
-			y += 2000
-		}
-		year = y
+	if tok.Metadata == nil {
+		tok.Metadata = api.Metadata{}
 	}
-	if month != 0 && year != 0 {
-		switch {
-		case year < now.Year():
-			add("data.exp_year", api.ReasonInvalidCardExpiration)
-		case year == now.Year() && month < int(now.Month()):
-			add("data.exp_month", api.ReasonInvalidCardExpiration)
-		}
-	}
-	cvv := strings.TrimSpace(string(d.CVV))
-	if cvv != "" && (!api.AllDigits(cvv) || len(cvv) < 3 || len(cvv) > 4) {
-		add("data.cvv", api.ReasonInvalidCVV)
-	}
-	if d.Country != "" && !countryRe.MatchString(d.Country) {
-		add("data.country", api.ReasonInvalidFormatCountry)
-	}
-	var phoneCC *int
-	if d.PhoneNumber != nil && d.PhoneNumber.CountryCode != "" {
-		cc, err := strconv.Atoi(strings.TrimPrefix(string(d.PhoneNumber.CountryCode), "+"))
-		if err != nil || cc <= 0 {
-			add("data.phone_number.country_code", api.ReasonInvalidPhoneNumber)
-		} else {
-			phoneCC = &cc
-		}
-	}
-	cvvAuth := req.CVVAuthorize
-	if d.CVVAuthorize != nil {
-		cvvAuth = d.CVVAuthorize
-	}
-	if cvvAuth != nil && cvvAuth.Currency != "" && !currencyRe.MatchString(cvvAuth.Currency) {
-		add("data.cvv_authorize.currency", api.ReasonInvalidFormatCurrency)
-	}
-	threeDS := d.ThreeDS != nil && d.ThreeDS.Enabled.Bool(false)
-	if threeDS && req.Type != api.TokenTypeRecurring {
-		add("data.three_ds.enabled", api.ReasonForbiddenParameter)
+	var check func() error
+	if known {
+		check = build.build(s, req, p, shop, tok, add)
 	}
 	if len(errs) > 0 {
 		return nil, api.ValidationError(errs...)
@@ -213,6 +176,9 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	// Business rules after field validation.
 	if req.UsageLimit != nil && req.Type != api.TokenTypeRecurring {
 		return nil, api.NewError(http.StatusBadRequest, api.CodeUsageLimitNotApplicable)
+	}
+	if !slices.Contains(build.types, req.Type) {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeInvalidTokenType)
 	}
 	if req.Type == api.TokenTypeRecurring {
 		switch shop.Config.RecurringTokenPrivilege {
@@ -228,76 +194,8 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	if req.Type == api.TokenTypeSubscription && !shop.Config.SubscriptionsEnabled {
 		return nil, api.NewError(http.StatusBadRequest, api.CodeInvalidTokenType)
 	}
-	if !shop.Config.CardEnabled {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeCardProcessingDisabled)
-	}
-	brand := cardBrand(number)
-	if !slices.Contains(shop.Config.CardBrands, brand) {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeCardBrandNotSupported)
-	}
-	country := cardCountry(number[:6])
-	if !cardCountryAllowed(&shop.Config, country) {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeCardCountryNotSupported)
-	}
-	if p.app.Mode == api.ModeLive && testCards[number] {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeNoTestCardInLiveMode)
-	}
-	if cvv == "" && !shop.Config.AllowEmptyCVV {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeCVVRequired,
-			api.FieldError{Field: "data.cvv", Reason: api.ReasonRequiredValue})
-	}
-
-	tok := &domain.TxToken{
-		ID:          newID(),
-		StoreID:     p.app.StoreID,
-		MerchantID:  p.app.MerchantID,
-		AppTokenID:  p.app.ID,
-		Email:       email,
-		IPAddress:   optString(req.IPAddress),
-		PaymentType: api.PaymentTypeCard,
-		Type:        req.Type,
-		UsageLimit:  req.UsageLimit,
-		Active:      true,
-		Mode:        p.app.Mode,
-		Metadata:    req.Metadata,
-		Card: &domain.Card{
-			Cardholder:  cardholder,
-			ExpMonth:    month,
-			ExpYear:     year,
-			BIN:         number[:6],
-			LastFour:    number[len(number)-4:],
-			Brand:       brand,
-			Country:     country,
-			Fingerprint: s.cardFingerprint(number),
-		},
-		Billing: &domain.Billing{
-			Line1: optString(d.Line1), Line2: optString(d.Line2), State: optString(d.State),
-			City: optString(d.City), Zip: optString(d.Zip), PhoneCountryCode: phoneCC,
-		},
-		ThreeDS:   threeDS,
-		CreatedAt: now,
-		UpdatedAt: now,
-	}
-	if tok.Metadata == nil {
-		tok.Metadata = api.Metadata{}
-	}
-	if c := optString(d.Country); c != nil {
-		up := strings.ToUpper(*c)
-		tok.Billing.Country = &up
-	}
-	if d.PhoneNumber != nil {
-		tok.Billing.PhoneLocalNumber = optString(string(d.PhoneNumber.LocalNumber))
-	}
-	if threeDS && d.ThreeDS.RedirectEndpoint != "" {
-		tok.ThreeDSRedirectEndpoint = &d.ThreeDS.RedirectEndpoint
-	}
-	if cvvAuth != nil && bool(cvvAuth.Enabled) && req.Type != api.TokenTypeOneTime {
-		cur := strings.ToUpper(cvvAuth.Currency)
-		if cur == "" {
-			cur = "JPY"
-		}
-		at := now.Add(s.delay)
-		tok.CVVAuth = domain.CVVAuth{Enabled: true, Status: ptr(api.CVVAuthPending), Currency: &cur, ProcessAt: &at}
+	if err := check(); err != nil {
+		return nil, err
 	}
 	return tok, nil
 }
@@ -311,6 +209,9 @@ func (s *Server) handleGetToken(r *http.Request, p *principal) (int, any, error)
 		return 0, nil, err
 	}
 	if err := s.settleCVVAuth(r.Context(), tok); err != nil {
+		return 0, nil, err
+	}
+	if err := s.settleTokenThreeDS(r.Context(), tok); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, s.tokenView(tok), nil
@@ -474,8 +375,9 @@ func (s *Server) tokenView(t *domain.TxToken) *api.TransactionToken {
 		}
 		v.Data.CVVAuthorize = &api.TokenCVVAuthorize{Enabled: t.CVVAuth.Enabled, Status: t.CVVAuth.Status, Currency: t.CVVAuth.Currency}
 		v.Data.CVVAuthorizeCheck = &api.TokenCVVAuthorizeCheck{}
-		v.Data.ThreeDS = &api.TokenThreeDS{Enabled: t.ThreeDS, RedirectEndpoint: t.ThreeDSRedirectEndpoint}
+		v.Data.ThreeDS = tokenThreeDSView(t)
 	}
+	methodTokenData(t, &v.Data)
 	return v
 }
 

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Open) {
 		{"Claims", testClaims},
 		{"RateBuckets", testRateBuckets},
 		{"Forms", testForms},
+		{"PaymentMethods", testPaymentMethods},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := open(t)
