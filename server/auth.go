@@ -232,6 +232,40 @@ func (s *Server) effectiveOrigin(r *http.Request) (origin string, ok bool, err e
 	return "", false, nil
 }
 
+// linkFormRequest tells whether a secret-less request comes from a link
+// form page (docs/link-forms.md, "Authorisation"): it names the form with
+// the query parameter "form" and comes from the widget origin, where this
+// server serves the page (a same-origin GET carries no Origin header). A
+// merchant page naming a form still has its own Origin and gets the domain
+// check.
+func (s *Server) linkFormRequest(r *http.Request) (formID string, ok bool) {
+	formID = strings.TrimSpace(r.URL.Query().Get("form"))
+	if formID == "" || s.widgetOrigin == "" {
+		return "", false
+	}
+	hdr := strings.TrimSpace(r.Header.Get("Origin"))
+	if hdr == "" {
+		return formID, true
+	}
+	o, err := originOf(hdr)
+	return formID, err == nil && o == s.widgetOrigin
+}
+
+// linkFormAllowed replaces the domain check for a link form page: the form
+// must exist and belong to the app token's store. The page cannot be
+// framed (frame-ancestors 'none'), so no other site acts through it.
+func (s *Server) linkFormAllowed(ctx context.Context, formID string, p *principal) error {
+	f, err := s.storage.GetForm(ctx, formID)
+	if errors.Is(err, domain.ErrNotFound) || err == nil && f.StoreID != p.app.StoreID {
+		return errInvalidDom
+	}
+	if err != nil {
+		return err
+	}
+	p.origin = s.widgetOrigin
+	return nil
+}
+
 // domainAllowed reports whether origin (e.g. "https://shop.example:3000",
 // or a bare "host[:port]") matches one of the registered domains: "*"
 // matches all; an entry with a port must match host and port; an entry

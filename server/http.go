@@ -55,6 +55,7 @@ func (s *Server) routes() http.Handler {
 	s.sandboxRoutes(m)
 	s.requestLogRoutes(m)
 	s.appTokenRoutes(m)
+	s.formRoutes(m)
 	return doubleSlashFix(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveHTTP(m, w, r) }))
 }
 
@@ -182,15 +183,23 @@ func (s *Server) authorize(r *http.Request, public bool) (*principal, error) {
 	if p.withSecret {
 		return p, nil
 	}
-	origin, ok, err := s.effectiveOrigin(r)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		if !domainAllowed(p.app.Domains, origin) {
-			return nil, errInvalidDom
+	if form, ok := s.linkFormRequest(r); ok {
+		// A link form page instead of a merchant page (docs/link-forms.md,
+		// "Authorisation").
+		if err := s.linkFormAllowed(r.Context(), form, p); err != nil {
+			return nil, err
 		}
-		p.origin = origin
+	} else {
+		origin, ok, err := s.effectiveOrigin(r)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if !domainAllowed(p.app.Domains, origin) {
+				return nil, errInvalidDom
+			}
+			p.origin = origin
+		}
 	}
 	if !public {
 		return nil, errPermissions

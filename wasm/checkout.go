@@ -85,6 +85,9 @@ type checkout struct {
 	// an element's handler (the pay button's form) must not die with the
 	// element when the screen changes.
 	root app.Context
+	// page is the link form page's state; nil in the widget's iframe
+	// (wasm/page.go).
+	page *linkPage
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
@@ -123,6 +126,10 @@ func (c *checkout) OnMount(ctx app.Context) {
 		}))
 		obs.Call("observe", ctx.JSSrc())
 	}
+	if id := formIDOfPath(win.Get("location").Get("pathname").String()); id != "" {
+		c.startPage(ctx, id)
+		return
+	}
 	// The only message sent before the parent's origin is known; it carries
 	// nothing but its type.
 	if s, err := widget.Encode(struct {
@@ -134,6 +141,10 @@ func (c *checkout) OnMount(ctx app.Context) {
 
 // post sends a message to the loader, to the merchant origin only.
 func (c *checkout) post(msg any) {
+	if c.page != nil {
+		pageConsole(msg) // a link form page has no loader
+		return
+	}
 	s, err := widget.Encode(msg)
 	if err != nil {
 		app.Log(err)
@@ -190,6 +201,9 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 	}
 	loc := app.Window().Get("location")
 	c.client = &fetchClient{base: loc.Get("origin").String(), jwt: opts.AppID, origin: c.parentOrigin}
+	if c.page != nil {
+		c.client.form = c.page.formID
+	}
 	c.in = widget.Prefill(opts)
 	c.screen = screenLoading
 	if c.inline() {
@@ -422,7 +436,7 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 		})
 	}
 	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: emit, Rules: c.rules(),
-		Extras:    widget.RequestExtras{SaveCard: c.box() == widget.BoxSaveCard && c.boxChecked, Installments: c.installmentChoice()},
+		Extras:    widget.RequestExtras{SaveCard: c.box() == widget.BoxSaveCard && c.boxChecked, Installments: c.installmentChoice(), TerminationMode: c.terminationMode()},
 		SavedCard: c.saved, StoreID: c.storeID, SavedCardCVV: c.savedCVV()}
 	c.withProducts(p)
 	in := c.in
@@ -450,6 +464,9 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 				c.screen = screenFailure
 			default:
 				c.fatal, c.screen = &o, screenFatal
+			}
+			if c.page != nil {
+				c.pageOutcome(o)
 			}
 			result(o)
 		})
@@ -525,6 +542,9 @@ func (c *checkout) onInstallment(ctx app.Context, e app.Event) {
 func (c *checkout) retry(ctx app.Context, e app.Event) {
 	c.screen, c.outcome, c.announce = screenForm, nil, ""
 	c.in.CVV = ""
+	if c.page != nil {
+		c.page.redirect = ""
+	}
 	ctx.Defer(func(app.Context) { focus(widget.FieldCVV) })
 }
 

@@ -21,6 +21,9 @@ type fetchClient struct {
 	base   string // API base URL (the widget origin)
 	jwt    string // the app token, sent as Bearer {jwt} (no secret, ever)
 	origin string // the merchant origin, forwarded as ?origin= for the domain check
+	// form is the link form of a link form page, sent as ?form= instead of
+	// the origin (docs/link-forms.md, "Authorisation").
+	form string
 }
 
 var _ widget.Client = (*fetchClient)(nil)
@@ -103,7 +106,11 @@ func (c *fetchClient) do(ctx context.Context, method, path string, body any, ide
 	if containsQuery(path) {
 		sep = "&"
 	}
-	u += sep + "origin=" + url.QueryEscape(c.origin)
+	if c.form != "" {
+		u += sep + "form=" + url.QueryEscape(c.form)
+	} else {
+		u += sep + "origin=" + url.QueryEscape(c.origin)
+	}
 
 	headers := map[string]any{"Authorization": "Bearer " + c.jwt, "Accept": "application/json"}
 	init := map[string]any{"method": method, "credentials": "omit", "headers": headers}

@@ -8,5 +8,7 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 func main() {
 	app.Route("/checkout", func() app.Composer { return &checkout{} })
+	// A link form page: the same checkout in a full page (docs/link-forms.md).
+	app.RouteWithRegexp(`^/forms/[^/]+$`, func() app.Composer { return &checkout{} })
 	app.RunWhenOnBrowser()
 }

@@ -23,6 +23,9 @@ func (c *checkout) Render() app.UI {
 			root = root.Style(v.name, col)
 		}
 	}
+	if c.page != nil {
+		return c.renderPage(body)
+	}
 	if c.inline() {
 		return root.Body(body...)
 	}
@@ -36,6 +39,10 @@ func (c *checkout) Render() app.UI {
 		}),
 	)
 }
+
+// dialog tells whether the checkout is the widget's popup (not an inline
+// frame, not a link form page): its screens have close buttons.
+func (c *checkout) dialog() bool { return !c.inline() && c.page == nil }
 
 func (c *checkout) mode() widget.Mode {
 	if c.init.Mode == "" {
@@ -102,7 +109,7 @@ func (c *checkout) renderBody() []app.UI {
 		main = app.Div().Class("kessai-result", "kessai-result-error").Body(
 			app.P().Class("kessai-result-title").Role("alert").Text(c.fatal.Message),
 			app.If(c.fatal.Code != "", func() app.UI { return app.P().Class("kessai-code").Text(c.fatal.Code) }),
-			app.If(!c.inline(), func() app.UI {
+			app.If(c.dialog(), func() app.UI {
 				return app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("close"))
 			}),
 		)
@@ -110,7 +117,7 @@ func (c *checkout) renderBody() []app.UI {
 		main = app.Div().Class("kessai-result", "kessai-result-ok").Body(
 			app.Div().Class("kessai-check").Aria("hidden", "true").Text("✓"),
 			app.P().Class("kessai-result-title").Text(c.successTitle()),
-			app.If(!c.inline(), func() app.UI {
+			app.If(c.dialog(), func() app.UI {
 				return app.Button().Type("button").Class("kessai-submit").ID("kessai-done").OnClick(c.onDone).Text(c.loc.T("complete.button"))
 			}),
 		)
@@ -130,7 +137,9 @@ func (c *checkout) renderBody() []app.UI {
 			app.If(reason != "", func() app.UI { return app.P().Class("kessai-reason").Text(reason) }),
 			app.If(c.outcome.Code != "", func() app.UI { return app.P().Class("kessai-code").Text(c.loc.T("error.code", c.outcome.Code)) }),
 			app.Button().Type("button").Class("kessai-submit").ID("kessai-retry").OnClick(c.retry).Text(c.loc.T("retry")),
-			app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("close")),
+			app.If(c.dialog(), func() app.UI {
+				return app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("close"))
+			}),
 		)
 	default:
 		main = c.renderForm("")
@@ -172,6 +181,8 @@ func (c *checkout) renderForm(alert string) app.UI {
 	}
 	for _, f := range cardFields {
 		switch {
+		case f.field == widget.FieldEmail && c.page != nil && c.page.form.HidePrefilledEmail && c.opts.Email != "":
+			continue // hidePrefilledEmail of a link form
 		case f.field == widget.FieldCVV && !c.rules().RequireCVV && c.saved == "":
 			continue // showCvv=false where the store allows it
 		case c.saved == "":

@@ -26,6 +26,9 @@ type RequestExtras struct {
 	// Reserved are further reserved metadata values the widget writes
 	// (univapay-name, univapay-phone-number, univapay-product-names, ...).
 	Reserved map[string]string
+	// TerminationMode is a link form's terminationMode
+	// (docs/link-forms.md): schedule_settings.termination_mode.
+	TerminationMode string
 }
 
 // custom are the custom-field values: the input's, then those of the
@@ -258,6 +261,7 @@ func SubscriptionRequest(o Options, tokenID string, x RequestExtras) api.Subscri
 		ss.PreserveEndOfMonth = &t
 	}
 	ss.RetryInterval = o.SubscriptionRetryInterval
+	ss.TerminationMode = x.TerminationMode
 	req.ScheduleSettings = ss
 	switch o.SubscriptionPlan {
 	case api.PlanFixedCycles:

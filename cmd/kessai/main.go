@@ -5,6 +5,7 @@
 //	kessai apptoken create --domain D [--domain D2 ...] [--mode test|live] [--store ID] [--data DIR] [--database URL]
 //	kessai store configure [--config store.json] [--products products.json] [--store ID] [--data DIR] [--database URL]
 //	kessai store show [--store ID] [--data DIR] [--database URL]
+//	kessai form create|update|list [--name N] [--config form.json] [--form ID] [--store ID] [--data DIR] [--database URL]
 //
 // Every command keeps its data in SQLite in --data, or with --database in
 // that PostgreSQL database (docs/postgres.md).
@@ -48,6 +49,9 @@ Usage:
   kessai apptoken create [flags]   create an app token and print it as JSON
   kessai store configure [flags]   change a store's configuration from a JSON file (docs/sandbox.md)
   kessai store show [flags]        print a store's configuration as JSON
+  kessai form create [flags]       create a link form and print it as JSON, its url included (docs/link-forms.md)
+  kessai form update [flags]       change a link form's name or settings
+  kessai form list [flags]         print the store's link forms
 
 Run "kessai <command> -h" (e.g. "kessai store configure -h") for the flags.
 `
@@ -64,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return createAppToken(ctx, args[2:], stdout, stderr)
 	case args[0] == "store" && len(args) > 1 && (args[1] == "configure" || args[1] == "show"):
 		return storeCommand(ctx, args[1], args[2:], stdout, stderr)
+	case args[0] == "form" && len(args) > 1 && (args[1] == "create" || args[1] == "update" || args[1] == "list"):
+		return formCommand(ctx, args[1], args[2:], stdout, stderr)
 	case args[0] == "help" || args[0] == "-h" || args[0] == "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -147,6 +147,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET "+Prefix+"/preview", h.preview)
 	m.HandleFunc("POST "+Prefix+"/app_tokens", h.action(h.tokenCreate))
 	m.HandleFunc("POST "+Prefix+"/app_tokens/{id}/revoke", h.action(h.tokenRevoke))
+	h.formRoutes()
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {

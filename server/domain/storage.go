@@ -23,6 +23,7 @@ type Storage interface {
 	RateBucketStorage
 	FollowUpStorage
 	RequestLogStorage
+	FormStorage
 
 	Close() error
 }

@@ -50,8 +50,8 @@ func (d *DB) UpdateStore(ctx context.Context, s *domain.Store) error {
 }
 
 // keptTables are never emptied by ResetStore: the store itself, its
-// merchant and app tokens, and server settings.
-var keptTables = map[string]bool{"stores": true, "merchants": true, "app_tokens": true, "settings": true, "schema_migrations": true}
+// merchant, app tokens and link forms, and server settings.
+var keptTables = map[string]bool{"stores": true, "merchants": true, "app_tokens": true, "forms": true, "settings": true, "schema_migrations": true}
 
 // ResetStore implements domain.Storage. It finds the tables to empty in
 // the schema, so that tables added by later migrations are covered: every

@@ -45,6 +45,7 @@ func Run(t *testing.T, open Open) {
 		{"Claims", testClaims},
 		{"RateBuckets", testRateBuckets},
 		{"RequestLog", testRequestLog},
+		{"Forms", testForms},
 		{"PaymentMethods", testPaymentMethods},
 		{"FollowUps", testFollowUps},
 	} {

@@ -40,6 +40,7 @@ type DomainSource interface {
 // Handler serves the widget's browser side.
 type Handler struct {
 	domains DomainSource
+	forms   FormSource // nil: no link forms
 	log     *slog.Logger
 	mux     *http.ServeMux
 	loader  asset
@@ -63,6 +64,7 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 		log = slog.Default()
 	}
 	h := &Handler{domains: domains, log: log, mux: http.NewServeMux(), static: map[string]asset{}}
+	h.forms, _ = domains.(FormSource)
 
 	js, err := renderLoader()
 	if err != nil {
@@ -120,6 +122,7 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 	h.mux.HandleFunc("GET /client/checkout.js", h.serveLoader)
 	h.mux.HandleFunc("GET /client/checkout.d.ts", h.serveDeclarations)
 	h.mux.HandleFunc("GET /checkout", h.serveCheckout)
+	h.formRoutes()
 	for _, p := range []string{"/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
 		h.mux.Handle("GET "+p, h.goapp)
 	}
@@ -137,7 +140,7 @@ const DemoLogo = "demo-logo.svg"
 // Paths lists the path patterns this handler answers, for the binary's
 // router.
 func Paths() []string {
-	return []string{"/client/", "/checkout", "/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/app.css", "/web/", "/qr.svg"}
+	return []string{"/client/", "/checkout", "/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/app.css", "/web/", "/qr.svg", "/forms/"}
 }
 
 func (h *Handler) serveLoader(w http.ResponseWriter, r *http.Request) {
