@@ -41,11 +41,17 @@ type ChargeRedirect struct {
 	RedirectID string `json:"redirect_id,omitempty"`
 }
 
-// ChargeThreeDS is the 3-D Secure block of a charge (the UnivaPay 3-D Secure documentation; not run by the sandbox yet).
+// ChargeThreeDS is the 3-D Secure block of a card charge, present when a
+// three_ds object was sent or 3-D Secure runs (docs/payment-methods.md,
+// "3-D Secure"). While Status is awaiting the charge is awaiting too and
+// GET .../charges/{id}/three_ds/issuer_token gives the challenge.
 type ChargeThreeDS struct {
-	Mode             string  `json:"mode,omitempty"`
-	RedirectEndpoint *string `json:"redirect_endpoint"`
-	RedirectID       *string `json:"redirect_id"`
+	Mode             ThreeDSMode `json:"mode,omitempty"`
+	RedirectEndpoint *string     `json:"redirect_endpoint"`
+	RedirectID       *string     `json:"redirect_id"`
+	// Status is null when no challenge runs, else pending, awaiting,
+	// successful, failed or error (a Kessai addition).
+	Status *ThreeDSStatus `json:"status"`
 }
 
 // ChargeCreateRequest is the body of POST /charges (docs/charges.md).
@@ -55,8 +61,10 @@ type ChargeCreateRequest struct {
 	Amount Amount `json:"amount"`
 	// Currency is ISO-4217, case-insensitive.
 	Currency string `json:"currency"`
-	// Capture defaults to true; false = authorization only.
-	Capture               *FlexBool        `json:"capture,omitempty"`
+	// Capture defaults to true; false = authorization only (card, paidy).
+	Capture *FlexBool `json:"capture,omitempty"`
+	// CaptureAt is the automatic capture time of a card authorization, or
+	// the payment deadline of a konbini or bank-transfer charge.
 	CaptureAt             string           `json:"capture_at,omitempty"`
 	MerchantTransactionID string           `json:"merchant_transaction_id,omitempty"`
 	Metadata              Metadata         `json:"metadata,omitempty"`
@@ -71,10 +79,13 @@ type RedirectRequest struct {
 	Endpoint string `json:"endpoint"`
 }
 
-// ThreeDSRequest is three_ds of POST /charges.
+// ThreeDSRequest is three_ds of POST /charges (and the top-level
+// three_ds of POST /tokens). RedirectID is accepted and ignored: the
+// server sets it.
 type ThreeDSRequest struct {
-	Mode             string `json:"mode,omitempty"`
-	RedirectEndpoint string `json:"redirect_endpoint,omitempty"`
+	Mode             ThreeDSMode `json:"mode,omitempty"`
+	RedirectEndpoint string      `json:"redirect_endpoint,omitempty"`
+	RedirectID       string      `json:"redirect_id,omitempty"`
 }
 
 // AppTokenClaims are the claims of an app-token JWT (HS256), as issued by

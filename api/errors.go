@@ -187,6 +187,21 @@ const (
 	// while the 3-D Secure step is not awaiting the buyer.
 	ReasonInvalidThreeDSStatus = "INVALID_THREE_DS_STATUS"
 	ReasonBodyTooLarge         = "Request body must not exceed 256KB"
+	// ReasonUnsupportedBrand: the brand (convenience store, online or
+	// bank-transfer brand) is unknown or not enabled for the store.
+	ReasonUnsupportedBrand = "UNSUPPORTED_BRAND"
+	// ReasonUnsupportedCallMethod: the online brand does not support the
+	// call method (api.OnlineCallMethods).
+	ReasonUnsupportedCallMethod = "UNSUPPORTED_CALL_METHOD"
+	// ReasonInvalidExpirationPeriod: an expiration_period outside 30
+	// minutes to 60 days.
+	ReasonInvalidExpirationPeriod = "INVALID_EXPIRATION_PERIOD"
+	// ReasonTimeShiftNeedsPeriod: an expiration_time_shift with an
+	// expiration_period shorter than one day.
+	ReasonTimeShiftNeedsPeriod = "EXPIRATION_TIME_SHIFT_REQUIRES_PERIOD_OF_ONE_DAY"
+	// ReasonDeadlineTooFar: a konbini or bank-transfer capture_at (the
+	// payment deadline) more than 60 days ahead.
+	ReasonDeadlineTooFar = "DEADLINE_TOO_FAR"
 )
 
 // PaymentError is the error object of a charge that ended failed or error
@@ -204,4 +219,12 @@ const (
 	PaymentErrorCancelFailed = 312
 	PaymentErrorRefundFailed = 329
 	TestChargeFailedMessage  = "Test charge failed purposely"
+	// PaymentErrorDeclined: the 3-D Secure authentication failed.
+	PaymentErrorDeclined = 306
+	// PaymentErrorDeadlinePassed: a konbini, bank-transfer or online
+	// charge was not paid by its deadline, or a 3-D Secure challenge was
+	// not completed in time.
+	PaymentErrorDeadlinePassed = 327
+	// DeadlinePassedMessage is the message of PaymentErrorDeadlinePassed.
+	DeadlinePassedMessage = "Payment deadline passed"
 )

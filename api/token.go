@@ -31,15 +31,59 @@ type TokenFields struct {
 	PreviousID *string `json:"previous_id,omitempty"`
 }
 
-// TokenData is the payment-type specific part of a transaction token. For
-// card tokens Card, Billing, CVVAuthorize, CVVAuthorizeCheck and ThreeDS are
-// always present.
+// TokenData is the payment-type specific part of a transaction token
+// (docs/payment-methods.md). For card tokens Card, Billing, CVVAuthorize,
+// CVVAuthorizeCheck and ThreeDS are always present; the other fields belong
+// to the other payment types, flat in data as the UnivaPay API has them.
 type TokenData struct {
 	Card              *TokenCard              `json:"card,omitempty"`
 	Billing           *TokenBilling           `json:"billing,omitempty"`
 	CVVAuthorize      *TokenCVVAuthorize      `json:"cvv_authorize,omitempty"`
 	CVVAuthorizeCheck *TokenCVVAuthorizeCheck `json:"cvv_authorize_check,omitempty"`
 	ThreeDS           *TokenThreeDS           `json:"three_ds,omitempty"`
+
+	// konbini: CustomerName, PhoneNumber, ConvenienceStore and the
+	// deadline fields. paidy: PhoneNumber and ShippingAddress.
+	CustomerName     string            `json:"customer_name,omitempty"`
+	PhoneNumber      *TokenPhoneNumber `json:"phone_number,omitempty"`
+	ConvenienceStore string            `json:"convenience_store,omitempty"`
+	// ExpirationPeriod (ISO-8601 duration) and ExpirationTimeShift (time
+	// with zone, e.g. "09:00:00+09:00") as the token was created with:
+	// konbini and bank_transfer.
+	ExpirationPeriod    *string `json:"expiration_period,omitempty"`
+	ExpirationTimeShift *string `json:"expiration_time_shift,omitempty"`
+
+	// online: Brand, Gateway (= Brand), CallMethod, UserIdentifier,
+	// OSType. bank_transfer: Brand (aozora_bank).
+	Brand          string     `json:"brand,omitempty"`
+	Gateway        string     `json:"gateway,omitempty"`
+	CallMethod     CallMethod `json:"call_method,omitempty"`
+	UserIdentifier *string    `json:"user_identifier,omitempty"`
+	OSType         *string    `json:"os_type,omitempty"`
+
+	// bank_transfer: the virtual account, set once a charge of the token
+	// is awaiting its transfer (null before); MatchAmount tells whether
+	// deposits above the amount are refused.
+	MatchAmount       *bool   `json:"match_amount,omitempty"`
+	BankCode          *string `json:"bank_code,omitempty"`
+	BankName          *string `json:"bank_name,omitempty"`
+	BranchCode        *string `json:"branch_code,omitempty"`
+	BranchName        *string `json:"branch_name,omitempty"`
+	AccountNumber     *string `json:"account_number,omitempty"`
+	AccountHolderName *string `json:"account_holder_name,omitempty"`
+	AccountID         *string `json:"account_id,omitempty"`
+
+	// paidy
+	ShippingAddress *Address `json:"shipping_address,omitempty"`
+}
+
+// Address is a postal address (the shipping address of a Paidy token).
+type Address struct {
+	Line1 string `json:"line1,omitempty"`
+	Line2 string `json:"line2,omitempty"`
+	State string `json:"state,omitempty"`
+	City  string `json:"city,omitempty"`
+	Zip   string `json:"zip,omitempty"`
 }
 
 // TokenCard is data.card of a card token. The full card number and the CVV
@@ -91,12 +135,19 @@ type TokenCVVAuthorizeCheck struct {
 	Date     *string `json:"date"`
 }
 
-// TokenThreeDS is data.three_ds of a card token.
+// TokenThreeDS is data.three_ds of a card token. Status is null when no
+// 3-D Secure runs with the token; pending, then awaiting while the buyer
+// must authenticate (GET .../tokens/{id}/three_ds/issuer_token), then
+// successful, failed or error (docs/payment-methods.md, "3-D Secure").
 type TokenThreeDS struct {
 	Enabled          bool           `json:"enabled"`
 	Status           *ThreeDSStatus `json:"status"`
 	RedirectEndpoint *string        `json:"redirect_endpoint"`
 	RedirectID       *string        `json:"redirect_id"`
+	// Mode is the token's three_ds.mode when one was given.
+	Mode *ThreeDSMode `json:"mode,omitempty"`
+	// Error is set when Status is failed or error.
+	Error *PaymentError `json:"error,omitempty"`
 }
 
 // TokenCreateRequest is the body of POST /tokens (docs/tokens-and-lists.md).
@@ -111,6 +162,10 @@ type TokenCreateRequest struct {
 	// Data.CVVAuthorize (the seed table omits "data.").
 	CVVAuthorize *CVVAuthorizeRequest `json:"cvv_authorize,omitempty"`
 	Data         TokenCreateData      `json:"data"`
+	// ThreeDS at the top level carries the 3-D Secure mode of a card
+	// token (normal, force, skip, if_available) and may carry
+	// redirect_endpoint, as the UnivaPay SDKs send it.
+	ThreeDS *ThreeDSRequest `json:"three_ds,omitempty"`
 }
 
 // TokenCreateData is the data object of POST /tokens. The card fields apply
@@ -133,18 +188,23 @@ type TokenCreateData struct {
 	CVVAuthorize *CVVAuthorizeRequest `json:"cvv_authorize,omitempty"`
 	ThreeDS      *ThreeDSTokenRequest `json:"three_ds,omitempty"`
 
-	// konbini
+	// konbini (PhoneNumber above is required for konbini); the two
+	// deadline fields apply to bank_transfer too.
 	CustomerName        string `json:"customer_name,omitempty"`
 	ConvenienceStore    string `json:"convenience_store,omitempty"`
 	ExpirationPeriod    string `json:"expiration_period,omitempty"`
 	ExpirationTimeShift string `json:"expiration_time_shift,omitempty"`
-	// online and bank_transfer
+	// online and bank_transfer. Gateway is the SDK's deprecated alias of
+	// Brand for online tokens.
 	Brand          string `json:"brand,omitempty"`
+	Gateway        string `json:"gateway,omitempty"`
 	CallMethod     string `json:"call_method,omitempty"`
 	UserIdentifier string `json:"user_identifier,omitempty"`
 	OSType         string `json:"os_type,omitempty"`
-	// paidy (widget only)
-	PaidyToken string `json:"paidy_token,omitempty"`
+	// paidy (widget only): the token Paidy's checkout returned, with the
+	// buyer's phone number (PhoneNumber above) and shipping address.
+	PaidyToken      string   `json:"paidy_token,omitempty"`
+	ShippingAddress *Address `json:"shipping_address,omitempty"`
 }
 
 // PhoneNumberRequest is a phone number in a request; both parts are strings
@@ -160,7 +220,8 @@ type CVVAuthorizeRequest struct {
 	Currency string   `json:"currency,omitempty"`
 }
 
-// ThreeDSTokenRequest is data.three_ds of POST /tokens.
+// ThreeDSTokenRequest is data.three_ds of POST /tokens: Enabled true runs
+// 3-D Secure when the (recurring) token is created.
 type ThreeDSTokenRequest struct {
 	Enabled          *FlexBool `json:"enabled,omitempty"`
 	RedirectEndpoint string    `json:"redirect_endpoint,omitempty"`
