@@ -116,6 +116,7 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 		h.mux.Handle("GET "+p, h.goapp)
 	}
 	h.mux.HandleFunc("GET /web/", h.serveWeb)
+	h.mux.HandleFunc("GET /qr.svg", h.serveQR)
 	return h, nil
 }
 
@@ -125,7 +126,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 // Paths lists the path patterns this handler answers, for the binary's
 // router.
 func Paths() []string {
-	return []string{"/client/", "/checkout", "/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/app.css", "/web/"}
+	return []string{"/client/", "/checkout", "/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/app.css", "/web/", "/qr.svg"}
 }
 
 func (h *Handler) serveLoader(w http.ResponseWriter, r *http.Request) {
