@@ -106,7 +106,13 @@ func (c *checkout) renderBody() []app.UI {
 				return app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("close"))
 			}),
 		)
+	case screenMethods:
+		main = c.renderMethods()
 	case screenSuccess:
+		if c.outcome != nil && c.outcome.Next != nil {
+			main = c.renderInstructions()
+			break
+		}
 		main = app.Div().Class("kessai-result", "kessai-result-ok").Body(
 			app.Div().Class("kessai-check").Aria("hidden", "true").Text("✓"),
 			app.P().Class("kessai-result-title").Text(c.successTitle()),
@@ -132,7 +138,20 @@ func (c *checkout) renderBody() []app.UI {
 			app.Button().Type("button").Class("kessai-submit").ID("kessai-retry").OnClick(c.retry).Text(c.loc.T("retry")),
 			app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("close")),
 		)
+	case screenProcessing:
+		switch {
+		case c.action != nil:
+			main = c.renderAction()
+		case c.nonCard():
+			main = c.renderMethodForm("")
+		default:
+			main = c.renderForm("")
+		}
 	default:
+		if c.nonCard() {
+			main = c.renderMethodForm("")
+			break
+		}
 		main = c.renderForm("")
 	}
 	return []app.UI{live, main}
@@ -145,6 +164,8 @@ func (c *checkout) successTitle() string {
 		return c.loc.T("success.cardChanged")
 	case c.opts.Checkout == widget.CheckoutToken:
 		return c.loc.T("success.token")
+	case c.method == widget.MethodOnline && c.choice.Brand != "":
+		return c.loc.T("online.done", c.loc.BrandName(c.choice.Brand))
 	case c.outcome != nil && c.outcome.Subscription != nil && c.outcome.Subscription.Value.InstallmentPlan == nil:
 		// An installment payment is a subscription to the API, a payment
 		// to the buyer.
