@@ -39,6 +39,9 @@ func (c *checkout) setMethod(m string) {
 	if b := c.offer.Brands[widget.MethodOnline]; m == widget.MethodOnline && len(b) == 1 {
 		c.choice.Brand = b[0]
 	}
+	if m == widget.MethodPaidy && c.in.Country == "" {
+		c.in.Country = "JP" // the prefecture drop-down
+	}
 }
 
 func (c *checkout) onChooseMethod(m string) app.EventHandler {
