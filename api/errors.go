@@ -228,3 +228,7 @@ const (
 	// DeadlinePassedMessage is the message of PaymentErrorDeadlinePassed.
 	DeadlinePassedMessage = "Payment deadline passed"
 )
+
+// SandboxPaymentFailedMessage is the message of an awaiting charge failed
+// with the sandbox control POST /sandbox/charges/{chargeId}/fail.
+const SandboxPaymentFailedMessage = "Payment failed by the sandbox control"

@@ -168,14 +168,17 @@ var errChargeNotAwaiting = api.ValidationError(api.FieldError{Reason: api.Reason
 // handleChargeIssuerToken serves GET
 // /stores/{storeId}/charges/{chargeId}/issuer_token (and the legacy
 // /issuerToken): what the buyer needs to pay an online or bank-transfer
-// charge awaiting payment. The sandbox has neither payment type yet and card
-// charges never await the buyer here (their 3-D Secure step has its own
-// route), so every charge answers INVALID_CHARGE_STATUS.
+// charge awaiting payment (payments.go).
 func (s *Server) handleChargeIssuerToken(r *http.Request, p *principal) (int, any, error) {
-	if _, err := s.loadStoreCharge(r, p); err != nil {
+	c, err := s.loadStoreCharge(r, p)
+	if err != nil {
 		return 0, nil, err
 	}
-	return 0, nil, errChargeNotAwaiting
+	it, err := s.chargeIssuerToken(r.Context(), c.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, it, nil
 }
 
 // handleChargeThreeDSIssuerToken serves GET
@@ -186,20 +189,10 @@ func (s *Server) handleChargeThreeDSIssuerToken(r *http.Request, p *principal) (
 	if err != nil {
 		return 0, nil, err
 	}
-	if c.Status != api.ChargeAwaiting || c.PaymentType != api.PaymentTypeCard {
-		return 0, nil, errChargeNotAwaiting
+	if c.Status != api.ChargeAwaiting || !c.ThreeDS.Awaiting() {
+		return 0, nil, api.ValidationError(api.FieldError{Reason: api.ReasonInvalidThreeDSStatus})
 	}
-	return http.StatusOK, s.sandboxACS(c.ID), nil
-}
-
-// handleBankTransferLedgers serves GET
-// /stores/{storeId}/charges/{chargeId}/bank_transfer_ledgers: the deposits
-// of a bank-transfer charge; an empty list for every other charge.
-func (s *Server) handleBankTransferLedgers(r *http.Request, p *principal) (int, any, error) {
-	if _, err := s.loadStoreCharge(r, p); err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, api.List[any]{Items: []any{}}, nil
+	return http.StatusOK, s.sandboxACS(r, "c", c.ID), nil
 }
 
 // chargeReadRoutes registers the routes of this file.

@@ -278,12 +278,14 @@ func TestChargeIssuerTokens(t *testing.T) {
 	pending := e.chargeYen(e.createToken("4000020000000000", "one_time").ID, 1000)
 	done := e.pollCharge(e.chargeYen(e.createToken("4000020000000000", "one_time").ID, 1001).ID)
 	notAwaiting := api.FieldError{Reason: api.ReasonInvalidChargeStatus}
+	noChallenge := api.FieldError{Reason: api.ReasonInvalidThreeDSStatus}
 	for _, c := range []api.Charge{pending, done} {
 		base := "/stores/" + e.demo.StoreID + "/charges/" + c.ID
-		for _, suffix := range []string{"/issuer_token", "/issuerToken", "/three_ds/issuer_token"} {
-			for _, auth := range []string{e.secretAuth(), e.publicAuth()} {
+		for _, auth := range []string{e.secretAuth(), e.publicAuth()} {
+			for _, suffix := range []string{"/issuer_token", "/issuerToken"} {
 				wantError(t, e.do("GET", base+suffix, auth, ""), 400, api.CodeValidationError, notAwaiting)
 			}
+			wantError(t, e.do("GET", base+"/three_ds/issuer_token", auth, ""), 400, api.CodeValidationError, noChallenge)
 		}
 	}
 	for _, suffix := range []string{"/issuer_token", "/issuerToken", "/three_ds/issuer_token", "/bank_transfer_ledgers"} {

@@ -56,6 +56,7 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 			redirect = &req.Redirect.Endpoint
 		}
 	}
+	threeDS := chargeThreeDSRequest(req.ThreeDS, add)
 	flatMetadata(req.Metadata, &errs)
 	if len(errs) > 0 {
 		return 0, nil, api.ValidationError(errs...)
@@ -91,6 +92,7 @@ func (s *Server) handleCreateCharge(r *http.Request, p *principal) (int, any, er
 		Descriptor:            optString(req.Descriptor),
 		Metadata:              req.Metadata,
 		RedirectEndpoint:      redirect,
+		ThreeDS:               threeDS,
 	}
 	if redirect != nil {
 		c.RedirectID = ptr(newID())
@@ -199,6 +201,9 @@ func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain
 		c.LastFour = tok.Card.LastFour
 		c.CardFingerprint = tok.Card.Fingerprint
 	}
+	if err := s.prepareCharge(ctx, tok, c); err != nil {
+		return err
+	}
 	if err := s.checkRecurringCVV(ctx, tok, c); err != nil {
 		return err
 	}
@@ -272,6 +277,7 @@ func chargeView(c *domain.Charge) *api.Charge {
 	if c.CaptureAt != nil {
 		v.CaptureAt = ptr(api.FormatTime(*c.CaptureAt))
 	}
+	v.ThreeDS = chargeThreeDSView(c.ThreeDS)
 	if c.RedirectEndpoint != nil {
 		v.Redirect.Endpoint = *c.RedirectEndpoint
 		if c.RedirectID != nil {
@@ -309,9 +315,15 @@ func (s *Server) settle(ctx context.Context, id string) (*domain.Charge, error) 
 			switch {
 			case c.ChargedAmount != nil: // a capture in progress (capture.go)
 				finishCapture(c, *c.ChargedAmount, now)
+			case chargeThreeDSPending(c): // 3-D Secure first (threeds.go)
+				awaitThreeDS(c, now)
 			case chargeFails(c.LastFour):
 				c.Status = api.ChargeFailed
 				c.Error = paymentError(api.PaymentErrorGeneral, api.TestChargeFailedMessage)
+			case c.Payment != nil: // konbini, bank transfer, online (payments.go)
+				if err := s.awaitPayment(ctx, c, now); err != nil {
+					return err
+				}
 			case !c.Capture:
 				c.Status = api.ChargeAuthorized
 				c.DueAt = c.CaptureAt // automatic capture (dueAuthorized)
@@ -321,6 +333,8 @@ func (s *Server) settle(ctx context.Context, id string) (*domain.Charge, error) 
 			}
 		case api.ChargeAuthorized:
 			s.dueAuthorized(c, now)
+		case api.ChargeAwaiting:
+			s.dueAwaiting(c, now)
 		}
 		if err := s.storage.UpdateCharge(ctx, c); err != nil {
 			return err

@@ -24,6 +24,7 @@ func (s *Server) jobs() []engineJob {
 	return []engineJob{
 		{"charges", s.charges().runDue},
 		{"cvv authorizations", s.runDueCVVAuths},
+		{"3-D Secure time-outs", s.runDueThreeDS},
 		{"refunds", s.refunds().runDue},
 		{"cancels", s.cancels().runDue},
 		{"subscriptions", s.runDueSubscriptions},

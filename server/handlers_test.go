@@ -131,7 +131,8 @@ func TestCreateTokenValidation(t *testing.T) {
 		{"bad luhn", card(`"cardholder":"A B","card_number":"4000020000000001","exp_month":"12","exp_year":"2099","cvv":"123"`), 400, api.CodeValidationError,
 			[]api.FieldError{fe("data.card_number", api.ReasonInvalidCardNumber)}},
 		{"missing everything", `{"data":{}}`, 400, api.CodeValidationError, []api.FieldError{
-			fe("payment_type", api.ReasonRequiredValue), fe("type", api.ReasonRequiredValue), fe("email", api.ReasonRequiredValue),
+			fe("payment_type", api.ReasonRequiredValue), fe("type", api.ReasonRequiredValue), fe("email", api.ReasonRequiredValue)}},
+		{"card data missing", `{"payment_type":"card","type":"one_time","email":"a@example.com","data":{}}`, 400, api.CodeValidationError, []api.FieldError{
 			fe("data.cardholder", api.ReasonRequiredValue), fe("data.card_number", api.ReasonRequiredValue),
 			fe("data.exp_month", api.ReasonRequiredValue), fe("data.exp_year", api.ReasonRequiredValue)}},
 		{"bad email", strings.Replace(card(ok+`,"cvv":"123"`), "a@example.com", "not-an-email", 1), 400, api.CodeValidationError,
@@ -148,8 +149,11 @@ func TestCreateTokenValidation(t *testing.T) {
 			[]api.FieldError{fe("data.cardholder", api.ReasonInvalidFormat)}},
 		{"unsupported brand", card(`"cardholder":"A B","card_number":"6011111111111117","exp_month":"12","exp_year":"2099","cvv":"123"`), 400, api.CodeCardBrandNotSupported, nil},
 		{"usage limit on one_time", `{"payment_type":"card","type":"one_time","usage_limit":"monthly","email":"a@example.com","data":{` + ok + `,"cvv":"123"}}`, 400, api.CodeUsageLimitNotApplicable, nil},
-		{"konbini not in this slice", `{"payment_type":"konbini","type":"one_time","email":"a@example.com","data":{` + ok + `,"cvv":"123"}}`, 400, api.CodeValidationError,
-			[]api.FieldError{fe("payment_type", api.ReasonUnsupportedPaymentType)}},
+		{"konbini with card data", `{"payment_type":"konbini","type":"one_time","email":"a@example.com","data":{` + ok + `,"cvv":"123"}}`, 400, api.CodeValidationError,
+			[]api.FieldError{fe("data.customer_name", api.ReasonRequiredValue), fe("data.phone_number.local_number", api.ReasonRequiredValue),
+				fe("data.convenience_store", api.ReasonRequiredValue)}},
+		{"unknown payment type", `{"payment_type":"qr_scan","type":"one_time","email":"a@example.com","data":{}}`, 400, api.CodeValidationError,
+			[]api.FieldError{fe("payment_type", api.ReasonInvalidFormat)}},
 		{"empty body", ``, 400, api.CodeValidationError, []api.FieldError{{Reason: api.ReasonRequiredValue}}},
 		{"malformed json", `{`, 400, api.CodeValidationError, []api.FieldError{{Reason: api.ReasonInvalidFormat}}},
 	}

@@ -23,6 +23,8 @@ func (s *Server) sandboxRoutes(m *apiMux) {
 	s.handle(m, "GET /sandbox/store_configuration", false, "Sandbox: the store's configuration (docs/sandbox.md).", s.handleGetStoreConfiguration)
 	s.handle(m, "PATCH /sandbox/store_configuration", false, "Sandbox: change some keys of the store's configuration (the others keep their values).", s.handlePatchStoreConfiguration)
 	s.handle(m, "PUT /sandbox/store_configuration", false, "Sandbox: replace the store's configuration (absent keys take their defaults).", s.handlePutStoreConfiguration)
+	s.sandboxPaymentRoutes(m)
+	s.sandboxPageRoutes(m)
 }
 
 // SandboxClock is the body of the /sandbox/clock routes.

@@ -532,28 +532,6 @@ func (s *Server) handleRenewToken(r *http.Request, p *principal) (int, any, erro
 	return http.StatusCreated, view, nil
 }
 
-// threeDSIssuerToken is the issuer token of a 3-D Secure step awaiting the
-// buyer: the sandbox ACS page to open with an HTTP POST of payload.
-type threeDSIssuerToken struct {
-	IssuerToken string            `json:"issuer_token"`
-	CallMethod  string            `json:"call_method"`
-	Payload     map[string]string `json:"payload"`
-	ContentType string            `json:"content_type"`
-	PaymentType api.PaymentType   `json:"payment_type"`
-}
-
-// sandboxACS returns the issuer token of the sandbox's 3-D Secure page for
-// session id.
-func (s *Server) sandboxACS(id string) threeDSIssuerToken {
-	return threeDSIssuerToken{
-		IssuerToken: s.widgetOrigin + "/sandbox/3ds/" + id,
-		CallMethod:  "http_post",
-		Payload:     map[string]string{"session": id},
-		ContentType: "application/x-www-form-urlencoded",
-		PaymentType: api.PaymentTypeCard,
-	}
-}
-
 // handleTokenThreeDSIssuerToken serves GET
 // /stores/{storeId}/tokens/{tokenId}/three_ds/issuer_token: only while the
 // token's 3-D Secure step awaits the buyer.
@@ -565,11 +543,13 @@ func (s *Server) handleTokenThreeDSIssuerToken(r *http.Request, p *principal) (i
 	if err != nil {
 		return 0, nil, err
 	}
-	tds := s.tokenView(tok).Data.ThreeDS
-	if tds == nil || tds.Status == nil || *tds.Status != api.ThreeDSAwaiting {
+	if err := s.settleTokenThreeDS(r.Context(), tok); err != nil {
+		return 0, nil, err
+	}
+	if !tok.ThreeDSStep.Awaiting() {
 		return 0, nil, api.ValidationError(api.FieldError{Reason: api.ReasonInvalidThreeDSStatus})
 	}
-	return http.StatusOK, s.sandboxACS(tok.ID), nil
+	return http.StatusOK, s.sandboxACS(r, "t", tok.ID), nil
 }
 
 // tokenManagementRoutes registers the routes of this file.

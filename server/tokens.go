@@ -77,6 +77,9 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	if err != nil {
 		return 0, nil, err
 	}
+	if tok.PaymentType == api.PaymentTypeOnline && tok.IPAddress == nil {
+		tok.IPAddress = buyerIP(r)
+	}
 	if err := s.checkCardLock(ctx, tok); err != nil {
 		return 0, nil, err
 	}
@@ -95,12 +98,14 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 	}
 	s.emit(ctx, tok.StoreID, api.EventTokenCreated, s.tokenView(tok))
 	s.queueCVVAuth(ctx, tok)
+	s.queueTokenThreeDS(ctx, tok)
 	return http.StatusCreated, s.tokenView(tok), nil
 }
 
-// buildToken validates a POST /tokens request (docs/tokens-and-lists.md) and returns
-// the token to store. The card number and CVV are used here only and never
-// kept.
+// buildToken validates a POST /tokens request (docs/tokens-and-lists.md,
+// docs/payment-methods.md) and returns the token to store: the fields
+// every payment type shares here, the type's own in its builder
+// (tokenBuilders).
 func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *domain.Store) (*domain.TxToken, error) {
 	if req.PaymentType == api.PaymentTypeCard && p.withSecret && !shop.Config.AllowDirectTokenCreation {
 		return nil, api.NewError(http.StatusUnauthorized, api.CodeDirectCardTokenCreationDisabled)
@@ -108,14 +113,15 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	var errs []api.FieldError
 	add := func(field, reason string) { errs = append(errs, api.FieldError{Field: field, Reason: reason}) }
 
-	switch req.PaymentType {
-	case "":
+	build, known := tokenBuilders[req.PaymentType]
+	switch {
+	case req.PaymentType == "":
 		add("payment_type", api.ReasonRequiredValue)
-	case api.PaymentTypeCard:
-	case api.PaymentTypeKonbini, api.PaymentTypeOnline, api.PaymentTypeBankTransfer, api.PaymentTypePaidy:
-		add("payment_type", api.ReasonUnsupportedPaymentType)
-	default:
+	case !known:
 		add("payment_type", api.ReasonInvalidFormat)
+	case req.PaymentType == api.PaymentTypePaidy && p.withSecret:
+		// Paidy has no API integration: only the widget creates its tokens.
+		add("payment_type", api.ReasonUnsupportedPaymentType)
 	}
 	switch req.Type {
 	case "":
@@ -132,13 +138,73 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 		}
 	}
 	email := strings.TrimSpace(req.Email)
-	if email == "" {
+	switch {
+	case email == "" && req.PaymentType != api.PaymentTypeOnline:
 		add("email", api.ReasonRequiredValue)
-	} else if !validEmail(email) {
+	case email != "" && !validEmail(email):
 		add("email", api.ReasonInvalidFormatEmail)
 	}
 	flatMetadata(req.Metadata, &errs)
 
+	now := s.clock.Now(p.app.StoreID)
+	tok := &domain.TxToken{
+		ID:          newID(),
+		StoreID:     p.app.StoreID,
+		MerchantID:  p.app.MerchantID,
+		AppTokenID:  p.app.ID,
+		Email:       email,
+		IPAddress:   optString(req.IPAddress),
+		PaymentType: req.PaymentType,
+		Type:        req.Type,
+		UsageLimit:  req.UsageLimit,
+		Active:      true,
+		Mode:        p.app.Mode,
+		Metadata:    req.Metadata,
+		CreatedAt:   now,
+		UpdatedAt:   now,
+	}
+	if tok.Metadata == nil {
+		tok.Metadata = api.Metadata{}
+	}
+	var check func() error
+	if known {
+		check = build.build(s, req, p, shop, tok, add)
+	}
+	if len(errs) > 0 {
+		return nil, api.ValidationError(errs...)
+	}
+
+	// Business rules after field validation.
+	if req.UsageLimit != nil && req.Type != api.TokenTypeRecurring {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeUsageLimitNotApplicable)
+	}
+	if !slices.Contains(build.types, req.Type) {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeInvalidTokenType)
+	}
+	if req.Type == api.TokenTypeRecurring {
+		switch shop.Config.RecurringTokenPrivilege {
+		case api.RecurringInfinite:
+		case api.RecurringBounded:
+			if req.UsageLimit == nil {
+				return nil, api.NewError(http.StatusBadRequest, api.CodeRecurringUsageLimitRequired)
+			}
+		default:
+			return nil, api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
+		}
+	}
+	if req.Type == api.TokenTypeSubscription && !shop.Config.SubscriptionsEnabled {
+		return nil, api.NewError(http.StatusBadRequest, api.CodeInvalidTokenType)
+	}
+	if err := check(); err != nil {
+		return nil, err
+	}
+	return tok, nil
+}
+
+// cardToken validates the card data of a POST /tokens request into tok;
+// the returned check applies the store's card rules once the request is
+// valid. The card number and CVV are used here only and never kept.
+func (s *Server) cardToken(req *api.TokenCreateRequest, p *principal, shop *domain.Store, tok *domain.TxToken, add func(field, reason string)) func() error {
 	d := req.Data
 	cardholder := strings.TrimSpace(d.Cardholder)
 	if cardholder == "" {
@@ -151,7 +217,7 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	case !api.AllDigits(number) || len(number) < 12 || len(number) > 19 || !api.Luhn(number):
 		add("data.card_number", api.ReasonInvalidCardNumber)
 	}
-	now := s.clock.Now(p.app.StoreID)
+	now := tok.CreatedAt
 	month, year := 0, 0
 	ms, ys := strings.TrimSpace(string(d.ExpMonth)), strings.TrimSpace(string(d.ExpYear))
 	if ms == "" {
@@ -202,84 +268,23 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	if cvvAuth != nil && cvvAuth.Currency != "" && !currencyRe.MatchString(cvvAuth.Currency) {
 		add("data.cvv_authorize.currency", api.ReasonInvalidFormatCurrency)
 	}
-	threeDS := d.ThreeDS != nil && d.ThreeDS.Enabled.Bool(false)
-	if threeDS && req.Type != api.TokenTypeRecurring {
-		add("data.three_ds.enabled", api.ReasonForbiddenParameter)
-	}
-	if len(errs) > 0 {
-		return nil, api.ValidationError(errs...)
-	}
+	s.tokenThreeDS(req, tok, add)
 
-	// Business rules after field validation.
-	if req.UsageLimit != nil && req.Type != api.TokenTypeRecurring {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeUsageLimitNotApplicable)
-	}
-	if req.Type == api.TokenTypeRecurring {
-		switch shop.Config.RecurringTokenPrivilege {
-		case api.RecurringInfinite:
-		case api.RecurringBounded:
-			if req.UsageLimit == nil {
-				return nil, api.NewError(http.StatusBadRequest, api.CodeRecurringUsageLimitRequired)
-			}
-		default:
-			return nil, api.NewError(http.StatusBadRequest, api.CodeRecurringTokenDisabled)
-		}
-	}
-	if req.Type == api.TokenTypeSubscription && !shop.Config.SubscriptionsEnabled {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeInvalidTokenType)
-	}
-	if !shop.Config.CardEnabled {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeCardProcessingDisabled)
-	}
-	brand := cardBrand(number)
-	if !slices.Contains(shop.Config.CardBrands, brand) {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeCardBrandNotSupported)
-	}
-	country := cardCountry(number[:6])
-	if !cardCountryAllowed(&shop.Config, country) {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeCardCountryNotSupported)
-	}
-	if p.app.Mode == api.ModeLive && testCards[number] {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeNoTestCardInLiveMode)
-	}
-	if cvv == "" && !shop.Config.AllowEmptyCVV {
-		return nil, api.NewError(http.StatusBadRequest, api.CodeCVVRequired,
-			api.FieldError{Field: "data.cvv", Reason: api.ReasonRequiredValue})
-	}
-
-	tok := &domain.TxToken{
-		ID:          newID(),
-		StoreID:     p.app.StoreID,
-		MerchantID:  p.app.MerchantID,
-		AppTokenID:  p.app.ID,
-		Email:       email,
-		IPAddress:   optString(req.IPAddress),
-		PaymentType: api.PaymentTypeCard,
-		Type:        req.Type,
-		UsageLimit:  req.UsageLimit,
-		Active:      true,
-		Mode:        p.app.Mode,
-		Metadata:    req.Metadata,
-		Card: &domain.Card{
+	if len(number) >= 12 {
+		tok.Card = &domain.Card{
 			Cardholder:  cardholder,
 			ExpMonth:    month,
 			ExpYear:     year,
 			BIN:         number[:6],
 			LastFour:    number[len(number)-4:],
-			Brand:       brand,
-			Country:     country,
+			Brand:       cardBrand(number),
+			Country:     cardCountry(number[:6]),
 			Fingerprint: s.cardFingerprint(number),
-		},
-		Billing: &domain.Billing{
-			Line1: optString(d.Line1), Line2: optString(d.Line2), State: optString(d.State),
-			City: optString(d.City), Zip: optString(d.Zip), PhoneCountryCode: phoneCC,
-		},
-		ThreeDS:   threeDS,
-		CreatedAt: now,
-		UpdatedAt: now,
+		}
 	}
-	if tok.Metadata == nil {
-		tok.Metadata = api.Metadata{}
+	tok.Billing = &domain.Billing{
+		Line1: optString(d.Line1), Line2: optString(d.Line2), State: optString(d.State),
+		City: optString(d.City), Zip: optString(d.Zip), PhoneCountryCode: phoneCC,
 	}
 	if c := optString(d.Country); c != nil {
 		up := strings.ToUpper(*c)
@@ -287,9 +292,6 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 	}
 	if d.PhoneNumber != nil {
 		tok.Billing.PhoneLocalNumber = optString(string(d.PhoneNumber.LocalNumber))
-	}
-	if threeDS && d.ThreeDS.RedirectEndpoint != "" {
-		tok.ThreeDSRedirectEndpoint = &d.ThreeDS.RedirectEndpoint
 	}
 	if cvvAuth != nil && bool(cvvAuth.Enabled) && req.Type != api.TokenTypeOneTime {
 		cur := strings.ToUpper(cvvAuth.Currency)
@@ -299,7 +301,25 @@ func (s *Server) buildToken(req *api.TokenCreateRequest, p *principal, shop *dom
 		at := now.Add(s.delay)
 		tok.CVVAuth = domain.CVVAuth{Enabled: true, Status: ptr(api.CVVAuthPending), Currency: &cur, ProcessAt: &at}
 	}
-	return tok, nil
+	return func() error {
+		if !shop.Config.CardEnabled {
+			return api.NewError(http.StatusBadRequest, api.CodeCardProcessingDisabled)
+		}
+		if !slices.Contains(shop.Config.CardBrands, tok.Card.Brand) {
+			return api.NewError(http.StatusBadRequest, api.CodeCardBrandNotSupported)
+		}
+		if !cardCountryAllowed(&shop.Config, tok.Card.Country) {
+			return api.NewError(http.StatusBadRequest, api.CodeCardCountryNotSupported)
+		}
+		if p.app.Mode == api.ModeLive && testCards[number] {
+			return api.NewError(http.StatusBadRequest, api.CodeNoTestCardInLiveMode)
+		}
+		if cvv == "" && !shop.Config.AllowEmptyCVV {
+			return api.NewError(http.StatusBadRequest, api.CodeCVVRequired,
+				api.FieldError{Field: "data.cvv", Reason: api.ReasonRequiredValue})
+		}
+		return nil
+	}
 }
 
 func (s *Server) handleGetToken(r *http.Request, p *principal) (int, any, error) {
@@ -311,6 +331,9 @@ func (s *Server) handleGetToken(r *http.Request, p *principal) (int, any, error)
 		return 0, nil, err
 	}
 	if err := s.settleCVVAuth(r.Context(), tok); err != nil {
+		return 0, nil, err
+	}
+	if err := s.settleTokenThreeDS(r.Context(), tok); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, s.tokenView(tok), nil
@@ -474,8 +497,9 @@ func (s *Server) tokenView(t *domain.TxToken) *api.TransactionToken {
 		}
 		v.Data.CVVAuthorize = &api.TokenCVVAuthorize{Enabled: t.CVVAuth.Enabled, Status: t.CVVAuth.Status, Currency: t.CVVAuth.Currency}
 		v.Data.CVVAuthorizeCheck = &api.TokenCVVAuthorizeCheck{}
-		v.Data.ThreeDS = &api.TokenThreeDS{Enabled: t.ThreeDS, RedirectEndpoint: t.ThreeDSRedirectEndpoint}
+		v.Data.ThreeDS = tokenThreeDSView(t)
 	}
+	methodTokenData(t, &v.Data)
 	return v
 }
 

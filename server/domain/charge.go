@@ -37,10 +37,16 @@ type Charge struct {
 	// LastFour of the token's card at creation: decides the test outcome.
 	LastFour string `json:"last_four"`
 	// CardFingerprint identifies the card across tokens (Card.Fingerprint).
-	CardFingerprint string     `json:"card_fingerprint,omitempty"`
-	DueAt           *time.Time `json:"due_at,omitempty"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
+	CardFingerprint string `json:"card_fingerprint,omitempty"`
+	// Payment is the state of a konbini, bank-transfer or online charge
+	// (docs/payment-methods.md); nil for the other types.
+	Payment *Payment `json:"payment,omitempty"`
+	// ThreeDS is the charge's 3-D Secure step: set when the request had
+	// a three_ds object or a challenge runs.
+	ThreeDS   *ThreeDS   `json:"three_ds,omitempty"`
+	DueAt     *time.Time `json:"due_at,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // ChargeQuery filters a list of charges (docs/tokens-and-lists.md, "Charge

@@ -71,6 +71,23 @@ type TxToken struct {
 	CVVProvidedAt *time.Time `json:"cvv_provided_at,omitempty"`
 	// PreviousID is the token this one replaced (renew).
 	PreviousID *string `json:"previous_id,omitempty"`
+
+	// The other payment types (docs/payment-methods.md): one of Konbini,
+	// Online, Paidy is set for those types; BankTransferBrand for
+	// bank_transfer.
+	Konbini           *KonbiniData `json:"konbini,omitempty"`
+	Online            *OnlineData  `json:"online,omitempty"`
+	Paidy             *PaidyData   `json:"paidy,omitempty"`
+	BankTransferBrand string       `json:"bank_transfer_brand,omitempty"`
+	// Expiration is the payment window of a konbini or bank-transfer
+	// token.
+	Expiration *Expiration `json:"expiration,omitempty"`
+	// Account is the virtual account of a bank-transfer token, assigned
+	// when its first charge awaits the transfer.
+	Account *VirtualAccount `json:"account,omitempty"`
+	// ThreeDSStep is the 3-D Secure step of a recurring card token
+	// created with 3-D Secure; nil otherwise.
+	ThreeDSStep *ThreeDS `json:"three_ds_step,omitempty"`
 }
 
 // TokenQuery filters a list of transaction tokens (docs/tokens-and-lists.md,
