@@ -86,7 +86,7 @@ func TestOnlineScreens(t *testing.T) {
 	c.action = &widget.NextAction{Type: widget.NextOnline, Brand: "pay_pay_online", IssuerToken: "https://pay.example/p?id=1&x=2", CallMethod: "http_post"}
 	html := app.HTMLString(c.renderAction())
 	wantHTML(t, html, []string{`src="http://localhost:8080/qr.svg?color=%23d6336c&text=https%3A%2F%2Fpay.example%2Fp%3Fid%3D1%26x%3D2"`,
-		`alt="PayPayを開く"`, "PayPayのアプリでQRコードを読み取ってお支払いください。", `class="kessai-qr-logo" src="https://shop.example/logo.png"`, "kessai-open-app"}, nil)
+		`alt="PayPayを開く"`, "PayPayのアプリでQRコードを読み取ってお支払いください。", `class="kessai-qr-logo"`, `src="https://shop.example/logo.png"`, "kessai-open-app"}, nil)
 
 	// On a phone: no QR code, the app opens.
 	c.device = widget.Device{Mobile: true, OS: "ios"}
@@ -126,7 +126,7 @@ func TestInstructions(t *testing.T) {
 func TestThreeDSScreen(t *testing.T) {
 	c := methodsCheckout(t, map[string]any{"paymentMethods": "card"}, widget.Device{})
 	c.action = &widget.NextAction{Type: widget.NextThreeDS, IssuerToken: "http://localhost:8080/sandbox/3ds/s1", CallMethod: "http_post", Payload: map[string]string{"session": "s1"}}
-	wantHTML(t, app.HTMLString(c.renderAction()), []string{"本人認証（3-Dセキュア）", `<iframe id="kessai-3ds-frame" name="kessai-3ds-frame"`, "認証画面を別ウィンドウで開く"}, nil)
+	wantHTML(t, app.HTMLString(c.renderAction()), []string{"本人認証（3-Dセキュア）", "<iframe", `id="kessai-3ds-frame"`, `name="kessai-3ds-frame"`, "認証画面を別ウィンドウで開く"}, nil)
 	if safeURL("javascript:alert(1)") || !safeURL("https://acs.example/x") {
 		t.Error("safeURL")
 	}
