@@ -110,16 +110,37 @@ func waitText(t *testing.T, ctx, fctx context.Context, text string) {
 
 func click(t *testing.T, fctx context.Context, sel string) {
 	t.Helper()
-	if err := chromedp.Do(fctx, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel))); err != nil {
+	wctx, cancel := context.WithTimeout(fctx, 15*time.Second)
+	defer cancel()
+	// A script click: mouse coordinates inside a cross-origin frame of an
+	// emulated phone screen miss.
+	if err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("click %s: %v (widget: %q)", sel, err, widgetText(t, fctx))
+	}
+	if _, err := chromedp.Run(wctx, chromedp.Evaluate[bool](fmt.Sprintf(`(document.querySelector(%q).click(), true)`, sel))); err != nil {
 		t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+// payAndWait presses the widget's pay button and waits for the screen that
+// shows next.
+func payAndWait(t *testing.T, ctx, fctx context.Context, next string) {
+	t.Helper()
+	click(t, fctx, "#kessai-pay")
+	wctx, cancel := context.WithTimeout(fctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.CSS(next))); err != nil {
+		t.Fatalf("after pay, no %s: %v (widget %q, events %s)", next, err, widgetText(t, fctx), eventTypes(events(t, ctx)))
 	}
 }
 
 func typeInto(t *testing.T, fctx context.Context, name, value string) {
 	t.Helper()
 	sel := chromedp.CSS(fmt.Sprintf(`[name=%q]`, name))
-	if err := chromedp.Do(fctx, chromedp.WaitVisible(sel), chromedp.SendKeys(sel, value)); err != nil {
-		t.Fatalf("type %s: %v", name, err)
+	wctx, cancel := context.WithTimeout(fctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wctx, chromedp.WaitVisible(sel), chromedp.SendKeys(sel, value)); err != nil {
+		t.Fatalf("type %s: %v (widget: %q)", name, err, widgetText(t, fctx))
 	}
 }
 
@@ -220,7 +241,7 @@ func TestKonbiniFromTheWidgetToPaid(t *testing.T) {
 		typeInto(t, fctx, "phoneNumber.localNumber", "09012345678")
 		typeInto(t, fctx, "email", "hanako@example.com")
 		screenshot(t, ctx, "methods-konbini-form-"+c.locale)
-		pay(t, ctx, fctx, "#kessai-done")
+		payAndWait(t, ctx, fctx, "#kessai-done")
 		var d successDetail
 		lastDetail(t, ctx, "univapay:success", &d)
 		if d.Status != "awaiting" || d.PaymentType != "konbini" || d.NextAction["type"] != "konbini" || d.NextAction["paymentNumber"] == nil {
@@ -266,7 +287,7 @@ func TestBankTransferFromTheWidgetToPaid(t *testing.T) {
 	click(t, fctx, "#method-bank_transfer")
 	typeInto(t, fctx, "name", "ヤマダ ハナコ")
 	typeInto(t, fctx, "email", "hanako@example.com")
-	pay(t, ctx, fctx, "#kessai-done")
+	payAndWait(t, ctx, fctx, "#kessai-done")
 	var d successDetail
 	lastDetail(t, ctx, "univapay:success", &d)
 	if d.Status != "awaiting" || d.NextAction["type"] != "bank_transfer" || d.NextAction["accountNumber"] == nil {
@@ -287,7 +308,7 @@ func TestBankTransferFromTheWidgetToPaid(t *testing.T) {
 	ctx, fctx = openMethods(t, "locale=en&payment-methods=bank_transfer", 360)
 	typeInto(t, fctx, "name", "Hanako Yamada")
 	typeInto(t, fctx, "email", "hanako@example.com")
-	pay(t, ctx, fctx, "#kessai-done")
+	payAndWait(t, ctx, fctx, "#kessai-done")
 	waitText(t, ctx, fctx, "Transfer deadline")
 	screenshot(t, ctx, "methods-bank-transfer-en-360")
 }
@@ -304,7 +325,7 @@ func TestOnlineFromTheWidgetToPaid(t *testing.T) {
 	}
 	click(t, fctx, "#onlineBrand-pay_pay_online")
 	screenshot(t, ctx, "methods-online-form-ja")
-	pay(t, ctx, fctx, "#kessai-done")
+	payAndWait(t, ctx, fctx, "#kessai-done")
 	waitText(t, ctx, fctx, "PayPayでのお支払いが完了しました")
 	var d successDetail
 	lastDetail(t, ctx, "univapay:success", &d)
@@ -331,7 +352,7 @@ func TestPaidyFromTheWidgetToPaid(t *testing.T) {
 	typeInto(t, fctx, "address.city", "千代田区")
 	typeInto(t, fctx, "address.line1", "千代田1-1")
 	screenshot(t, ctx, "methods-paidy-form-ja")
-	pay(t, ctx, fctx, "#kessai-done")
+	payAndWait(t, ctx, fctx, "#kessai-done")
 	var d successDetail
 	lastDetail(t, ctx, "univapay:success", &d)
 	if d.Status != "successful" || d.PaymentType != "paidy" {

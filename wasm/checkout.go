@@ -92,9 +92,17 @@ type checkout struct {
 	device widget.Device
 	action *widget.NextAction
 	copied string
+	// root is the component's own context: a payment dispatches its
+	// progress through it, since the element that started the payment
+	// (the form) is replaced while an online payment or a 3-D Secure
+	// challenge waits, and go-app drops the dispatches of an unmounted
+	// source.
+	root    app.Context
+	hasRoot bool
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
+	c.root, c.hasRoot = ctx, true
 	c.touched = map[string]bool{}
 	c.reported = "{}"
 	c.loc = widget.ResolveLocale("auto", navigatorLanguages())
@@ -436,6 +444,9 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 		return
 	}
 	c.busy, c.screen, c.announce = true, screenProcessing, c.loc.T("processing")
+	if c.hasRoot {
+		ctx = c.root
+	}
 	session := c.session
 	c.submitting = fromSubmit
 	if c.ids == nil {
