@@ -24,6 +24,7 @@ import (
 
 var _ = template.Must(testPages.Parse(`
 {{define "methods"}}<!doctype html><html><head><meta charset="utf-8"><title>payment methods</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 {{template "console"}}<script src="{{.Widget}}/client/checkout.js"></script></head><body>
 <form id="order" action="/done">
 <span data-app-id="{{.JWT}}" data-checkout="payment" data-amount="1500" data-currency="jpy" data-text="Checkout"></span>
@@ -33,6 +34,7 @@ var _ = template.Must(testPages.Parse(`
   q.forEach(function (v, k) { span.setAttribute("data-" + k, v); });
 </script></body></html>{{end}}
 {{define "methods-js"}}<!doctype html><html><head><meta charset="utf-8"><title>payment methods, JS</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 {{template "console"}}<script src="{{.Widget}}/client/checkout.js"></script>
 <script>
   var q = new URLSearchParams(location.search), results = [];
@@ -361,12 +363,12 @@ func TestPaidyFromTheWidgetToPaid(t *testing.T) {
 }
 
 // acsClick presses a button of the sandbox ACS page inside the widget's
-// 3-D Secure frame.
-func acsClick(t *testing.T, ctx, fctx context.Context, action string) {
+// 3-D Secure frame (only looking when press is false).
+func acsClick(t *testing.T, ctx, fctx context.Context, action string, press bool) {
 	t.Helper()
 	js := fmt.Sprintf(`(function(){ var f = document.getElementById("kessai-3ds-frame"); if (!f) return false;
 	  var d = f.contentDocument; if (!d) return false;
-	  var b = d.querySelector('button[value=%q]'); if (!b) return false; b.click(); return true; })()`, action)
+	  var b = d.querySelector('button[value=%q]'); if (!b) return false; if (%t) b.click(); return true; })()`, action, press)
 	if _, err := chromedp.Run(fctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("no %s button in the challenge: %v (widget %q, events %s)", action, err, widgetText(t, fctx), eventTypes(events(t, ctx)))
 	}
@@ -400,9 +402,11 @@ func TestThreeDSChallengeInTheWidget(t *testing.T) {
 				}
 				waitText(t, ctx, fctx, "本人認証（3-Dセキュア）")
 				if c.action == "authenticate" {
+					acsClick(t, ctx, fctx, c.action, false)
+					time.Sleep(300 * time.Millisecond) // the frame's new height reaches the page
 					screenshot(t, ctx, "methods-3ds-"+mode+"-ja")
 				}
-				acsClick(t, ctx, fctx, c.action)
+				acsClick(t, ctx, fctx, c.action, true)
 				waitEvent(t, ctx, "univapay:"+c.want)
 				if c.want == "error" {
 					var d struct{ Stage, Code, ChargeID string }
