@@ -92,11 +92,11 @@ type checkout struct {
 	device widget.Device
 	action *widget.NextAction
 	copied string
-	// root is the component's own context: a payment dispatches its
-	// progress through it, since the element that started the payment
-	// (the form) is replaced while an online payment or a 3-D Secure
-	// challenge waits, and go-app drops the dispatches of an unmounted
-	// source.
+	// root is the context of the component itself: a timer started from
+	// an element's handler (the pay button's form) must not die with the
+	// element when the screen changes, nor the progress of a payment whose
+	// form gives way to an online payment or a 3-D Secure challenge (go-app
+	// drops the dispatches of an unmounted source).
 	root    app.Context
 	hasRoot bool
 }
@@ -486,7 +486,9 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 				c.screen = screenSuccess
 				c.announce = c.successTitle()
 				if c.opts.AutoClose && !c.inline() {
-					ctx.After(1500*time.Millisecond, func(ctx app.Context) { c.close(ctx) })
+					// Not ctx.After: ctx belongs to the form, which the
+					// success screen has just replaced.
+					c.root.After(1500*time.Millisecond, func(ctx app.Context) { c.close(ctx) })
 				}
 			case len(o.Fields) > 0:
 				c.screen, c.errs = screenForm, o.Fields

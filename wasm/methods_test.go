@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -130,4 +132,46 @@ func TestThreeDSScreen(t *testing.T) {
 	if safeURL("javascript:alert(1)") || !safeURL("https://acs.example/x") {
 		t.Error("safeURL")
 	}
+}
+
+// The issuer-token reads of the payment methods, for the recording client
+// of params_effect_test.go: a card payment never reaches them.
+func (l *callLog) IssuerToken(_ context.Context, storeID, chargeID string) (widget.Object[api.IssuerToken], error) {
+	l.add("IssuerToken", chargeID)
+	return widget.Object[api.IssuerToken]{}, errStop
+}
+
+func (l *callLog) ChargeThreeDSIssuerToken(_ context.Context, storeID, chargeID string) (widget.Object[api.ThreeDSIssuerToken], error) {
+	l.add("ChargeThreeDSIssuerToken", chargeID)
+	return widget.Object[api.ThreeDSIssuerToken]{}, errStop
+}
+
+func (l *callLog) TokenThreeDSIssuerToken(_ context.Context, storeID, tokenID string) (widget.Object[api.ThreeDSIssuerToken], error) {
+	l.add("TokenThreeDSIssuerToken", tokenID)
+	return widget.Object[api.ThreeDSIssuerToken]{}, errStop
+}
+
+// methodsProbe is what the payment methods read of the options, for
+// TestEveryParameterActs: the online screen's QR code (screen), the
+// methods' fields (form), their token and charge requests (request).
+func methodsProbe(r widget.Reader, o widget.Options) string {
+	c := &checkout{opts: o, loc: widget.LocaleJA, info: api.CheckoutInfo{LogoImage: ptr("https://shop.example/logo.png")},
+		client: &fetchClient{base: "http://kessai.example"}}
+	var v []any
+	switch r {
+	case widget.ReadScreen:
+		return sortAttrs(app.HTMLString(c.renderQR("https://pay.example/p", "PayPay")))
+	case widget.ReadForm:
+		for _, m := range widget.MethodOrder {
+			v = append(v, widget.MethodFields(o, m))
+		}
+	case widget.ReadRequest:
+		in := widget.CardInput{Name: "山田 花子", PhoneNumber: "09012345678", Email: "h@example.com"}
+		for _, m := range []string{widget.MethodKonbini, widget.MethodBankTransfer} {
+			v = append(v, widget.MethodTokenRequest(o, m, in, widget.MethodChoice{Store: "lawson"}, widget.Device{}, widget.RequestExtras{}),
+				widget.ChargeRequestWith(o, "tok", m, widget.RequestExtras{}))
+		}
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }
