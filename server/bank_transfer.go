@@ -67,18 +67,31 @@ func deposit(c *domain.Charge, amount int64, at time.Time) {
 	setCharged(c, p.Deposited)
 }
 
-// bankTransferResult compares a bank-transfer charge's deposits with its
-// amount.
-func bankTransferResult(c *domain.Charge) api.BankTransferResult {
-	switch d := c.Payment.Deposited; {
-	case d == 0:
-		return api.BankTransferUnpaid
-	case d < c.Amount:
-		return api.BankTransferInsufficient
-	case d == c.Amount:
-		return api.BankTransferExact
+// bankTransferStatus is the result of a bank-transfer charge (how its
+// deposits compare with its amount: unpaid, insufficient, exact, exceeded)
+// and the date of its latest deposit (Japan time), for the transaction
+// history; nil for other charges and before the charge awaits.
+func bankTransferStatus(c *domain.Charge) (result, latest *string) {
+	p := c.Payment
+	if c.PaymentType != api.PaymentTypeBankTransfer || p == nil || p.Account == nil {
+		return nil, nil
 	}
-	return api.BankTransferExceeded
+	r := api.BankTransferExceeded
+	switch d := p.Deposited; {
+	case d == 0:
+		r = api.BankTransferUnpaid
+	case d < c.Amount:
+		r = api.BankTransferInsufficient
+	case d == c.Amount:
+		r = api.BankTransferExact
+	}
+	result = ptr(string(r))
+	for _, e := range p.Ledger {
+		if e.Type == api.BankLedgerDeposit {
+			latest = ptr(e.At.In(jst).Format(time.DateOnly))
+		}
+	}
+	return result, latest
 }
 
 func (s *Server) handleSandboxDeposit(r *http.Request, p *principal) (int, any, error) {

@@ -28,6 +28,13 @@ const (
 	onlineTimeout = 15 * time.Minute
 )
 
+// paidLater reports whether the buyer of a payment type pays after the
+// charge is made (konbini, bank transfer, online): such tokens pay one
+// charge at a time, never a subscription.
+func paidLater(pt api.PaymentType) bool {
+	return pt == api.PaymentTypeKonbini || pt == api.PaymentTypeBankTransfer || pt == api.PaymentTypeOnline
+}
+
 // prepareCharge applies the payment type's rules to a new charge c on tok
 // (created at c.CreatedAt): 3-D Secure for cards, the live-mode refusal of
 // Paidy, and for the methods the buyer pays later the capture, currency

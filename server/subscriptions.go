@@ -85,6 +85,9 @@ func (s *Server) handleCreateSubscription(r *http.Request, p *principal) (int, a
 	if sub.InstallmentPlan != nil && tok.PaymentType != api.PaymentTypeCard {
 		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeInstallmentPaymentTypeNotAllowed)
 	}
+	if paidLater(tok.PaymentType) { // docs/payment-methods.md, "Statuses"
+		return 0, nil, api.NewError(http.StatusBadRequest, api.CodeNotSubscriptionToken)
+	}
 	if err := s.settleCVVAuth(ctx, tok); err != nil {
 		return 0, nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,18 +36,9 @@ func validURL(s string) bool {
 
 // checkThreeDSMode validates a three_ds.mode against the modes allowed.
 func checkThreeDSMode(m api.ThreeDSMode, field string, allowed []api.ThreeDSMode, add func(field, reason string)) {
-	if m != "" && !containsMode(allowed, m) {
+	if m != "" && !slices.Contains(allowed, m) {
 		add(field, api.ReasonInvalidFormat)
 	}
-}
-
-func containsMode(ms []api.ThreeDSMode, m api.ThreeDSMode) bool {
-	for _, x := range ms {
-		if x == m {
-			return true
-		}
-	}
-	return false
 }
 
 var (
@@ -235,8 +227,8 @@ func chargeThreeDSRequest(req *api.ThreeDSRequest, add func(field, reason string
 // (docs/payment-methods.md, "When a challenge is required"): the mode, the
 // store's three_ds_required, the sandbox test card (…3220); never for a
 // subscription's own payments nor a token that passed its own challenge.
-// A token whose own challenge did not succeed cannot be charged. req is
-// the charge's three_ds object (nil when none was sent).
+// A token whose own challenge did not succeed cannot be charged. c.ThreeDS
+// holds the request's three_ds object (nil when none was sent).
 func (s *Server) chargeThreeDS(ctx context.Context, tok *domain.TxToken, c *domain.Charge) error {
 	if st := tok.ThreeDSStep; st != nil && (st.Status == nil || *st.Status != api.ThreeDSSuccessful) {
 		return api.ValidationError(api.FieldError{Field: "transaction_token_id", Reason: api.ReasonInvalidThreeDSStatus})

@@ -54,7 +54,7 @@ var pageTexts = map[string]pageText{
 		Authenticate: "Authenticate", Fail: "Fail authentication", TimeOut: "Time out",
 		Hint: "Moving the sandbox clock 15 minutes forward times out too.",
 		Done: "Authentication finished.", DoneSuccessful: "Authentication succeeded.", DoneFailed: "Authentication failed.", DoneError: "Authentication timed out.",
-		GoBack: "You may go back to the previous page.", Invalid: "This page is not valid.",
+		GoBack: " You may go back to the previous page.", Invalid: "This page is not valid.",
 		SlipTitle: "Payment slip (sandbox)", Store: "Store", Number: "Payment number", Deadline: "Pay by", Status: "Status",
 		AgencyNumber: "Collection agency number"},
 }
@@ -92,7 +92,7 @@ var acsTemplate = template.Must(template.New("acs").Parse(`<!doctype html>
 <body><main>
 <h1>{{.T.Title}}</h1>
 {{if .Invalid}}<p role="alert">{{.T.Invalid}}</p>{{else if .Result}}
-<p role="status" aria-live="polite" id="result" data-status="{{.Result}}">{{.ResultText}} {{if not .Redirecting}}{{.T.GoBack}}{{end}}</p>
+<p role="status" aria-live="polite" id="result" data-status="{{.Result}}">{{.ResultText}}{{.T.GoBack}}</p>
 <script>(function(){var m={{.Message}};try{if(window.parent&&window.parent!==window)window.parent.postMessage(m,"*")}catch(e){}try{if(window.opener)window.opener.postMessage(m,"*")}catch(e){}})();</script>
 {{else}}
 <p>{{.T.Intro}}</p>
@@ -152,7 +152,7 @@ func (s *Server) loadACSSubject(ctx context.Context, kind, id string) (*acsSubje
 	}
 	sub := &acsSubject{resource: "charge", id: c.ID, tokenID: c.TokenID, chargeID: c.ID, step: c.ThreeDS,
 		lastFour: c.LastFour, metadata: c.Metadata,
-		amount: string(api.FormatAmount(c.Amount, c.Currency)) + " " + c.Currency}
+		amount: displayAmount(c.Amount, c.Currency)}
 	return sub, nil
 }
 
@@ -262,5 +262,28 @@ func (s *Server) serveKonbiniSlip(w http.ResponseWriter, r *http.Request) {
 		deadline = c.CaptureAt.In(jst).Format(time.DateTime) + " JST"
 	}
 	_ = slipTemplate.Execute(w, map[string]any{"T": t, "Store": c.Payment.KonbiniStore, "Number": number,
-		"Amount": string(api.FormatAmount(c.Amount, c.Currency)) + " " + c.Currency, "Deadline": deadline, "Status": string(c.Status)})
+		"Amount": displayAmount(c.Amount, c.Currency), "Deadline": deadline, "Status": string(c.Status)})
+}
+
+// displayAmount writes an amount for a person: "4,321 JPY", "12.50 USD".
+func displayAmount(amount int64, currency string) string {
+	s := string(api.FormatAmount(amount, currency))
+	whole, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if neg {
+		out = "-" + out
+	}
+	if frac != "" {
+		out += "." + frac
+	}
+	return out + " " + currency
 }

@@ -173,6 +173,9 @@ func (s *Server) tokenListItem(t *domain.TxToken, names api.StoreNames, masked b
 		it.UserData.CardholderName = ptr(strings.ToLower(c.Cardholder))
 		it.UserData.Brand = ptr(c.Brand)
 	}
+	if b := v.Data.ConvenienceStore + v.Data.Brand; b != "" { // konbini, online, bank transfer
+		it.UserData.Brand = &b
+	}
 	if masked {
 		it.Email = maskEmail(it.Email)
 		it.UserData.Email = it.Email

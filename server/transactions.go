@@ -106,6 +106,7 @@ func transactionView(t *domain.Transaction, names api.StoreNames) *api.Transacti
 		v.Mode = c.Mode
 		v.Metadata = c.Metadata
 		v.CreatedOn = api.FormatTime(c.CreatedAt)
+		v.BankTransferPaymentStatus, v.BankTransferLatestDepositDate = bankTransferStatus(c)
 	}
 	v.AmountFormatted = api.FormatAmount(v.Amount, v.Currency)
 	if v.Metadata == nil {

@@ -34,7 +34,8 @@ type Charge struct {
 	SubscriptionID        *string           `json:"subscription_id,omitempty"`
 	// PaymentType of the token.
 	PaymentType api.PaymentType `json:"payment_type"`
-	// LastFour of the token's card at creation: decides the test outcome.
+	// LastFour of the token's card at creation, or of a konbini token's
+	// phone number: decides the test outcome.
 	LastFour string `json:"last_four"`
 	// CardFingerprint identifies the card across tokens (Card.Fingerprint).
 	CardFingerprint string `json:"card_fingerprint,omitempty"`

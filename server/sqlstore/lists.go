@@ -88,14 +88,17 @@ func (w *Where) tokenMatch(m tokenMatch) {
 	if m.phone != "" {
 		// The local number without the usual separators, with or without
 		// the country code.
-		local := text("billing.phone_local_number")
+		// A card's billing phone, else a konbini or Paidy token's.
+		local := "COALESCE(" + text("billing.phone_local_number") + ", " + text("konbini.phone_local_number") + ", " + text("paidy.phone_local_number") + ")"
 		for _, c := range []string{"-", " ", "(", ")", "+", "."} {
 			local = "replace(" + local + ", '" + c + "', '')"
 		}
-		w.Add("("+local+" = ? OR COALESCE("+text("billing.phone_country_code")+", '') || "+local+" = ?)", m.phone, m.phone)
+		cc := "COALESCE(" + text("billing.phone_country_code") + ", " + text("konbini.phone_country_code") + ", " + text("paidy.phone_country_code") + ", '')"
+		w.Add("("+local+" = ? OR "+cc+" || "+local+" = ?)", m.phone, m.phone)
 	}
 	if m.brand != "" {
-		w.Add(text("card.brand")+" = lower(?)", m.brand)
+		// A card brand, a convenience store, an online or bank-transfer brand.
+		w.Add("(COALESCE("+text("card.brand")+", "+text("konbini.store")+", "+text("online.brand")+", "+text("bank_transfer_brand")+") = lower(?))", m.brand)
 	}
 }
 

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Open) {
 		{"Limits", testLimits},
 		{"Claims", testClaims},
 		{"RateBuckets", testRateBuckets},
+		{"PaymentMethods", testPaymentMethods},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := open(t)
