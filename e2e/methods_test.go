@@ -431,3 +431,36 @@ func TestThreeDSChallengeInTheWidget(t *testing.T) {
 		}
 	}
 }
+
+// onSuccess of a JS-mode page hears of a konbini application as awaiting,
+// with its payment number: no merchant takes it for a paid order.
+func TestKonbiniOnSuccessSaysAwaiting(t *testing.T) {
+	storeConfig(t, allMethods)
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.pages+"/methods-js.html?locale=ja&paymentMethods=family_mart")); err != nil {
+		t.Fatal(err)
+	}
+	click(t, ctx, "#open")
+	fctx := widgetFrame(t, ctx)
+	typeInto(t, fctx, "name", "山田 花子")
+	typeInto(t, fctx, "phoneNumber.localNumber", "090-1234-5678")
+	typeInto(t, fctx, "email", "hanako@example.com")
+	payAndWait(t, ctx, fctx, "#kessai-done")
+	got, err := chromedp.Run(ctx, chromedp.Poll[string](`results.length ? results[0] : ""`, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		t.Fatalf("onSuccess not called: %v", err)
+	}
+	var r struct {
+		ID, Status string
+		Next       struct{ Type, ConvenienceStore, PaymentNumber, Deadline string }
+	}
+	if err := json.Unmarshal([]byte(got), &r); err != nil {
+		t.Fatalf("%s: %v", got, err)
+	}
+	if r.Status != "awaiting" || r.Next.Type != "konbini" || r.Next.ConvenienceStore != "family_mart" || r.Next.PaymentNumber == "" || r.Next.Deadline == "" {
+		t.Fatalf("onSuccess %s", got)
+	}
+	if ch := apiCharge(t, r.ID); ch.Status != api.ChargeAwaiting {
+		t.Errorf("charge %s", ch.Status)
+	}
+}

@@ -124,7 +124,7 @@ func (c *checkout) renderBody() []app.UI {
 		// A declined charge leads with what the buyer can do; the payment
 		// error's own text and code follow for the card issuer or support.
 		title, reason := c.outcome.Message, ""
-		if c.outcome.Stage == widget.StageCharge {
+		if c.outcome.Stage == widget.StageCharge && !c.nonCard() {
 			title, reason = c.loc.T("error.declined"), c.outcome.Message
 		}
 		if c.inline() {
