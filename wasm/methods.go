@@ -168,7 +168,7 @@ func (c *checkout) onAct(ctx app.Context, n widget.NextAction) {
 	switch n.Type {
 	case widget.NextThreeDS:
 		c.announce = c.loc.T("threeDS.title")
-		ctx.Defer(func(app.Context) { submitThreeDS(n, "kessai-3ds-frame") })
+		ctx.Defer(func(app.Context) { submitThreeDS(c.sandboxLang(n), "kessai-3ds-frame") })
 	case widget.NextOnline:
 		c.announce = c.loc.T("online.waiting")
 		if !n.Test && !widget.ShowsQRCode(n.Brand, c.device) {
@@ -177,6 +177,21 @@ func (c *checkout) onAct(ctx app.Context, n widget.NextAction) {
 			ctx.Defer(func(app.Context) { openIssuer(n, "_blank") })
 		}
 	}
+}
+
+// sandboxLang asks the sandbox's own 3-D Secure page (on the widget's
+// origin) for the widget's language; a real issuer's page gets its payload
+// untouched.
+func (c *checkout) sandboxLang(n widget.NextAction) widget.NextAction {
+	if c.client == nil || !strings.HasPrefix(n.IssuerToken, c.client.base+"/sandbox/") || n.CallMethod != string(api.CallHTTPPost) {
+		return n
+	}
+	p := map[string]string{"lang": c.loc.HTMLLang()}
+	for k, v := range n.Payload {
+		p[k] = v
+	}
+	n.Payload = p
+	return n
 }
 
 // submitThreeDS opens a challenge in target (the frame, or a new window):
@@ -229,7 +244,7 @@ func safeURL(s string) bool {
 
 func (c *checkout) onThreeDSWindow(ctx app.Context, e app.Event) {
 	if c.action != nil {
-		submitThreeDS(*c.action, "_blank")
+		submitThreeDS(c.sandboxLang(*c.action), "_blank")
 	}
 }
 

@@ -175,3 +175,15 @@ func methodsProbe(r widget.Reader, o widget.Options) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestSandboxChallengeInTheWidgetLanguage(t *testing.T) {
+	c := methodsCheckout(t, map[string]any{"paymentMethods": "card"}, widget.Device{})
+	n := widget.NextAction{Type: widget.NextThreeDS, IssuerToken: "http://localhost:8080/sandbox/3ds/s1", CallMethod: "http_post", Payload: map[string]string{"session": "s1"}}
+	if got := c.sandboxLang(n).Payload; got["lang"] != "ja" || got["session"] != "s1" {
+		t.Errorf("sandbox payload %v", got)
+	}
+	n.IssuerToken = "https://acs.bank.example/challenge"
+	if got := c.sandboxLang(n).Payload; len(got) != 1 {
+		t.Errorf("an issuer's payload changed: %v", got)
+	}
+}
