@@ -45,8 +45,9 @@ unit: $(WASM).br postgresql
 
 # Browser tests: Debian's Chromium, installed here when it is missing; the
 # official Node SDK against the server; two servers on one PostgreSQL
-# database (e2e/multiprocess_test.go).
-e2e: build chromium postgresql e2e/sdk/node_modules/univapay-node
+# database (e2e/multiprocess_test.go); the TypeScript compiler against the
+# served declarations (e2e/ts_test.go).
+e2e: build chromium postgresql e2e/sdk/node_modules/univapay-node e2e/ts/node_modules/typescript
 	KESSAI_BIN=$(CURDIR)/bin/kessai $(GO) test -count=1 -timeout 15m ./e2e/...
 
 # The README's screenshots of the checkout form (docs/img): Japanese and
@@ -73,6 +74,13 @@ e2e/sdk/node_modules/univapay-node: e2e/sdk/package.json e2e/sdk/package-lock.js
 		echo "installing Node.js (Debian package)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
 	cd e2e/sdk && npm ci --no-audit --no-fund
+	@touch $@
+
+e2e/ts/node_modules/typescript: e2e/ts/package.json e2e/ts/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "installing Node.js (Debian package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	cd e2e/ts && npm ci --no-audit --no-fund
 	@touch $@
 
 bench: $(WASM).br

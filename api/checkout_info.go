@@ -21,6 +21,22 @@ type CheckoutInfo struct {
 	OnlineConfiguration                EnabledFlag                   `json:"online_configuration"`
 	BankTransferConfiguration          BankTransferConfiguration     `json:"bank_transfer_configuration"`
 	SupportedBrands                    []SupportedBrand              `json:"supported_brands"`
+	// Products is the store's product catalogue, which the widget's
+	// productCodes name: a Kessai extension (UnivaPay keeps products in its
+	// merchant console and has no API for them), absent when the store has
+	// none (docs/sandbox.md, "Products").
+	Products []Product `json:"products,omitempty"`
+}
+
+// Product is one product of a store's catalogue (docs/sandbox.md,
+// "Products"): a one-time product with its unit price.
+type Product struct {
+	// Code is what productCodes names (letters, digits, "-", "_", ".").
+	Code string `json:"code"`
+	Name string `json:"name"`
+	// Amount is the unit price in the currency's minor unit.
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
 }
 
 // EnabledFlag is a configuration object with only {"enabled": bool}.

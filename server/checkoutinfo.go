@@ -92,7 +92,9 @@ func checkoutInfo(shop *domain.Store, mode api.Mode) *api.CheckoutInfo {
 			MinChargeAmount:       minAmount,
 			MaxPayoutPeriod:       maxPayout,
 		},
-		CheckoutConfiguration: api.CheckoutConfiguration{ECEmail: api.EnabledFlag{Enabled: true}},
+		CheckoutConfiguration: api.CheckoutConfiguration{ECEmail: api.EnabledFlag{Enabled: true},
+			ECProducts: api.EnabledFlag{Enabled: len(cfg.Products) > 0}},
+		Products: cfg.Products,
 		ConvenienceConfiguration: api.ConvenienceConfiguration{
 			Enabled:             cfg.KonbiniEnabled,
 			Expiration:          cfg.KonbiniExpiration,

@@ -191,6 +191,14 @@ func unknownKeys(t reflect.Type, obj map[string]any, prefix string) []api.FieldE
 		if sub, ok := obj[k].(map[string]any); ok && ft.Kind() == reflect.Struct {
 			errs = append(errs, unknownKeys(ft, sub, prefix+k+".")...)
 		}
+		// Lists of objects (products): each item's keys.
+		if items, ok := obj[k].([]any); ok && ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct {
+			for i, item := range items {
+				if sub, ok := item.(map[string]any); ok {
+					errs = append(errs, unknownKeys(ft.Elem(), sub, fmt.Sprintf("%s%s[%d].", prefix, k, i))...)
+				}
+			}
+		}
 	}
 	return errs
 }
@@ -365,6 +373,8 @@ func normalizeStoreSettings(d *StoreSettings) []api.FieldError {
 		*p = strings.ToUpper(strings.TrimSpace(*p))
 	}
 
+	c.Products = normalizeProducts(c.Products, add)
+
 	if c.LogoImage != nil {
 		if u, err := url.Parse(*c.LogoImage); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			add("logo_image", "%q is not an http(s) URL", *c.LogoImage)
@@ -382,6 +392,41 @@ func normalizeStoreSettings(d *StoreSettings) []api.FieldError {
 	}
 	slices.SortStableFunc(errs, func(a, b api.FieldError) int { return strings.Compare(a.Field, b.Field) })
 	return errs
+}
+
+// productCodeRe is what a product code may be: what a merchant writes in
+// data-product-codes, without the comma that separates codes.
+var productCodeRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// normalizeProducts checks the store's product catalogue (docs/sandbox.md,
+// "Products"): each code valid and listed once, a name, a positive unit
+// price, a currency (stored upper case).
+func normalizeProducts(list []api.Product, add func(field, format string, args ...any)) []api.Product {
+	out := make([]api.Product, 0, len(list))
+	seen := map[string]bool{}
+	for i, p := range list {
+		field := fmt.Sprintf("products[%d]", i)
+		p.Code, p.Name = strings.TrimSpace(p.Code), strings.TrimSpace(p.Name)
+		p.Currency = strings.ToUpper(strings.TrimSpace(p.Currency))
+		switch {
+		case !productCodeRe.MatchString(p.Code):
+			add(field+".code", "%q is not a product code (1 to 64 letters, digits, '.', '_', '-')", p.Code)
+		case seen[p.Code]:
+			add(field+".code", "%q is listed twice", p.Code)
+		}
+		seen[p.Code] = true
+		if p.Name == "" || len([]rune(p.Name)) > 255 {
+			add(field+".name", "Must be 1 to 255 characters")
+		}
+		if p.Amount <= 0 {
+			add(field+".amount", "Must be a positive amount in the currency's minor unit")
+		}
+		if _, converted := jpyRates[p.Currency]; !directCurrency(p.Currency) && !converted {
+			add(field+".currency", "%q is not a currency the sandbox charges (JPY, USD, EUR, …)", p.Currency)
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 type themeField struct {

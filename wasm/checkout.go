@@ -230,7 +230,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 				return
 			}
 			c.info = info
-			if c.report(ctx, opts.ValidateInfo(info)) {
+			if c.report(ctx, opts.ValidateInfo(info)) || c.applyProducts(ctx, info) {
 				return
 			}
 			offer, ps := widget.ResolveMethods(opts, info, c.device)
@@ -273,9 +273,9 @@ func (c *checkout) setFatal(ctx app.Context, o widget.Outcome) {
 	c.fatal, c.screen = &o, screenFatal
 	c.announce = o.Message
 	if c.inline() {
-		c.post(widget.NewEvent(widget.EventError, o.Detail))
+		c.post(widget.ErrorEvent(o.Failure))
 	} else if c.open {
-		c.post(widget.NewEvent(widget.EventError, o.Detail))
+		c.post(widget.ErrorEvent(o.Failure))
 	}
 	markReady()
 }
@@ -289,7 +289,7 @@ func (c *checkout) show(ctx app.Context) {
 	c.open = true
 	c.post(widget.NewEvent(widget.EventOpened, nil))
 	if c.fatal != nil {
-		c.post(widget.NewEvent(widget.EventError, c.fatal.Detail))
+		c.post(widget.ErrorEvent(c.fatal.Failure))
 	}
 	c.startTimeout(ctx)
 	ctx.Defer(func(app.Context) { focus("cardNumber") })
@@ -354,7 +354,7 @@ func (c *checkout) timeout(ctx app.Context) {
 	o := widget.TimeoutError(c.loc, c.ids)
 	c.session++
 	c.busy, c.timedOut, c.fatal, c.screen, c.announce = false, true, &o, screenFatal, o.Message
-	c.post(widget.NewEvent(widget.EventError, o.Detail))
+	c.post(widget.ErrorEvent(o.Failure))
 	if c.submitting {
 		c.submitting = false
 		c.post(widget.Result{Type: widget.MsgResult, Error: o.SubmitError(c.loc)})
@@ -427,7 +427,7 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 	}
 	switch {
 	case c.fatal != nil:
-		c.post(widget.NewEvent(widget.EventError, c.fatal.Detail))
+		c.post(widget.ErrorEvent(c.fatal.Failure))
 		result(*c.fatal)
 		return
 	case c.screen != screenForm && c.screen != screenFailure || c.busy:
@@ -472,6 +472,7 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 				}
 			})
 		}}
+	c.withProducts(p)
 	in := c.in
 	ctx.Async(func() {
 		o := p.Run(ctx, in)

@@ -101,6 +101,9 @@ var effectSamples = map[string]effectSample{
 	"allowCardInstallments":  {true, map[string]any{"amount": 30000.0}},
 	"cardInstallmentOptions": {"3,6", map[string]any{"amount": 30000.0, "allowCardInstallments": true}},
 
+	"productCodes":          {"tshirt", nil},
+	"productCodeQuantities": {"2", map[string]any{"productCodes": "tshirt"}},
+
 	"customFieldLabels":   {"Size", nil},
 	"customFieldTypes":    {"select", map[string]any{"customFieldLabels": "Size", "customFieldOptions": "S;M"}},
 	"customFieldRequired": {"true", map[string]any{"customFieldLabels": "Size"}},
@@ -115,6 +118,8 @@ var effectInfo = func() api.CheckoutInfo {
 	logo := "https://shop.example/logo.png"
 	info.Name, info.LogoImage, info.Mode = "Demo Store", &logo, "test"
 	info.CardConfiguration.AllowEmptyCVV = true
+	info.CheckoutConfiguration.ECProducts.Enabled = true
+	info.Products = []api.Product{{Code: "tshirt", Name: "T-shirt", Amount: 2500, Currency: "JPY"}}
 	return info
 }()
 

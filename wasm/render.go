@@ -185,6 +185,9 @@ func (c *checkout) renderForm(alert string) app.UI {
 	if terms := c.renderTerms(); terms != nil {
 		groups = append(groups, terms)
 	}
+	if products := c.renderProducts(); products != nil {
+		groups = append(groups, products)
+	}
 	if saved := c.renderSavedCards(); saved != nil {
 		groups = append(groups, saved)
 	}

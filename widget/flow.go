@@ -113,6 +113,9 @@ type Payment struct {
 	SavedCard    string
 	StoreID      string
 	SavedCardCVV bool
+	// Products are the products paid for (productCodes, resolved by
+	// Options.ApplyProducts): reported in the success detail.
+	Products []ProductLine
 	// Now is the clock for expiry checks; time.Now when nil.
 	Now func() time.Time
 	// MaxPolls bounds each polling loop; 20 when zero.
@@ -162,8 +165,11 @@ type Outcome struct {
 	// Next are the payment instructions of an application that awaits
 	// the buyer's payment (konbini, bank transfer).
 	Next *NextAction
-	// Detail is the univapay:success or univapay:error event detail.
-	Detail map[string]any
+	// Success is the univapay:success detail of a success, Failure the
+	// univapay:error detail of a failure reported to the page (nil for input
+	// errors caught in the form).
+	Success *SuccessDetail
+	Failure *ErrorDetail
 }
 
 // Run pays with the buyer's card input (or the saved card).
@@ -182,7 +188,7 @@ func (p *Payment) Run(ctx context.Context, in CardInput) Outcome {
 		errs = ValidateCard(in, now(), p.Rules)
 	}
 	if errs = ValidateForm(p.Options, in, errs); len(errs) > 0 {
-		p.Emit(NewEvent(EventValidationError, errs))
+		p.Emit(ValidationErrorEvent(errs))
 		return Outcome{Stage: StageToken, Code: CodeValidation, Message: p.Locale.T("error.validation"), Fields: errs, Retry: true}
 	}
 	// The token, the charge and the subscription carry the same metadata
@@ -199,9 +205,9 @@ func (p *Payment) Run(ctx context.Context, in CardInput) Outcome {
 	case p.Options.Checkout == CheckoutToken:
 		detail := successDetail(ResultToken, tok, camel(tok.Raw))
 		if a := tok.Value.Data.CVVAuthorize; a != nil && a.Enabled && a.Status != nil {
-			detail["status"] = string(*a.Status)
+			detail.Status = string(*a.Status)
 		}
-		return p.succeed(Outcome{Token: &tok, Inputs: ResultFields(p.Options, tok.Value.ID, "", ""), Detail: detail})
+		return p.succeed(Outcome{Token: &tok, Inputs: ResultFields(p.Options, tok.Value.ID, "", ""), Success: detail})
 	case CreatesSubscription(p.Options, p.Extras):
 		return p.subscribe(ctx, tok)
 	}
@@ -237,8 +243,9 @@ func (p *Payment) token(ctx context.Context, in CardInput) (Object[api.Transacti
 		o := p.fail(StageToken, err, created{})
 		return tok, &o
 	}
-	p.Emit(NewEvent(EventTokenCreated, map[string]any{"tokenId": tok.Value.ID, "response": camel(tok.Raw)}))
-	if tok, failed := p.threeDSToken(ctx, tok); failed != nil {
+	p.Emit(NewEvent(EventTokenCreated, TokenCreatedDetail{TokenID: tok.Value.ID, Response: camel(tok.Raw)}))
+	var failed *Outcome
+	if tok, failed = p.threeDSToken(ctx, tok); failed != nil {
 		return tok, failed
 	}
 	if a := tok.Value.Data.CVVAuthorize; a == nil || !a.Enabled {
@@ -271,8 +278,8 @@ func (p *Payment) awaitCVVAuthorization(ctx context.Context, tok Object[api.Tran
 		code := api.CodeCVVAuthorizationNotCompleted
 		msg := p.Locale.APIError(code)
 		o := Outcome{Stage: StageToken, Code: code, Message: msg, Retry: true, Token: &tok}
-		o.Detail = p.errorDetail(StageToken, code, msg, created{tok: &tok}, nil)
-		o.Detail["response"] = camel(tok.Raw)
+		o.Failure = p.errorDetail(StageToken, code, msg, created{tok: &tok}, nil)
+		o.Failure.Response = camel(tok.Raw)
 		return tok, ptrOutcome(p.finish(o))
 	}
 	return tok, nil
@@ -286,7 +293,7 @@ func (p *Payment) charge(ctx context.Context, tok Object[api.TransactionToken]) 
 	if err != nil {
 		return p.fail(StageCharge, err, created{tok: &tok})
 	}
-	p.Emit(NewEvent(EventChargeCreated, map[string]any{"chargeId": ch.Value.ID, "tokenId": tok.Value.ID, "response": camel(ch.Raw)}))
+	p.Emit(NewEvent(EventChargeCreated, ChargeCreatedDetail{ChargeID: ch.Value.ID, TokenID: tok.Value.ID, Response: camel(ch.Raw)}))
 
 	ch, err = poll(ctx, p, ch, func(c api.Charge) bool { return c.Status == api.ChargePending }, 0, func() (Object[api.Charge], error) {
 		return p.Client.GetCharge(ctx, ch.Value.StoreID, ch.Value.ID, true)
@@ -304,8 +311,8 @@ func (p *Payment) charge(ctx context.Context, tok Object[api.TransactionToken]) 
 		// "Success detail"); a charge has no payment type of its own, its
 		// token has.
 		detail := successDetail(ResultCharge, tok, withPaymentType(ch.Raw, tok.Value.PaymentType))
-		detail["chargeId"], detail["status"], detail["charge"] = ch.Value.ID, string(ch.Value.Status), camel(ch.Raw)
-		return p.succeed(Outcome{Token: &tok, Charge: &ch, Inputs: ResultFields(p.Options, tok.Value.ID, ch.Value.ID, ""), Detail: detail})
+		detail.ChargeID, detail.Status, detail.Charge = ch.Value.ID, string(ch.Value.Status), camel(ch.Raw)
+		return p.succeed(Outcome{Token: &tok, Charge: &ch, Inputs: ResultFields(p.Options, tok.Value.ID, ch.Value.ID, ""), Success: detail})
 	case api.ChargePending:
 		return p.timeout(created{tok: &tok, ch: &ch})
 	default:
@@ -314,13 +321,13 @@ func (p *Payment) charge(ctx context.Context, tok Object[api.TransactionToken]) 
 			// error, so detail.error is the charge.
 			code, msg := strconv.Itoa(e.Code), p.Locale.PaymentError(e.Code)
 			return p.finish(Outcome{Stage: StageCharge, Code: code, Message: msg, Retry: true, Token: &tok, Charge: &ch,
-				Detail: p.errorDetail(StageCharge, code, msg, created{tok: &tok, ch: &ch}, camel(ch.Raw))})
+				Failure: p.errorDetail(StageCharge, code, msg, created{tok: &tok, ch: &ch}, camel(ch.Raw))})
 		}
 		// Ended without an error object (canceled, error, or a status this
 		// flow does not handle): name the status.
 		code, msg := "CHARGE_"+strings.ToUpper(string(ch.Value.Status)), p.Locale.T("error.declined")
 		return p.finish(Outcome{Stage: StageCharge, Code: code, Message: msg, Retry: true, Token: &tok, Charge: &ch,
-			Detail: p.errorDetail(StageCharge, code, msg, created{tok: &tok, ch: &ch}, nil)})
+			Failure: p.errorDetail(StageCharge, code, msg, created{tok: &tok, ch: &ch}, nil)})
 	}
 }
 
@@ -333,7 +340,7 @@ func (p *Payment) subscribe(ctx context.Context, tok Object[api.TransactionToken
 	if err != nil {
 		return p.fail(StageSubscription, err, created{tok: &tok})
 	}
-	p.Emit(NewEvent(EventSubscriptionCreated, map[string]any{"subscriptionId": sub.Value.ID, "tokenId": tok.Value.ID, "response": camel(sub.Raw)}))
+	p.Emit(NewEvent(EventSubscriptionCreated, SubscriptionCreatedDetail{SubscriptionID: sub.Value.ID, TokenID: tok.Value.ID, Response: camel(sub.Raw)}))
 	return p.followSubscription(ctx, tok, sub)
 }
 
@@ -365,8 +372,8 @@ func (p *Payment) followSubscription(ctx context.Context, tok Object[api.Transac
 		// subscription too; its primary hidden input is the token
 		// (ResultFields).
 		detail := successDetail(ResultSubscription, tok, withPaymentType(sub.Raw, tok.Value.PaymentType))
-		detail["subscriptionId"], detail["status"], detail["subscription"] = sub.Value.ID, string(sub.Value.Status), camel(sub.Raw)
-		return p.succeed(Outcome{Token: &tok, Subscription: &sub, Inputs: ResultFields(p.Options, tok.Value.ID, "", sub.Value.ID), Detail: detail})
+		detail.SubscriptionID, detail.Status, detail.Subscription = sub.Value.ID, string(sub.Value.Status), camel(sub.Raw)
+		return p.succeed(Outcome{Token: &tok, Subscription: &sub, Inputs: ResultFields(p.Options, tok.Value.ID, "", sub.Value.ID), Success: detail})
 	case api.SubscriptionUnverified:
 		return p.timeout(res)
 	}
@@ -378,7 +385,7 @@ func (p *Payment) followSubscription(ctx context.Context, tok Object[api.Transac
 		code = "SUBSCRIPTION_" + strings.ToUpper(string(sub.Value.Status))
 	}
 	return p.finish(Outcome{Stage: StageSubscription, Code: code, Message: msg, Retry: true, Token: &tok, Subscription: &sub,
-		Detail: p.errorDetail(StageSubscription, code, msg, res, nil)})
+		Failure: p.errorDetail(StageSubscription, code, msg, res, nil)})
 }
 
 // poll reads a resource again while busy(resource) holds, at most MaxPolls
@@ -442,7 +449,7 @@ func (p *Payment) tokenPollWait() time.Duration {
 func (p *Payment) timeout(res created) Outcome {
 	msg := p.Locale.T("error.pending")
 	return p.finish(Outcome{Stage: StagePolling, Code: CodePollingTimeout, Message: msg, Token: res.tok, Charge: res.ch, Subscription: res.sub,
-		Detail: p.errorDetail(StagePolling, CodePollingTimeout, msg, res, nil)})
+		Failure: p.errorDetail(StagePolling, CodePollingTimeout, msg, res, nil)})
 }
 
 // created are the resources a payment has made so far, reported with a
@@ -456,14 +463,14 @@ type created struct {
 // successDetail is the univapay:success detail (docs/widget.md,
 // "Success detail") for a result of kind: the token's id, payment type and
 // brand, the token, and response, the primary resource camelCased.
-func successDetail(kind string, tok Object[api.TransactionToken], response any) map[string]any {
-	return map[string]any{
-		"resourceType": kind,
-		"tokenId":      tok.Value.ID,
-		"paymentType":  string(tok.Value.PaymentType),
-		"brand":        cardBrand(tok.Value),
-		"response":     response,
-		"token":        camel(tok.Raw),
+func successDetail(kind string, tok Object[api.TransactionToken], response json.RawMessage) *SuccessDetail {
+	return &SuccessDetail{
+		ResourceType: kind,
+		TokenID:      tok.Value.ID,
+		PaymentType:  string(tok.Value.PaymentType),
+		Brand:        cardBrand(tok.Value),
+		Response:     response,
+		Token:        camel(tok.Raw),
 	}
 }
 
@@ -472,13 +479,16 @@ func successDetail(kind string, tok Object[api.TransactionToken], response any) 
 // listener or callback looks.
 func (p *Payment) succeed(o Outcome) Outcome {
 	o.OK = true
+	if o.Success != nil && len(p.Products) > 0 {
+		o.Success.Products = p.Products
+	}
 	p.Emit(Inputs{Type: MsgInputs, Fields: o.Inputs})
-	p.Emit(NewEvent(EventSuccess, o.Detail))
+	p.Emit(SuccessEvent(o.Success))
 	return o
 }
 
 func (p *Payment) finish(o Outcome) Outcome {
-	p.Emit(NewEvent(EventError, o.Detail))
+	p.Emit(ErrorEvent(o.Failure))
 	return o
 }
 
@@ -495,43 +505,38 @@ func (p *Payment) fail(stage string, err error, res created) Outcome {
 			o.Fields = FieldErrorsFromAPI(apiErr.Errors)
 			o.Retry = true
 			if len(o.Fields) > 0 {
-				p.Emit(NewEvent(EventValidationError, o.Fields))
+				p.Emit(ValidationErrorEvent(o.Fields))
 			}
 		}
 		o.Retry = o.Retry || retryable(apiErr.Code)
-		e := map[string]any{"httpStatus": apiErr.Status, "code": apiErr.Code, "message": o.Message}
-		if len(apiErr.Errors) > 0 {
-			e["errors"] = apiErr.Errors
-		}
-		o.Detail = p.errorDetail(stage, o.Code, o.Message, res, map[string]any{"error": e})
+		o.Failure = p.errorDetail(stage, o.Code, o.Message, res, nil)
+		o.Failure.Error.Info.HTTPStatus, o.Failure.Error.Info.Errors = apiErr.Status, errorFields(apiErr.Errors)
 	default:
 		o.Code, o.Message, o.Retry = CodeNetwork, p.Locale.T("error.network"), true
-		o.Detail = p.errorDetail(stage, o.Code, o.Message, res, map[string]any{"error": map[string]any{"code": o.Code, "message": o.Message}})
+		o.Failure = p.errorDetail(stage, o.Code, o.Message, res, nil)
 	}
 	return p.finish(o)
 }
 
 // errorDetail builds the univapay:error detail (docs/widget.md,
-// "Error detail"): errObj is the failed resource (a failed charge, whose own
-// "error" holds the payment error) or {"error": {...}}, so that
-// detail.error.error.message is readable either way. The ids of the resources
-// created so far are reported, and the last one as response.
-func (p *Payment) errorDetail(stage, code, msg string, res created, errObj any) map[string]any {
-	d := map[string]any{"stage": stage, "code": code, "message": msg}
-	if errObj == nil {
-		errObj = map[string]any{"error": map[string]any{"code": code, "message": msg}}
-	}
-	d["error"] = errObj
+// "Error detail"): failed is the failed resource (a failed charge, whose own
+// "error" holds the payment error); without one, error is {"error": {code,
+// message}}, so that detail.error.error.message is readable either way. The
+// ids of the resources created so far are reported, and the last one as
+// response.
+func (p *Payment) errorDetail(stage, code, msg string, res created, failed json.RawMessage) *ErrorDetail {
+	d := &ErrorDetail{Stage: stage, Code: code, Message: msg,
+		Error: ErrorCause{Resource: failed, Info: ErrorInfo{Code: code, Message: msg}}}
 	if res.tok != nil {
-		d["tokenId"] = res.tok.Value.ID
+		d.TokenID = res.tok.Value.ID
 	}
 	if res.ch != nil {
-		d["chargeId"] = res.ch.Value.ID
-		d["response"] = camel(res.ch.Raw)
+		d.ChargeID = res.ch.Value.ID
+		d.Response = camel(res.ch.Raw)
 	}
 	if res.sub != nil {
-		d["subscriptionId"] = res.sub.Value.ID
-		d["response"] = camel(res.sub.Raw)
+		d.SubscriptionID = res.sub.Value.ID
+		d.Response = camel(res.sub.Raw)
 	}
 	return d
 }
@@ -548,8 +553,8 @@ func ConfigError(l Locale, problems Problems) Outcome {
 	}
 	msg := l.T("error.config", param)
 	return Outcome{Stage: StageConfig, Code: CodeInvalidConfiguration, Message: msg,
-		Detail: map[string]any{"stage": StageConfig, "code": CodeInvalidConfiguration, "message": msg,
-			"error": map[string]any{"error": map[string]any{"code": CodeInvalidConfiguration, "message": msg, "errors": fields}}}}
+		Failure: &ErrorDetail{Stage: StageConfig, Code: CodeInvalidConfiguration, Message: msg,
+			Error: ErrorCause{Info: ErrorInfo{Code: CodeInvalidConfiguration, Message: msg, Errors: problemFields(fields)}}}}
 }
 
 // TimeoutError is the outcome of the merchant's timeout running out
@@ -558,12 +563,10 @@ func ConfigError(l Locale, problems Problems) Outcome {
 // "tokenId", "chargeId", "subscriptionId", see CreatedIDs).
 func TimeoutError(l Locale, ids map[string]string) Outcome {
 	msg := l.T("error.timeout")
-	d := map[string]any{"stage": StageTimeout, "code": CodeTimeout, "message": msg,
-		"error": map[string]any{"error": map[string]any{"code": CodeTimeout, "message": msg}}}
-	for k, v := range ids {
-		d[k] = v
-	}
-	return Outcome{Stage: StageTimeout, Code: CodeTimeout, Message: msg, Detail: d}
+	d := &ErrorDetail{Stage: StageTimeout, Code: CodeTimeout, Message: msg,
+		Error:   ErrorCause{Info: ErrorInfo{Code: CodeTimeout, Message: msg}},
+		TokenID: ids["tokenId"], ChargeID: ids["chargeId"], SubscriptionID: ids["subscriptionId"]}
+	return Outcome{Stage: StageTimeout, Code: CodeTimeout, Message: msg, Failure: d}
 }
 
 // CreatedIDs records into ids the ids a created event (token, charge,
@@ -574,14 +577,20 @@ func CreatedIDs(msg any, ids map[string]string) {
 	if !ok {
 		return
 	}
-	d, ok := ev.Detail.(map[string]any)
-	if !ok {
-		return
-	}
-	for _, k := range []string{"tokenId", "chargeId", "subscriptionId"} {
-		if v, ok := d[k].(string); ok && v != "" {
+	set := func(k, v string) {
+		if v != "" {
 			ids[k] = v
 		}
+	}
+	switch d := ev.Detail.(type) {
+	case TokenCreatedDetail:
+		set("tokenId", d.TokenID)
+	case ChargeCreatedDetail:
+		set("tokenId", d.TokenID)
+		set("chargeId", d.ChargeID)
+	case SubscriptionCreatedDetail:
+		set("tokenId", d.TokenID)
+		set("subscriptionId", d.SubscriptionID)
 	}
 }
 
@@ -595,12 +604,9 @@ func APIFailure(l Locale, stage string, err error) Outcome {
 	if errors.As(err, &apiErr) {
 		code, msg, status, fields = apiErr.Code, l.APIError(apiErr.Code), apiErr.Status, apiErr.Errors
 	}
-	e := map[string]any{"code": code, "message": msg}
-	if status != 0 {
-		e["httpStatus"] = status
-	}
 	return Outcome{Stage: stage, Code: code, Message: msg, HTTPStatus: status, APIErrors: fields,
-		Detail: map[string]any{"stage": stage, "code": code, "message": msg, "error": map[string]any{"error": e}}}
+		Failure: &ErrorDetail{Stage: stage, Code: code, Message: msg,
+			Error: ErrorCause{Info: ErrorInfo{Code: code, Message: msg, HTTPStatus: status}}}}
 }
 
 // BlockedFrame is the failure the loader reports by itself when the widget
@@ -612,22 +618,19 @@ func BlockedFrame(l Locale) Outcome {
 
 // SubmitValue is what UnivapayCheckout.submit() resolves with: the success
 // detail plus the id strings integrations read (docs/widget.md, "submit()").
-func (o Outcome) SubmitValue(connectorID string) map[string]any {
-	v := make(map[string]any, len(o.Detail)+5)
-	for k, x := range o.Detail {
-		v[k] = x
+func (o Outcome) SubmitValue(connectorID string) *SubmitResult {
+	v := &SubmitResult{ConnectorID: connectorID}
+	if o.Success != nil {
+		v.SuccessDetail = *o.Success
 	}
-	v["connectorId"] = connectorID
 	if o.Token != nil {
-		v["token"] = o.Token.Value.ID
-		v["transactionToken"] = o.Token.Value.ID
-		v["tokenData"] = camel(o.Token.Raw)
+		v.Token, v.TransactionToken, v.TokenData = o.Token.Value.ID, o.Token.Value.ID, camel(o.Token.Raw)
 	}
 	if o.Charge != nil {
-		v["charge"] = o.Charge.Value.ID
+		v.Charge = o.Charge.Value.ID
 	}
 	if o.Subscription != nil {
-		v["subscription"] = o.Subscription.Value.ID
+		v.Subscription = o.Subscription.Value.ID
 	}
 	return v
 }
@@ -635,44 +638,40 @@ func (o Outcome) SubmitValue(connectorID string) map[string]any {
 // SubmitError is what UnivapayCheckout.submit() rejects with (docs/widget.md,
 // "submit()"): a readable message and code, and for input errors data with
 // the failing fields' messages.
-func (o Outcome) SubmitError(l Locale) map[string]any {
-	e := map[string]any{"code": o.Code, "message": o.Message, "stage": o.Stage}
+func (o Outcome) SubmitError(l Locale) *SubmitRejection {
+	e := &SubmitRejection{Code: o.Code, Message: o.Message, Stage: o.Stage, Type: "api"}
 	if o.Code == CodeValidation && len(o.Fields) > 0 {
-		e["type"] = "validation"
-		data := make(map[string]string, len(o.Fields))
+		e.Type = "validation"
+		e.Data = make(map[string]string, len(o.Fields))
 		for f, code := range o.Fields {
-			data[f] = l.FieldError(f, code)
+			e.Data[f] = l.FieldError(f, code)
 		}
-		e["data"] = data
 		if o.HTTPStatus == 0 {
 			// Caught in the form: no API call, no univapay:error.
-			e["error"] = map[string]any{"error": map[string]any{"code": o.Code, "message": o.Message}}
+			e.Error = &ErrorCause{Info: ErrorInfo{Code: o.Code, Message: o.Message}}
 			return e
 		}
-	} else {
-		e["type"] = "api"
 	}
 	if o.HTTPStatus != 0 {
-		e["status"] = o.HTTPStatus
-		errs := o.APIErrors
-		if errs == nil {
-			errs = []api.FieldError{}
+		e.Status = o.HTTPStatus
+		e.Errors = o.APIErrors
+		if e.Errors == nil {
+			e.Errors = []api.FieldError{}
 		}
-		e["errors"] = errs
 	}
-	for k, x := range o.Detail {
-		if _, ok := e[k]; !ok {
-			e[k] = x
-		}
+	if d := o.Failure; d != nil {
+		cause := d.Error
+		e.Error = &cause
+		e.TokenID, e.ChargeID, e.SubscriptionID, e.Response = d.TokenID, d.ChargeID, d.SubscriptionID, d.Response
 	}
 	if o.Token != nil {
-		e["tokenId"] = o.Token.Value.ID
+		e.TokenID = o.Token.Value.ID
 	}
 	if o.Charge != nil {
-		e["chargeId"] = o.Charge.Value.ID
+		e.ChargeID = o.Charge.Value.ID
 	}
 	if o.Subscription != nil {
-		e["subscriptionId"] = o.Subscription.Value.ID
+		e.SubscriptionID = o.Subscription.Value.ID
 	}
 	return e
 }
@@ -728,24 +727,24 @@ func cardBrand(t api.TransactionToken) string {
 
 // camel turns an API object into the camelCased value event details carry
 // (docs/widget.md, "Success detail": result.response.paymentType).
-func camel(raw json.RawMessage) any {
+func camel(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 {
 		return nil
 	}
 	b, err := CamelizeJSON(raw)
 	if err != nil {
-		return json.RawMessage(raw)
+		return raw
 	}
-	return json.RawMessage(b)
+	return b
 }
 
 // withPaymentType is camel(raw) with a paymentType key added when the
 // object has none.
-func withPaymentType(raw json.RawMessage, pt api.PaymentType) any {
+func withPaymentType(raw json.RawMessage, pt api.PaymentType) json.RawMessage {
 	var obj map[string]json.RawMessage
-	c, ok := camel(raw).(json.RawMessage)
-	if !ok || json.Unmarshal(c, &obj) != nil {
-		return camel(raw)
+	c := camel(raw)
+	if len(c) == 0 || json.Unmarshal(c, &obj) != nil {
+		return c
 	}
 	if _, has := obj["paymentType"]; !has {
 		b, _ := json.Marshal(string(pt))
@@ -755,5 +754,5 @@ func withPaymentType(raw json.RawMessage, pt api.PaymentType) any {
 	if err != nil {
 		return c
 	}
-	return json.RawMessage(out)
+	return out
 }

@@ -104,7 +104,9 @@ type Event struct {
 	// Callback is the name of the create() option the loader calls first
 	// with Detail, e.g. "onSuccess"; empty for none.
 	Callback string `json:"callback,omitempty"`
-	Detail   any    `json:"detail"`
+	// Detail is a value of the event's detail type (EventSpec.Detail):
+	// EmptyDetail, FieldErrors, TokenCreatedDetail, ...
+	Detail any `json:"detail"`
 }
 
 // Inputs is the payload of MsgInputs.
@@ -141,8 +143,8 @@ type Result struct {
 	Type MessageType `json:"type"`
 	OK   bool        `json:"ok"`
 	// Value resolves the Promise when OK, Error rejects it otherwise.
-	Value any `json:"value,omitempty"`
-	Error any `json:"error,omitempty"`
+	Value *SubmitResult    `json:"value,omitempty"`
+	Error *SubmitRejection `json:"error,omitempty"`
 }
 
 // Console is the payload of MsgConsole.
@@ -181,22 +183,21 @@ const (
 	EventValidationError     = "univapay:validation-error"
 )
 
-// Callbacks maps each window event to its create() callback option.
-var Callbacks = map[string]string{
-	EventOpened:              "opened",
-	EventClosed:              "closed",
-	EventSuccess:             "onSuccess",
-	EventError:               "onError",
-	EventTokenCreated:        "onTokenCreated",
-	EventChargeCreated:       "onChargeCreated",
-	EventSubscriptionCreated: "onSubscriptionCreated",
-	EventValidationError:     "onValidationError",
-}
+// Callbacks maps each window event to its create() callback option (from
+// the event table, widget/events.go).
+var Callbacks = func() map[string]string {
+	m := make(map[string]string, len(eventTable))
+	for _, e := range eventTable {
+		m[e.Name] = e.Callback
+	}
+	return m
+}()
 
-// NewEvent builds the MsgEvent for a window event name.
+// NewEvent builds the MsgEvent for a window event name. The detail is the
+// event's type in the event table (widget/events.go); nil is {}.
 func NewEvent(name string, detail any) Event {
 	if detail == nil {
-		detail = map[string]any{}
+		detail = EmptyDetail{}
 	}
 	return Event{Type: MsgEvent, Name: name, Callback: Callbacks[name], Detail: detail}
 }

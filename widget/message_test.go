@@ -29,15 +29,15 @@ func TestParamMessages(t *testing.T) {
 // (docs/widget.md, "Timeout").
 func TestTimeoutError(t *testing.T) {
 	ids := map[string]string{}
-	CreatedIDs(NewEvent(EventTokenCreated, map[string]any{"tokenId": "tok-1", "response": map[string]any{}}), ids)
-	CreatedIDs(NewEvent(EventChargeCreated, map[string]any{"chargeId": "ch-1", "tokenId": "tok-1"}), ids)
+	CreatedIDs(NewEvent(EventTokenCreated, TokenCreatedDetail{TokenID: "tok-1"}), ids)
+	CreatedIDs(NewEvent(EventChargeCreated, ChargeCreatedDetail{ChargeID: "ch-1", TokenID: "tok-1"}), ids)
 	CreatedIDs(Closed{Type: MsgClosed}, ids)
 	o := TimeoutError(LocaleJA, ids)
 	if o.OK || o.Stage != StageTimeout || o.Code != CodeTimeout || o.Message != "タイムアウトしました。もう一度お試しください。" {
 		t.Errorf("outcome %+v", o)
 	}
-	got, _ := Encode(o.Detail)
-	want := `{"chargeId":"ch-1","code":"TIMEOUT","error":{"error":{"code":"TIMEOUT","message":"タイムアウトしました。もう一度お試しください。"}},"message":"タイムアウトしました。もう一度お試しください。","stage":"timeout","tokenId":"tok-1"}`
+	got, _ := Encode(o.Failure)
+	want := `{"stage":"timeout","code":"TIMEOUT","message":"タイムアウトしました。もう一度お試しください。","error":{"error":{"code":"TIMEOUT","message":"タイムアウトしました。もう一度お試しください。"}},"tokenId":"tok-1","chargeId":"ch-1"}`
 	if got != want {
 		t.Errorf("detail %s\nwant   %s", got, want)
 	}

@@ -66,13 +66,6 @@ func (n NextAction) DeadlineTime() time.Time {
 	return t
 }
 
-func (n NextAction) detail() map[string]any {
-	b, _ := json.Marshal(n)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	return m
-}
-
 // methodPolls is the polling budget of a payment the buyer completes
 // elsewhere (online app, 3-D Secure): 15 minutes of 3-second polls
 // (docs/widget.md, "API calls").
@@ -85,7 +78,7 @@ const methodPolls = 300
 // to its end.
 func (p *Payment) runMethod(ctx context.Context, in CardInput) Outcome {
 	if errs := ValidateMethod(p.Options, p.Method, in, p.Choice, p.Offer); len(errs) > 0 {
-		p.Emit(NewEvent(EventValidationError, errs))
+		p.Emit(ValidationErrorEvent(errs))
 		return Outcome{Stage: StageToken, Code: CodeValidation, Message: p.Locale.T("error.validation"), Fields: errs, Retry: true}
 	}
 	p.Extras.CustomFields = p.Extras.custom(p.Options, in)
@@ -98,11 +91,11 @@ func (p *Payment) runMethod(ctx context.Context, in CardInput) Outcome {
 	if err != nil {
 		return p.fail(StageToken, err, created{})
 	}
-	p.Emit(NewEvent(EventTokenCreated, map[string]any{"tokenId": tok.Value.ID, "response": camel(tok.Raw)}))
+	p.Emit(NewEvent(EventTokenCreated, TokenCreatedDetail{TokenID: tok.Value.ID, Response: camel(tok.Raw)}))
 	switch {
 	case p.Options.Checkout == CheckoutToken:
 		return p.succeed(Outcome{Token: &tok, Inputs: ResultFields(p.Options, tok.Value.ID, "", ""),
-			Detail: successDetail(ResultToken, tok, camel(tok.Raw))})
+			Success: successDetail(ResultToken, tok, camel(tok.Raw))})
 	case CreatesSubscription(p.Options, p.Extras):
 		return p.subscribe(ctx, tok)
 	}
@@ -111,7 +104,7 @@ func (p *Payment) runMethod(ctx context.Context, in CardInput) Outcome {
 	if err != nil {
 		return p.fail(StageCharge, err, created{tok: &tok})
 	}
-	p.Emit(NewEvent(EventChargeCreated, map[string]any{"chargeId": ch.Value.ID, "tokenId": tok.Value.ID, "response": camel(ch.Raw)}))
+	p.Emit(NewEvent(EventChargeCreated, ChargeCreatedDetail{ChargeID: ch.Value.ID, TokenID: tok.Value.ID, Response: camel(ch.Raw)}))
 	ch, err = p.pollCharge(ctx, ch, 0)
 	if err != nil {
 		return p.fail(StagePolling, err, created{tok: &tok, ch: &ch})
@@ -176,9 +169,9 @@ func (p *Payment) pollCharge(ctx context.Context, ch Object[api.Charge], max int
 // completed payment.
 func (p *Payment) awaiting(tok Object[api.TransactionToken], ch Object[api.Charge], n NextAction) Outcome {
 	detail := successDetail(ResultCharge, tok, withPaymentType(ch.Raw, tok.Value.PaymentType))
-	detail["chargeId"], detail["status"], detail["charge"] = ch.Value.ID, string(ch.Value.Status), camel(ch.Raw)
-	detail["nextAction"] = n.detail()
-	return p.succeed(Outcome{Token: &tok, Charge: &ch, Next: &n, Inputs: ResultFields(p.Options, tok.Value.ID, ch.Value.ID, ""), Detail: detail})
+	detail.ChargeID, detail.Status, detail.Charge = ch.Value.ID, string(ch.Value.Status), camel(ch.Raw)
+	detail.NextAction = &n
+	return p.succeed(Outcome{Token: &tok, Charge: &ch, Next: &n, Inputs: ResultFields(p.Options, tok.Value.ID, ch.Value.ID, ""), Success: detail})
 }
 
 // chargeEnded reports a charge that left pending and awaiting (or is still
@@ -187,8 +180,8 @@ func (p *Payment) chargeEnded(tok Object[api.TransactionToken], ch Object[api.Ch
 	switch ch.Value.Status {
 	case api.ChargeSuccessful, api.ChargeAuthorized:
 		detail := successDetail(ResultCharge, tok, withPaymentType(ch.Raw, tok.Value.PaymentType))
-		detail["chargeId"], detail["status"], detail["charge"] = ch.Value.ID, string(ch.Value.Status), camel(ch.Raw)
-		return p.succeed(Outcome{Token: &tok, Charge: &ch, Inputs: ResultFields(p.Options, tok.Value.ID, ch.Value.ID, ""), Detail: detail})
+		detail.ChargeID, detail.Status, detail.Charge = ch.Value.ID, string(ch.Value.Status), camel(ch.Raw)
+		return p.succeed(Outcome{Token: &tok, Charge: &ch, Inputs: ResultFields(p.Options, tok.Value.ID, ch.Value.ID, ""), Success: detail})
 	case api.ChargePending, api.ChargeAwaiting:
 		return p.timeout(created{tok: &tok, ch: &ch})
 	}
@@ -208,12 +201,12 @@ func (p *Payment) chargeEnded(tok Object[api.TransactionToken], ch Object[api.Ch
 			msg = p.Locale.T("error.threeDSTimeout")
 		}
 	}
-	var obj any
+	var failed json.RawMessage
 	if ch.Value.Error != nil {
-		obj = camel(ch.Raw)
+		failed = camel(ch.Raw)
 	}
 	return p.finish(Outcome{Stage: stage, Code: code, Message: msg, Retry: true, Token: &tok, Charge: &ch,
-		Detail: p.errorDetail(stage, code, msg, created{tok: &tok, ch: &ch}, obj)})
+		Failure: p.errorDetail(stage, code, msg, created{tok: &tok, ch: &ch}, failed)})
 }
 
 // konbiniAction is the payment slip of an awaiting konbini charge: the
@@ -341,8 +334,8 @@ func (p *Payment) threeDSToken(ctx context.Context, tok Object[api.TransactionTo
 		code = strconv.Itoa(s.Error.Code)
 	}
 	o := Outcome{Stage: StageThreeDS, Code: code, Message: msg, Retry: true, Token: &tok}
-	o.Detail = p.errorDetail(StageThreeDS, code, msg, created{tok: &tok}, nil)
-	o.Detail["response"] = camel(tok.Raw)
+	o.Failure = p.errorDetail(StageThreeDS, code, msg, created{tok: &tok}, nil)
+	o.Failure.Response = camel(tok.Raw)
 	return tok, ptrOutcome(p.finish(o))
 }
 

@@ -267,11 +267,9 @@ func NoMethodsError(l Locale, problems Problems) Outcome {
 		param = problems[0].Named()
 	}
 	o.Message = l.T("error.noMethods", param)
-	o.Detail["code"], o.Detail["message"] = o.Code, o.Message
-	if e, ok := o.Detail["error"].(map[string]any); ok {
-		if inner, ok := e["error"].(map[string]any); ok {
-			inner["code"], inner["message"] = o.Code, o.Message
-		}
+	if d := o.Failure; d != nil {
+		d.Code, d.Message = o.Code, o.Message
+		d.Error.Info.Code, d.Error.Info.Message = o.Code, o.Message
 	}
 	return o
 }

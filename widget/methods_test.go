@@ -104,7 +104,7 @@ func TestResolveMethods(t *testing.T) {
 					t.Errorf("error value %q, want %q", errs[0].Value, pm)
 				}
 				out := NoMethodsError(LocaleEN, errs)
-				if out.Code != CodeNoPaymentMethods || out.Detail["code"] != CodeNoPaymentMethods || out.Stage != StageConfig {
+				if out.Code != CodeNoPaymentMethods || out.Failure == nil || out.Failure.Code != CodeNoPaymentMethods || out.Failure.Error.Info.Code != CodeNoPaymentMethods || out.Stage != StageConfig {
 					t.Errorf("outcome %+v", out)
 				}
 				if pm := o.Value("paymentMethods"); pm != "" && !strings.Contains(out.Message, pm) {

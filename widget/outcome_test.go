@@ -241,7 +241,7 @@ func TestConfigError(t *testing.T) {
 	if out.OK || out.Stage != widget.StageConfig || out.Code != widget.CodeInvalidConfiguration || out.Message != wantMsg || out.Retry {
 		t.Errorf("outcome OK=%t Stage=%q Code=%q Message=%q Retry=%t", out.OK, out.Stage, out.Code, out.Message, out.Retry)
 	}
-	ev := flowDecode(t, widget.NewEvent(widget.EventError, out.Detail))
+	ev := flowDecode(t, widget.ErrorEvent(out.Failure))
 	flowWant(t, "config", ev, "name", widget.EventError)
 	flowWant(t, "config", ev, "callback", "onError")
 	d, _ := ev["detail"].(map[string]any)
@@ -288,7 +288,7 @@ func TestAPIFailure(t *testing.T) {
 			if out.OK || out.Stage != widget.StageCheckoutInfo || out.Code != c.code || out.Message != c.message {
 				t.Errorf("outcome OK=%t Stage=%q Code=%q Message=%q, want Code=%q Message=%q", out.OK, out.Stage, out.Code, out.Message, c.code, c.message)
 			}
-			ev := flowDecode(t, widget.NewEvent(widget.EventError, out.Detail))
+			ev := flowDecode(t, widget.ErrorEvent(out.Failure))
 			d, _ := ev["detail"].(map[string]any)
 			flowWant(t, "api failure", d, "stage", "checkout_info")
 			flowWant(t, "api failure", d, "code", c.code)

@@ -287,9 +287,9 @@ var paramTable = func() []Param {
 		row("tokenType", "2.3", enumVar(func(o *Options) *string { return &o.TokenType })).def("one_time").inline().values(TokenTypeValues).link("type").
 			does(ReadRequest, "Type of the transaction token: `one_time`, `recurring` (charged again later) or `subscription`."),
 		row("productCodes", "2.3", listVar(func(o *Options) *[]string { return &o.ProductCodes })).inline().link("productCodes").
-			notYet("Product codes of the store's catalogue (the server has no catalogue yet)."),
+			does(ReadForm, "Products of the store's catalogue (its store configuration): they set the amount and the currency, the form lists them, the payment carries their names in the metadata `univapay-product-names`; an unknown code is a configuration error."),
 		row("productCodeQuantities", "2.3", intListVar(func(o *Options) *[]int64 { return &o.ProductCodeQuantities })).inline().link("productQuantities").
-			notYet("A quantity for each product code (the server has no catalogue yet)."),
+			does(ReadForm, "A quantity for each product code (1 each without it)."),
 		row("name", "2.3", stringVar(func(o *Options) *string { return &o.Name })).
 			does(ReadResult, "Renames the primary hidden input (`univapayTokenId`, `univapayChargeId` or `univapaySubscriptionId`) and its key in the success detail."),
 		row("capture", "2.3", boolVar(func(o *Options) *bool { return &o.Capture })).def("true").inline().link("auth (inverted)").

@@ -3,7 +3,7 @@
 //
 //	kessai serve [--addr :8080] [--data ./kessai-data] [--database postgres://…] [--public-url http://localhost:8080] [--limits on|off]
 //	kessai apptoken create --domain D [--domain D2 ...] [--mode test|live] [--store ID] [--data DIR] [--database URL]
-//	kessai store configure --config store.json [--store ID] [--data DIR] [--database URL]
+//	kessai store configure [--config store.json] [--products products.json] [--store ID] [--data DIR] [--database URL]
 //	kessai store show [--store ID] [--data DIR] [--database URL]
 //
 // Every command keeps its data in SQLite in --data, or with --database in
@@ -194,6 +194,25 @@ func createAppToken(ctx context.Context, args []string, stdout, stderr io.Writer
 	return enc.Encode(tok)
 }
 
+// withProducts sets the key "products" of a configuration document to the
+// list in the file (docs/sandbox.md, "Products").
+func withProducts(doc []byte, file string) ([]byte, error) {
+	list, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(list, &items); err != nil {
+		return nil, fmt.Errorf("%s is not a JSON list of products: %w", file, err)
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &obj); err != nil || obj == nil {
+		return nil, fmt.Errorf("the configuration is not a JSON object: %v", err)
+	}
+	obj["products"] = list
+	return json.Marshal(obj)
+}
+
 // storeCommand runs "store configure" and "store show": both print the
 // store's (new) configuration as JSON.
 func storeCommand(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) error {
@@ -202,9 +221,10 @@ func storeCommand(ctx context.Context, cmd string, args []string, stdout, stderr
 	store := fs.String("store", "", "store id (default: the demo store)")
 	data := fs.String("data", env("KESSAI_DATA", "kessai-data"), "data directory (env KESSAI_DATA)")
 	database := databaseFlag(fs)
-	var config *string
+	var config, products *string
 	if cmd == "configure" {
 		config = fs.String("config", "", `JSON file with the keys to change ("-" reads standard input); the others keep their values`)
+		products = fs.String("products", "", `JSON file with the store's products, [{"code", "name", "amount", "currency"}, ...]: replaces the catalogue`)
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -215,16 +235,23 @@ func storeCommand(ctx context.Context, cmd string, args []string, stdout, stderr
 	var doc []byte
 	if config != nil {
 		var err error
-		switch *config {
-		case "":
-			return errors.New("store configure: --config FILE is required")
-		case "-":
+		switch {
+		case *config == "" && *products == "":
+			return errors.New("store configure: --config FILE is required (or --products FILE)")
+		case *config == "":
+			doc = []byte("{}")
+		case *config == "-":
 			doc, err = io.ReadAll(os.Stdin)
 		default:
 			doc, err = os.ReadFile(*config)
 		}
 		if err != nil {
 			return fmt.Errorf("store configure: %w", err)
+		}
+		if *products != "" {
+			if doc, err = withProducts(doc, *products); err != nil {
+				return fmt.Errorf("store configure: %w", err)
+			}
 		}
 	}
 	srv, err := server.Open(server.Config{DataDir: *data, Database: *database, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
@@ -241,7 +268,11 @@ func storeCommand(ctx context.Context, cmd string, args []string, stdout, stderr
 	var ae *api.Error
 	if errors.As(err, &ae) {
 		var b strings.Builder
-		fmt.Fprintf(&b, "store configure: %s is not a valid store configuration:", *config)
+		what := *config
+		if what == "" {
+			what = *products
+		}
+		fmt.Fprintf(&b, "store configure: %s is not a valid store configuration:", what)
 		for _, fe := range ae.Errors {
 			if fe.Field != "" {
 				fmt.Fprintf(&b, "\n  %s: %s", fe.Field, fe.Reason)

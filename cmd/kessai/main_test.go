@@ -602,6 +602,20 @@ func TestStoreConfigure(t *testing.T) {
 		t.Fatalf("show = %v, %v\nwant %v", shown, err, doc)
 	}
 
+	// A product catalogue from its own file, beside the other keys.
+	doc, err = runStore("configure", "--products", write("products.json", `[{"code":"tshirt","name":"T-shirt","amount":2500,"currency":"jpy"}]`))
+	if err != nil || !reflect.DeepEqual(doc["products"], []any{map[string]any{"code": "tshirt", "name": "T-shirt", "amount": float64(2500), "currency": "JPY"}}) ||
+		doc["paidy_enabled"] != true {
+		t.Fatalf("--products: %v, %v", doc, err)
+	}
+	if _, err := runStore("configure", "--products", write("bad-products.json", `[{"code":"a b","name":"X","amount":1,"currency":"JPY"}]`)); err == nil ||
+		!strings.Contains(err.Error(), `products[0].code: "a b" is not a product code`) {
+		t.Fatalf("invalid products: %v", err)
+	}
+	if _, err := runStore("configure", "--products", write("not-a-list.json", `{"code":"x"}`)); err == nil || !strings.Contains(err.Error(), "not a JSON list of products") {
+		t.Fatalf("products that are not a list: %v", err)
+	}
+
 	// An invalid file names the bad fields and changes nothing.
 	_, err = runStore("configure", "--config", write("bad.json", `{"card_brands": ["visa", "amex"], "theme": {"main_color": "black"}, "konbini_enabled": false}`))
 	if err == nil || !strings.Contains(err.Error(), `card_brands: Unknown brand "amex"`) || !strings.Contains(err.Error(), `theme.main_color: "black" is not a hex colour`) {

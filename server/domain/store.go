@@ -107,6 +107,10 @@ type StoreConfig struct {
 	// default.
 	Theme *api.ThemeColors `json:"theme"`
 
+	// Products is the store's product catalogue, which the widget's
+	// productCodes name (docs/sandbox.md, "Products").
+	Products []api.Product `json:"products"`
+
 	// Limits adjusts the sandbox limits of the store (docs/limits.md).
 	Limits LimitsConfig `json:"limits"`
 }
@@ -170,6 +174,7 @@ func DefaultStoreConfig() StoreConfig {
 		Country:         "JP",
 		DefaultCurrency: "JPY",
 		Theme:           &theme,
+		Products:        []api.Product{},
 	}
 }
 

@@ -28,6 +28,7 @@ import (
 	"kessai/embed"
 	"kessai/server/domain"
 	"kessai/widget"
+	"kessai/widget/tsdecl"
 )
 
 // DomainSource tells which domains may embed the widget for an app token
@@ -42,6 +43,7 @@ type Handler struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	loader  asset
+	decl    asset  // the TypeScript declarations of the loader's global
 	wasm    *asset // nil until `make wasm` has run
 	static  map[string]asset
 	goapp   *app.Handler
@@ -67,6 +69,11 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 		return nil, err
 	}
 	h.loader = newAsset(js, "text/javascript; charset=utf-8", "public, max-age=300")
+	decl, err := tsdecl.Generate()
+	if err != nil {
+		return nil, err
+	}
+	h.decl = newAsset([]byte(decl), "application/typescript; charset=utf-8", "public, max-age=300")
 
 	for _, name := range []string{"checkout.css", "icon.svg", "icon.png", DemoLogo} {
 		b, err := fs.ReadFile(embed.Static, "static/"+name)
@@ -111,6 +118,7 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 	app.Route("/checkout", func() app.Composer { return &shell{} })
 
 	h.mux.HandleFunc("GET /client/checkout.js", h.serveLoader)
+	h.mux.HandleFunc("GET /client/checkout.d.ts", h.serveDeclarations)
 	h.mux.HandleFunc("GET /checkout", h.serveCheckout)
 	for _, p := range []string{"/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
 		h.mux.Handle("GET "+p, h.goapp)
@@ -135,6 +143,14 @@ func Paths() []string {
 func (h *Handler) serveLoader(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	serveAsset(w, r, h.loader)
+}
+
+// serveDeclarations serves the TypeScript declarations of the loader's
+// global (docs/widget.md, "The typed contract"), generated from package
+// widget's types.
+func (h *Handler) serveDeclarations(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	serveAsset(w, r, h.decl)
 }
 
 // serveCheckout serves the iframe document. Only the app token's domains
@@ -395,7 +411,7 @@ func loaderData() (map[string]any, error) {
 	blocked := map[string]any{}
 	for key, l := range map[string]widget.Locale{"ja": widget.LocaleJA, "en": widget.LocaleEN} {
 		o := widget.BlockedFrame(l)
-		blocked[key] = map[string]any{"detail": o.Detail, "reject": o.SubmitError(l)}
+		blocked[key] = map[string]any{"detail": o.Failure, "reject": o.SubmitError(l)}
 	}
 	return map[string]any{"C": widget.Contract(), "P": p, "Blocked": blocked}, nil
 }
