@@ -211,14 +211,21 @@ wait:
 // are off unless args say otherwise.
 func startOnDatabase(t *testing.T, dbURL, logName string, demo bool, args ...string) *kessaiServer {
 	t.Helper()
+	return startServe(t, logName, demo, append([]string{"--database", dbURL, "--data", t.TempDir(), "--limits=off"}, args...)...)
+}
+
+// startServe starts `kessai serve` on a free port with args (its storage
+// flags among them), logging to logName, and waits until it answers; with
+// demo it reads the demo app token the first start prints. The process
+// is stopped when the test ends (if it is still running).
+func startServe(t *testing.T, logName string, demo bool, args ...string) *kessaiServer {
+	t.Helper()
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &kessaiServer{widget: fmt.Sprintf("http://localhost:%d", port)}
-	cmd := exec.Command(env.bin, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--database", dbURL,
-		"--data", t.TempDir(), "--public-url", srv.widget, "--limits=off")
-	cmd.Args = append(cmd.Args, args...)
+	cmd := exec.Command(env.bin, append([]string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--public-url", srv.widget}, args...)...)
 	logFile, err := os.Create(logName)
 	if err != nil {
 		t.Fatal(err)

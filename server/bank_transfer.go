@@ -142,6 +142,7 @@ func (s *Server) handleSandboxDeposit(r *http.Request, p *principal) (int, any, 
 			left -= give
 			d.UpdatedAt = now
 			deposit(d, give, now)
+			s.chargeFollowUps(&prev, d)
 			return s.storage.UpdateCharge(ctx, d)
 		})
 		if err != nil {

@@ -103,6 +103,7 @@ func (s *Server) cancels() *resource[domain.Cancel] {
 				pollState: pollState{Status: string(cn.Status), Final: cn.Status.Final(), StoreID: cn.StoreID, Due: cn.DueAt}}
 		},
 		metadata: func(cn *domain.Cancel) (*api.Metadata, *time.Time) { return &cn.Metadata, &cn.UpdatedAt },
+		outbox:   func(cn *domain.Cancel) *domain.Outbox { return &cn.Outbox },
 	}
 }
 
@@ -131,7 +132,7 @@ func (s *Server) settleCancel(ctx context.Context, id string) (*domain.Cancel, e
 	if _, err := s.settle(ctx, cn.ChargeID); err != nil {
 		return nil, err
 	}
-	return k.settleChild(ctx, id, api.EventCancelFinished, func(cn *domain.Cancel) any { return cancelView(cn) },
+	return k.settleChild(ctx, id,
 		func(cn *domain.Cancel, now time.Time) error {
 			c, err := s.storage.GetCharge(ctx, cn.ChargeID)
 			if err != nil {
@@ -154,7 +155,9 @@ func (s *Server) settleCancel(ctx context.Context, id string) (*domain.Cancel, e
 				c.DueAt = nil
 				c.UpdatedAt = now
 				canceled = c
+				s.chargeFollowUps(&prev, c)
 			}
+			s.event(&cn.Outbox, cn.StoreID, api.EventCancelFinished, cancelView(cn))
 			if err := s.storage.UpdateCancel(ctx, cn, canceled); err != nil {
 				return err
 			}

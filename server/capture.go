@@ -68,11 +68,7 @@ func (s *Server) handleCapture(r *http.Request, p *principal) (int, any, error) 
 		c.CaptureAt = nil
 		c.DueAt = ptr(now.Add(s.delay))
 		c.UpdatedAt = now
-		if err := s.storage.UpdateCharge(ctx, c); err != nil {
-			return err
-		}
-		s.chargeChanged(ctx, &prev, c)
-		return nil
+		return s.saveCharge(ctx, &prev, c)
 	})
 	if err != nil {
 		return 0, nil, err

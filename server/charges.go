@@ -207,11 +207,13 @@ func (s *Server) startCharge(ctx context.Context, tok *domain.TxToken, c *domain
 	if err := s.checkRecurringCVV(ctx, tok, c); err != nil {
 		return err
 	}
-	if err := s.checkChargeLimits(ctx, tok, c); err != nil {
+	guards, err := s.chargeLimits(ctx, tok, c)
+	if err != nil {
 		return err
 	}
 	consume := tok.Type != api.TokenTypeRecurring && !owned
-	if err := s.storage.CreateCharge(ctx, c, tok.ID, consume); err != nil {
+	s.chargeFollowUps(nil, c)
+	if err := s.storage.CreateCharge(ctx, c, tok.ID, consume, guards...); err != nil {
 		if errors.Is(err, domain.ErrTokenInactive) {
 			return api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
 		}
@@ -232,6 +234,7 @@ func (s *Server) charges() *resource[domain.Charge] {
 				pollState: pollState{Status: string(c.Status), Final: c.Status.Final(), StoreID: c.StoreID, Due: c.DueAt}}
 		},
 		metadata: func(c *domain.Charge) (*api.Metadata, *time.Time) { return &c.Metadata, &c.UpdatedAt },
+		outbox:   func(c *domain.Charge) *domain.Outbox { return &c.Outbox },
 	}
 }
 
@@ -336,35 +339,55 @@ func (s *Server) settle(ctx context.Context, id string) (*domain.Charge, error) 
 		case api.ChargeAwaiting:
 			s.dueAwaiting(c, now)
 		}
-		if err := s.storage.UpdateCharge(ctx, c); err != nil {
-			return err
-		}
-		s.chargeChanged(ctx, &prev, c)
-		return nil
+		return s.saveCharge(ctx, &prev, c)
 	})
 	return c, err
 }
 
-// chargeChanged is called after every change of a stored charge: it wakes
-// pollers, schedules what became due, fires the charge webhooks
-// (charge_updated on authorized/awaiting, charge_finished on a final status)
-// and lets a subscription follow its charge.
+// saveCharge stores a change of charge c (from prev) with its follow-ups
+// (chargeFollowUps), then runs chargeChanged.
+func (s *Server) saveCharge(ctx context.Context, prev, c *domain.Charge) error {
+	s.chargeFollowUps(prev, c)
+	if err := s.storage.UpdateCharge(ctx, c); err != nil {
+		return err
+	}
+	s.chargeChanged(ctx, prev, c)
+	return nil
+}
+
+// chargeFollowUps adds to c's Outbox the consequences of its change from
+// prev (nil for a new charge), before the write that stores the change
+// (followups.go): the charge webhooks (charge_updated on authorized or
+// awaiting, charge_finished on a final status) and, for a subscription's
+// charge, the subscription following it.
+func (s *Server) chargeFollowUps(prev, c *domain.Charge) {
+	if prev != nil && prev.Status == c.Status {
+		return
+	}
+	switch {
+	case c.Status == api.ChargeAuthorized || c.Status == api.ChargeAwaiting:
+		s.event(&c.Outbox, c.StoreID, api.EventChargeUpdated, chargeView(c))
+	case c.Status.Final():
+		s.event(&c.Outbox, c.StoreID, api.EventChargeFinished, chargeView(c))
+	}
+	if c.SubscriptionID != nil {
+		ch := &domain.ChargeChange{ChargeID: c.ID, Status: c.Status, New: prev == nil}
+		if prev != nil {
+			ch.PrevStatus, ch.PrevDueAt = prev.Status, prev.DueAt
+		}
+		c.Outbox.Add(domain.FollowUp{ID: newID(), StoreID: c.StoreID, Charge: ch, Created: time.Now()})
+	}
+}
+
+// chargeChanged is called after every change of a stored charge, stored
+// with the follow-ups chargeFollowUps added (saveCharge does both): it
+// schedules what became due, does the follow-ups and wakes pollers.
 func (s *Server) chargeChanged(ctx context.Context, prev, c *domain.Charge) {
 	s.log.Debug("charge changed", "charge_id", c.ID, "status", c.Status)
 	if c.DueAt != nil {
 		s.schedule(c.StoreID, *c.DueAt)
 	}
-	if prev == nil || prev.Status != c.Status {
-		switch {
-		case c.Status == api.ChargeAuthorized || c.Status == api.ChargeAwaiting:
-			s.emit(ctx, c.StoreID, api.EventChargeUpdated, chargeView(c))
-		case c.Status.Final():
-			s.emit(ctx, c.StoreID, api.EventChargeFinished, chargeView(c))
-		}
-	}
-	if c.SubscriptionID != nil {
-		s.subscriptionChargeChanged(ctx, prev, c)
-	}
+	s.followUp(ctx, domain.KindCharge, c.ID, &c.Outbox)
 	s.notifyChange()
 }
 

@@ -7,7 +7,8 @@ import (
 
 // The sandbox engine runs the work the sandbox schedules for later: settle
 // pending charges and CVV authorizations, capture at capture_at, finish
-// refunds and cancels, deliver and retry webhooks. Each job is called for
+// refunds and cancels, deliver and retry webhooks; and do the follow-ups a
+// change left undone (followups.go). Each job is called for
 // every store with that store's clock time (Clock), when the engine is
 // kicked (something became due, a clock moved) and once a second as a
 // safety net.
@@ -75,6 +76,7 @@ func (s *Server) runJobs(ctx context.Context) {
 		}
 		return
 	}
+	s.runFollowUps(ctx)
 	for _, st := range stores {
 		s.clock.Refresh(ctx, st.ID) // moved by another process, perhaps
 		for _, j := range s.jobs() {

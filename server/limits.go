@@ -39,59 +39,50 @@ func (s *Server) storeLimits(ctx context.Context, storeID string) (domain.Limits
 	return l, nil
 }
 
-// checkChargeLimits applies the limits on creating charge c with tok (the
-// card lock, the charge frequency limit, the daily test-charge limit). c
-// has its store, mode, card fingerprint, amount and creation time.
-func (s *Server) checkChargeLimits(ctx context.Context, tok *domain.TxToken, c *domain.Charge) error {
+// chargeLimits applies the limits on creating charge c with tok
+// (docs/limits.md). The card lock, which looks at past failures, is checked
+// here; the counted limits (the charge frequency limit, a bounded token's
+// period, the daily test-charge limit) are returned as guards that the
+// storage checks atomically with the insert, so that charges arriving at
+// once cannot pass them together. c has its store, mode, card fingerprint,
+// amount and creation time.
+func (s *Server) chargeLimits(ctx context.Context, tok *domain.TxToken, c *domain.Charge) ([]domain.ChargeGuard, error) {
 	if s.limitsOff {
-		return nil
+		return nil, nil
 	}
 	l, err := s.storeLimits(ctx, c.StoreID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := c.CreatedAt
+	var guards []domain.ChargeGuard
 	if c.CardFingerprint != "" {
 		if err := s.cardLock(ctx, l, c.StoreID, c.CardFingerprint, now); err != nil {
-			return err
+			return nil, err
 		}
 		if l.ChargeCooldown > 0 {
-			n, err := s.storage.CountCharges(ctx, domain.ChargeCount{StoreID: c.StoreID, CardFingerprint: c.CardFingerprint,
-				Amount: &c.Amount, Currency: c.Currency, ExceptStatuses: notCharged,
-				// Within the cooldown: a charge exactly ChargeCooldown ago
-				// no longer counts (times are stored in microseconds).
-				CreatedFrom: now.Add(-l.ChargeCooldown + time.Microsecond)})
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				return errChargeTooQuick
-			}
+			guards = append(guards, domain.ChargeGuard{Max: 1, Err: errChargeTooQuick,
+				Count: domain.ChargeCount{StoreID: c.StoreID, CardFingerprint: c.CardFingerprint,
+					Amount: &c.Amount, Currency: c.Currency, ExceptStatuses: notCharged,
+					// Within the cooldown: a charge exactly ChargeCooldown ago
+					// no longer counts (times are stored in microseconds).
+					CreatedFrom: now.Add(-l.ChargeCooldown + time.Microsecond)}})
 		}
 	}
 	if tok.Type == api.TokenTypeRecurring && tok.UsageLimit != nil {
-		n, err := s.storage.CountCharges(ctx, domain.ChargeCount{TokenID: tok.ID, ExceptStatuses: notCharged,
-			CreatedFrom: periodStart(now, *tok.UsageLimit)})
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return errChargeTooQuick
-		}
+		guards = append(guards, domain.ChargeGuard{Max: 1, Err: errChargeTooQuick,
+			Count: domain.ChargeCount{TokenID: tok.ID, ExceptStatuses: notCharged,
+				CreatedFrom: periodStart(now, *tok.UsageLimit)}})
 	}
 	if c.Mode == api.ModeTest && l.DailyTestCharges > 0 {
 		day := periodStart(now, api.UsageLimitDaily)
-		n, err := s.storage.CountCharges(ctx, domain.ChargeCount{StoreID: c.StoreID, Mode: api.ModeTest,
-			CreatedFrom: day, CreatedTo: day.AddDate(0, 0, 1)})
-		if err != nil {
-			return err
-		}
-		if n >= l.DailyTestCharges {
-			return api.NewError(http.StatusBadRequest, api.CodeResourceLimitReached,
-				api.FieldError{Reason: fmt.Sprintf("Test charges must not exceed %d per day", l.DailyTestCharges)})
-		}
+		guards = append(guards, domain.ChargeGuard{Max: l.DailyTestCharges,
+			Err: api.NewError(http.StatusBadRequest, api.CodeResourceLimitReached,
+				api.FieldError{Reason: fmt.Sprintf("Test charges must not exceed %d per day", l.DailyTestCharges)}),
+			Count: domain.ChargeCount{StoreID: c.StoreID, Mode: api.ModeTest,
+				CreatedFrom: day, CreatedTo: day.AddDate(0, 0, 1)}})
 	}
-	return nil
+	return guards, nil
 }
 
 // checkCardLock refuses a new card token for a locked card.

@@ -239,6 +239,7 @@ func (s *Server) chargeIssuerToken(ctx context.Context, id string) (*api.IssuerT
 			c.UpdatedAt = now
 			paymentDue(c)
 		}
+		s.chargeFollowUps(&prev, c)
 		return s.storage.UpdateCharge(ctx, c)
 	})
 	if err != nil {
@@ -301,6 +302,7 @@ func (s *Server) sandboxChargeControl(a sandboxAction) handlerFunc {
 			case sandboxExpire:
 				failAwaiting(c, api.PaymentErrorDeadlinePassed, api.DeadlinePassedMessage)
 			}
+			s.chargeFollowUps(&prev, c)
 			return s.storage.UpdateCharge(ctx, c)
 		})
 		if err != nil {

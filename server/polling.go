@@ -12,6 +12,11 @@ import (
 // (docs/sandbox-api.md, "Polling").
 const DefaultPollWait = 3 * time.Second
 
+// DefaultMaxPolls is how many polling requests may wait at once in one
+// process: a flood of polls holds at most this many goroutines and
+// requests (docs/threat-model.md, "Load").
+const DefaultMaxPolls = 4096
+
 // pollParam reads the polling query parameter: "true", "false" or absent.
 func pollParam(r *http.Request) (bool, error) {
 	switch r.URL.Query().Get("polling") {
@@ -42,6 +47,14 @@ func poll[T any](ctx context.Context, s *Server, polling bool, load func() (T, p
 	v, st, err := load()
 	if err != nil || !polling || st.Final {
 		return v, err
+	}
+	// A poll may always answer before a change; when every slot is taken
+	// it answers at once, and the client polls again.
+	select {
+	case s.polls <- struct{}{}:
+		defer func() { <-s.polls }()
+	default:
+		return v, nil
 	}
 	initial := st.Status
 	deadline := time.NewTimer(s.pollWait)

@@ -148,6 +148,7 @@ func (s *Server) refunds() *resource[domain.Refund] {
 				pollState: pollState{Status: string(r.Status), Final: r.Status.Final(), StoreID: r.StoreID, Due: r.DueAt}}
 		},
 		metadata: func(r *domain.Refund) (*api.Metadata, *time.Time) { return &r.Metadata, &r.UpdatedAt },
+		outbox:   func(r *domain.Refund) *domain.Outbox { return &r.Outbox },
 	}
 }
 
@@ -167,7 +168,7 @@ func (s *Server) handleListRefunds(r *http.Request, p *principal) (int, any, err
 // (docs/charges.md, "Refunds") and returns its current state; a refund with
 // nothing due is returned unchanged.
 func (s *Server) settleRefund(ctx context.Context, id string) (*domain.Refund, error) {
-	return s.refunds().settleChild(ctx, id, api.EventRefundFinished, func(ref *domain.Refund) any { return refundView(ref) },
+	return s.refunds().settleChild(ctx, id,
 		func(ref *domain.Refund, now time.Time) error {
 			c, err := s.storage.GetCharge(ctx, ref.ChargeID)
 			if err != nil {
@@ -189,6 +190,7 @@ func (s *Server) settleRefund(ctx context.Context, id string) (*domain.Refund, e
 			default:
 				ref.Status = api.RefundSuccessful
 			}
+			s.event(&ref.Outbox, ref.StoreID, api.EventRefundFinished, refundView(ref))
 			return s.storage.UpdateRefund(ctx, ref)
 		})
 }

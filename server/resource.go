@@ -39,6 +39,9 @@ type resource[S any] struct {
 	// metadata returns where the resource keeps its metadata and the time
 	// of its last change.
 	metadata func(*S) (*api.Metadata, *time.Time)
+	// outbox returns the follow-ups of the resource's changes
+	// (followups.go); the resource's name is their kind.
+	outbox func(*S) *domain.Outbox
 }
 
 // viewed is the handler of a resource operation (resource.read,
@@ -222,19 +225,17 @@ func (k *resource[S]) settleDue(ctx context.Context, id string, decide func(v *S
 	return v, ran, nil
 }
 
-// settleChild settles a charge's child with decide (settleDue) and, when
-// it changed, wakes pollers and fires event with view once it is final.
-func (k *resource[S]) settleChild(ctx context.Context, id string, event api.WebhookEvent, view func(*S) any,
-	decide func(v *S, now time.Time) error) (*S, error) {
+// settleChild settles a charge's child with decide (settleDue), which
+// adds the event of its outcome to its Outbox before storing it, and, when
+// it changed, does its follow-ups and wakes pollers.
+func (k *resource[S]) settleChild(ctx context.Context, id string, decide func(v *S, now time.Time) error) (*S, error) {
 	v, changed, err := k.settleDue(ctx, id, decide)
 	if err != nil {
 		return nil, err
 	}
 	if changed {
+		k.s.followUp(ctx, k.name, k.state(v).ID, k.outbox(v))
 		k.s.notifyChange()
-		if st := k.state(v); st.Final {
-			k.s.emit(ctx, st.StoreID, event, view(v))
-		}
 	}
 	return v, nil
 }

@@ -62,6 +62,10 @@ type Config struct {
 	// frequency, card lock and daily test charges (kessai serve
 	// --limits=off; docs/limits.md). Idempotency keys still work.
 	LimitsOff bool
+	// MaxPolls bounds the polling requests that wait at once in this
+	// process; beyond it a poll answers at once (docs/sandbox-api.md,
+	// "Polling"). 0 means DefaultMaxPolls.
+	MaxPolls int
 }
 
 // Server is the Kessai API server. Create it with Open and release it with
@@ -72,6 +76,7 @@ type Server struct {
 	widgetOrigin string // normalised origin of Config.PublicURL, "" if none
 	delay        time.Duration
 	pollWait     time.Duration
+	polls        chan struct{} // a slot per waiting poll (Config.MaxPolls)
 	jwtKey       []byte
 	clock        *Clock
 	hooks        *webhookEngine // webhook delivery: HTTP client, workers
@@ -81,6 +86,10 @@ type Server struct {
 	settleMu sync.RWMutex // settlements (read) against POST /sandbox/reset (write)
 	jobMu    sync.Mutex   // one engine pass at a time
 	subMu    sync.Mutex   // with the lease subscriptionsLease: read-modify-write of subscriptions
+
+	// followUpsStarted: the engine's first pass of follow-ups is done
+	// (runFollowUps; guarded by jobMu).
+	followUpsStarted bool
 
 	changeMu sync.Mutex
 	changed  chan struct{} // closed and replaced whenever a charge changes
@@ -153,6 +162,10 @@ func New(cfg Config, st Storage) (*Server, error) {
 	if s.pollWait <= 0 {
 		s.pollWait = DefaultPollWait
 	}
+	if cfg.MaxPolls <= 0 {
+		cfg.MaxPolls = DefaultMaxPolls
+	}
+	s.polls = make(chan struct{}, cfg.MaxPolls)
 	if s.delay <= 0 {
 		s.delay = DefaultProcessingDelay
 	}

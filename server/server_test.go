@@ -238,7 +238,7 @@ func wantError(t *testing.T, r resp, status int, code string, errs ...api.FieldE
 }
 
 // setChargeStatus changes a stored charge as the capture and cancel
-// endpoints do, through chargeChanged.
+// endpoints do, through saveCharge.
 func (e *testEnv) setChargeStatus(id string, st api.ChargeStatus) {
 	e.t.Helper()
 	ctx := context.Background()
@@ -249,10 +249,9 @@ func (e *testEnv) setChargeStatus(id string, st api.ChargeStatus) {
 	prev := *c
 	c.Status = st
 	c.DueAt = nil
-	if err := e.s.storage.UpdateCharge(ctx, c); err != nil {
+	if err := e.s.saveCharge(ctx, &prev, c); err != nil {
 		e.t.Fatal(err)
 	}
-	e.s.chargeChanged(ctx, &prev, c)
 }
 
 // errorCase is a request that must fail with status and code (and field

@@ -72,9 +72,13 @@ func (s *Server) runDueSubscription(ctx context.Context, storeID string, now tim
 	if err != nil {
 		return false, err
 	}
-	sub, err := s.storage.ClaimDueSubscription(ctx, storeID, now, func(sub *domain.Subscription) { act = claimDue(sub, now) })
-	if err == nil && act.event != "" {
-		s.subscriptionEvent(ctx, act.event, subscriptionView(sub))
+	sub, err := s.storage.ClaimDueSubscription(ctx, storeID, now, func(sub *domain.Subscription) {
+		if act = claimDue(sub, now); act.event != "" {
+			s.subscriptionEvents(sub, []api.WebhookEvent{act.event})
+		}
+	})
+	if err == nil {
+		s.followUp(ctx, domain.KindSubscription, sub.ID, &sub.Outbox)
 	}
 	unlock()
 	switch {
@@ -134,8 +138,7 @@ func claimDue(sub *domain.Subscription, now time.Time) dueAction {
 func (s *Server) chargePayment(ctx context.Context, sub *domain.Subscription, act dueAction) error {
 	c, err := s.storage.GetCharge(ctx, act.chargeID)
 	if err == nil {
-		s.recoverAttempt(ctx, c)
-		return nil
+		return s.recoverAttempt(ctx, c)
 	}
 	if !errors.Is(err, domain.ErrNotFound) {
 		return err
@@ -190,14 +193,11 @@ func (s *Server) attemptRefused(ctx context.Context, id string, act dueAction) e
 	if err != nil {
 		return err
 	}
-	events := failPayment(sc, sub, act.at, defaultRetryCount)
+	s.subscriptionEvents(sub, failPayment(sc, sub, act.at, defaultRetryCount))
 	if err := s.storage.UpdateSubscription(ctx, sub); err != nil {
 		return err
 	}
-	v := subscriptionView(sub)
-	for _, ev := range events {
-		s.subscriptionEvent(ctx, ev, v)
-	}
+	s.followUp(ctx, domain.KindSubscription, sub.ID, &sub.Outbox)
 	s.notifyChange()
 	return nil
 }
@@ -205,13 +205,13 @@ func (s *Server) attemptRefused(ctx context.Context, id string, act dueAction) e
 // recoverAttempt follows the charge of an attempt claimed again (its
 // process stopped after making it): as a new charge, then its outcome if
 // it has one.
-func (s *Server) recoverAttempt(ctx context.Context, c *domain.Charge) {
-	s.subscriptionChargeChanged(ctx, nil, c)
-	if c.Status != api.ChargePending {
-		prev := *c
-		prev.Status, prev.DueAt = api.ChargePending, nil
-		s.subscriptionChargeChanged(ctx, &prev, c)
+func (s *Server) recoverAttempt(ctx context.Context, c *domain.Charge) error {
+	if err := s.subscriptionChargeChanged(ctx, nil, c); err != nil || c.Status == api.ChargePending {
+		return err
 	}
+	prev := *c
+	prev.Status, prev.DueAt = api.ChargePending, nil
+	return s.subscriptionChargeChanged(ctx, &prev, c)
 }
 
 // chargeFailed reports whether a charge in status st did not pay.

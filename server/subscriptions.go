@@ -38,10 +38,16 @@ func (s *Server) subscriptionRoutes(m *apiMux) {
 	s.subscriptionPaymentRoutes(m)
 }
 
-// subscriptionEvent fires a subscription webhook event with the
-// subscription as GET returns it.
-func (s *Server) subscriptionEvent(ctx context.Context, ev api.WebhookEvent, v *api.Subscription) {
-	s.emit(ctx, v.StoreID, ev, v)
+// subscriptionEvents adds events of sub (its view now) to its Outbox, to
+// be stored with its change (followups.go).
+func (s *Server) subscriptionEvents(sub *domain.Subscription, events []api.WebhookEvent) {
+	if len(events) == 0 {
+		return
+	}
+	v := subscriptionView(sub)
+	for _, ev := range events {
+		s.event(&sub.Outbox, sub.StoreID, ev, v)
+	}
 }
 
 // maxStartDays is how far ahead the second payment may be.
@@ -114,6 +120,9 @@ func (s *Server) handleCreateSubscription(r *http.Request, p *principal) (int, a
 		advance(sc, sub, now)
 	}
 	before := *tok
+	// subscription_created carries the subscription as it is when the
+	// event is recorded: after its first charge started.
+	s.event(&sub.Outbox, sub.StoreID, api.EventSubscriptionCreated, nil)
 	if err := s.storage.CreateSubscription(ctx, sub, tok.Type == api.TokenTypeSubscription); err != nil {
 		if errors.Is(err, domain.ErrTokenInactive) {
 			return 0, nil, api.NewError(http.StatusBadRequest, api.CodeTransactionAlreadyProcessed)
@@ -136,10 +145,9 @@ func (s *Server) handleCreateSubscription(r *http.Request, p *principal) (int, a
 			return 0, nil, err
 		}
 	}
-	v := subscriptionView(sub)
-	s.subscriptionEvent(ctx, api.EventSubscriptionCreated, v)
+	s.followUp(ctx, domain.KindSubscription, sub.ID, &sub.Outbox)
 	s.notifyChange()
-	return http.StatusCreated, v, nil
+	return http.StatusCreated, subscriptionView(sub), nil
 }
 
 // buildSubscription validates a POST /subscriptions request and returns the
@@ -471,56 +479,56 @@ func payDate(sub *domain.Subscription) (date, bool) {
 // the first payment leaves the subscription unconfirmed, that of a later
 // payment is a failed attempt (retry, or suspension after the last one).
 // An authorization (first charge authorization only) keeps it unverified
-// until captured.
-func (s *Server) subscriptionChargeChanged(ctx context.Context, prev, c *domain.Charge) {
+// until captured. It is a follow-up of the charge's change (followups.go):
+// a change followed again changes nothing.
+func (s *Server) subscriptionChargeChanged(ctx context.Context, prev, c *domain.Charge) error {
 	if prev != nil && prev.Status == c.Status {
-		return
+		return nil
 	}
-	// Events are fired under the lock too, so that they are in the order
-	// of the changes. The change is followed even if the request that made
-	// it ends meanwhile.
-	unlock, err := s.lockSubscriptions(context.WithoutCancel(ctx))
+	// Events are recorded under the lock too, so that they are in the
+	// order of the changes. The change is followed even if the request
+	// that made it ends meanwhile.
+	ctx = context.WithoutCancel(ctx)
+	unlock, err := s.lockSubscriptions(ctx)
 	if err != nil {
-		s.log.Error("subscription follows charge", "charge_id", c.ID, "err", err)
-		return
+		return err
 	}
 	defer unlock()
-	sub, events, err := s.followCharge(ctx, prev, c)
-	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Error("subscription follows charge", "charge_id", c.ID, "err", err)
-		}
-		return
+	sub, err := s.followCharge(ctx, prev, c)
+	if err != nil || sub == nil {
+		return err
 	}
-	if len(events) > 0 {
-		v := subscriptionView(sub)
-		for _, ev := range events {
-			s.subscriptionEvent(ctx, ev, v)
-		}
-	}
+	s.followUp(ctx, domain.KindSubscription, sub.ID, &sub.Outbox)
+	return nil
 }
 
 // followCharge applies a change of charge c to its subscription (under
-// subMu) and returns the events to fire.
-func (s *Server) followCharge(ctx context.Context, prev, c *domain.Charge) (*domain.Subscription, []api.WebhookEvent, error) {
+// subMu) and stores it with its events; it returns the subscription (nil
+// when there is none).
+func (s *Server) followCharge(ctx context.Context, prev, c *domain.Charge) (*domain.Subscription, error) {
 	sub, err := s.storage.GetSubscription(ctx, *c.SubscriptionID)
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil, nil, nil // a creation undone
+		return nil, nil // a creation undone
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	np := sub.NextPayment
 	switch {
 	case np == nil:
-		return sub, nil, nil // canceled or completed: not recorded
+		return sub, nil // canceled or completed: not recorded
 	case prev == nil && np.ChargeID != nil && *np.ChargeID != c.ID,
 		prev != nil && (np.ChargeID == nil || *np.ChargeID != c.ID):
-		return sub, nil, nil // not the charge of the payment due
+		return sub, nil // not the charge of the payment due
+	case prev == nil && np.ChargeID == nil && (np.Index != 0 || c.CreatedAt.Before(np.CreatedAt)):
+		// Only a first payment's charge is recorded when it is made (the
+		// engine records the others when it claims them); a new charge
+		// followed again after its payment moved on is not the next one's.
+		return sub, nil
 	}
 	sc, err := scheduleOf(sub)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// at is when the change happened on the store's clock: a new charge
 	// when it was created, a settlement at the time it was due (the engine
@@ -549,10 +557,10 @@ func (s *Server) followCharge(ctx context.Context, prev, c *domain.Charge) (*dom
 		events = paymentPaid(sc, sub, at)
 	case !chargeFailed(c.Status):
 		// Authorized or awaiting.
-		return sub, nil, nil
+		return sub, nil
 	case np.Index == 0:
 		if sub.Status == api.SubscriptionCanceled {
-			return sub, nil, nil
+			return sub, nil
 		}
 		sub.Status = api.SubscriptionUnconfirmed
 		sub.DueAt = nil
@@ -565,10 +573,11 @@ func (s *Server) followCharge(ctx context.Context, prev, c *domain.Charge) (*dom
 	if at.After(sub.UpdatedAt) {
 		sub.UpdatedAt = at
 	}
+	s.subscriptionEvents(sub, events)
 	if err := s.storage.UpdateSubscription(ctx, sub); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return sub, events, nil
+	return sub, nil
 }
 
 func (s *Server) handleGetSubscription(r *http.Request, p *principal) (int, any, error) {
@@ -827,8 +836,8 @@ func (s *Server) updateSubscription(ctx context.Context, p *principal, id string
 		return 0, nil, err
 	}
 	res, err := s.applyUpdate(ctx, p, id, upd, termination)
-	if err == nil && res.suspended {
-		s.subscriptionEvent(ctx, api.EventSubscriptionSuspended, subscriptionView(res.sub))
+	if err == nil {
+		s.followUp(ctx, domain.KindSubscription, res.sub.ID, &res.sub.Outbox)
 	}
 	unlock()
 	if err != nil {
@@ -998,6 +1007,9 @@ func (s *Server) applyUpdate(ctx context.Context, p *principal, id string, upd *
 	}
 	setDueAt(sc, sub)
 	sub.UpdatedAt = now
+	if res.suspended {
+		s.subscriptionEvents(sub, []api.WebhookEvent{api.EventSubscriptionSuspended})
+	}
 	if err := s.storage.UpdateSubscription(ctx, sub); err != nil {
 		return nil, err
 	}
@@ -1065,9 +1077,9 @@ func (s *Server) handleDeleteSubscription(r *http.Request, p *principal) (int, a
 	if err != nil {
 		return 0, nil, err
 	}
-	sub, canceled, err := s.cancelSubscription(ctx, p, r.PathValue("id"))
-	if canceled {
-		s.subscriptionEvent(ctx, api.EventSubscriptionCanceled, subscriptionView(sub))
+	sub, _, err := s.cancelSubscription(ctx, p, r.PathValue("id"))
+	if err == nil {
+		s.followUp(ctx, domain.KindSubscription, sub.ID, &sub.Outbox)
 	}
 	unlock()
 	if err != nil {
@@ -1101,6 +1113,9 @@ func (s *Server) cancelSubscription(ctx context.Context, p *principal, id string
 		canceled = true
 	}
 	sub.UpdatedAt = s.clock.Now(sub.StoreID)
+	if canceled {
+		s.subscriptionEvents(sub, []api.WebhookEvent{api.EventSubscriptionCanceled})
+	}
 	if err := s.storage.UpdateSubscription(ctx, sub); err != nil {
 		return nil, false, err
 	}

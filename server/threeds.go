@@ -194,6 +194,7 @@ func (s *Server) finishTokenThreeDS(ctx context.Context, id string, o threeDSOut
 			}
 			stepResult(st, o)
 			tok.UpdatedAt = now
+			s.event(&tok.Outbox, tok.StoreID, api.EventTokenUpdated, s.tokenView(tok))
 			err = s.storage.UpdateToken(ctx, tok)
 		}
 	}
@@ -202,7 +203,7 @@ func (s *Server) finishTokenThreeDS(ctx context.Context, id string, o threeDSOut
 		return nil, err
 	}
 	_ = s.storage.DeleteWork(context.WithoutCancel(ctx), threeDSWork, id)
-	s.emit(ctx, tok.StoreID, api.EventTokenUpdated, s.tokenView(tok))
+	s.followUp(ctx, domain.KindToken, tok.ID, &tok.Outbox)
 	return tok, nil
 }
 
@@ -302,6 +303,7 @@ func (s *Server) finishChargeThreeDS(ctx context.Context, id string, o threeDSOu
 		}
 		prev = *c
 		answerChargeThreeDS(c, o, now)
+		s.chargeFollowUps(&prev, c)
 		return s.storage.UpdateCharge(ctx, c)
 	})
 	if err != nil {

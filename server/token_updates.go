@@ -413,13 +413,17 @@ func (s *Server) handleUpdateToken(r *http.Request, p *principal) (int, any, err
 		return http.StatusOK, s.tokenView(tok), nil
 	}
 	tok.UpdatedAt = now
+	view := s.tokenView(tok)
+	s.event(&tok.Outbox, tok.StoreID, api.EventTokenUpdated, view)
+	cvvChanged := prevCVV != cvvStatus()
+	if cvvChanged {
+		s.event(&tok.Outbox, tok.StoreID, api.EventTokenCVVAuthUpdated, view)
+	}
 	if err := s.storage.UpdateToken(ctx, tok); err != nil {
 		return 0, nil, err
 	}
-	view := s.tokenView(tok)
-	s.emit(ctx, tok.StoreID, api.EventTokenUpdated, view)
-	if prevCVV != cvvStatus() {
-		s.emit(ctx, tok.StoreID, api.EventTokenCVVAuthUpdated, view)
+	s.followUp(ctx, domain.KindToken, tok.ID, &tok.Outbox)
+	if cvvChanged {
 		s.queueCVVAuth(ctx, tok)
 	}
 	return http.StatusOK, view, nil
@@ -504,6 +508,7 @@ func (s *Server) handleRenewToken(r *http.Request, p *principal) (int, any, erro
 
 	tok := *old
 	tok.ID = newID()
+	tok.Outbox = domain.Outbox{} // the old token's follow-ups stay its own
 	tok.AppTokenID = p.app.ID
 	tok.Email = email
 	tok.Active = true
@@ -521,6 +526,8 @@ func (s *Server) handleRenewToken(r *http.Request, p *principal) (int, any, erro
 	tok.CreatedAt, tok.UpdatedAt = now, now
 	tok.LastUsedAt, tok.CVVProvidedAt = nil, nil
 	ctx := r.Context()
+	view := s.tokenView(&tok)
+	s.event(&tok.Outbox, tok.StoreID, api.EventTokenReplaced, view)
 	if err := s.storage.CreateToken(ctx, &tok); err != nil {
 		return 0, nil, err
 	}
@@ -529,8 +536,7 @@ func (s *Server) handleRenewToken(r *http.Request, p *principal) (int, any, erro
 	if err := s.storage.UpdateToken(ctx, old); err != nil {
 		return 0, nil, err
 	}
-	view := s.tokenView(&tok)
-	s.emit(ctx, tok.StoreID, api.EventTokenReplaced, view)
+	s.followUp(ctx, domain.KindToken, tok.ID, &tok.Outbox)
 	s.queueCVVAuth(ctx, &tok) // a pending CVV authorization carried over
 	return http.StatusCreated, view, nil
 }

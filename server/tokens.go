@@ -92,10 +92,11 @@ func (s *Server) handleCreateToken(r *http.Request, p *principal) (int, any, err
 			return 0, nil, api.NewError(http.StatusConflict, api.CodeNonUniqueActiveToken)
 		}
 	}
+	s.event(&tok.Outbox, tok.StoreID, api.EventTokenCreated, s.tokenView(tok))
 	if err := s.storage.CreateToken(ctx, tok); err != nil {
 		return 0, nil, err
 	}
-	s.emit(ctx, tok.StoreID, api.EventTokenCreated, s.tokenView(tok))
+	s.followUp(ctx, domain.KindToken, tok.ID, &tok.Outbox)
 	s.queueCVVAuth(ctx, tok)
 	s.queueTokenThreeDS(ctx, tok)
 	return http.StatusCreated, s.tokenView(tok), nil
@@ -317,16 +318,16 @@ func (s *Server) settleCVVAuth(ctx context.Context, tok *domain.TxToken) error {
 		cur.CVVAuth.Status = &st
 		cur.CVVAuth.ProcessAt = nil
 		cur.UpdatedAt = s.clock.Now(cur.StoreID)
-		err = s.storage.UpdateToken(ctx, cur)
+		s.event(&cur.Outbox, cur.StoreID, api.EventTokenCVVAuthUpdated, s.tokenView(cur))
+		if err = s.storage.UpdateToken(ctx, cur); err == nil {
+			s.followUp(ctx, domain.KindToken, cur.ID, &cur.Outbox)
+		}
 	}
 	release()
 	if err != nil {
 		return err
 	}
 	*tok = *cur
-	if settled {
-		s.emit(ctx, tok.StoreID, api.EventTokenCVVAuthUpdated, s.tokenView(tok))
-	}
 	return nil
 }
 

@@ -355,14 +355,13 @@ func deliveryView(d *domain.WebhookDelivery) *api.WebhookDelivery {
 	return v
 }
 
-// emit records a webhook event of a store (docs/webhooks.md, "Events"):
-// every active webhook of the store or of its merchant (merchant-wide)
-// whose triggers include event gets a delivery of data, the resource as
-// the API returns it, and the engine is woken to send it. A failure is
-// logged, never returned: the caller's request has succeeded.
+// emit records a webhook event of a store (docs/webhooks.md, "Events") at
+// once, for the changes that have no Outbox (the others add their events
+// to it: followups.go). A failure is logged, never returned: the caller's
+// request has succeeded.
 func (s *Server) emit(ctx context.Context, storeID string, event api.WebhookEvent, data any) {
 	ctx = context.WithoutCancel(ctx)
-	n, err := s.recordEvent(ctx, storeID, event, data)
+	n, err := s.recordEvent(ctx, storeID, event, data, newID())
 	if err != nil {
 		s.log.Error("webhook event not recorded", "store_id", storeID, "event", event, "err", err)
 		return
@@ -372,8 +371,12 @@ func (s *Server) emit(ctx context.Context, storeID string, event api.WebhookEven
 	}
 }
 
-// recordEvent stores the deliveries of an event and returns their number.
-func (s *Server) recordEvent(ctx context.Context, storeID string, event api.WebhookEvent, data any) (int, error) {
+// recordEvent stores the deliveries of an event and returns their number:
+// every active webhook of the store or of its merchant (merchant-wide)
+// whose triggers include event gets a delivery of data, the resource as
+// the API returns it. An event recorded again with its ID adds no delivery
+// for the webhooks that have it.
+func (s *Server) recordEvent(ctx context.Context, storeID string, event api.WebhookEvent, data any, eventID string) (int, error) {
 	shop, err := s.storage.GetStore(ctx, storeID)
 	if err != nil {
 		return 0, err
@@ -396,7 +399,6 @@ func (s *Server) recordEvent(ctx context.Context, storeID string, event api.Webh
 		return 0, err
 	}
 	now := s.clock.Now(storeID)
-	eventID := newID()
 	ds := make([]*domain.WebhookDelivery, 0, len(targets))
 	for _, w := range targets {
 		ds = append(ds, &domain.WebhookDelivery{ID: newID(), WebhookID: w.ID, StoreID: storeID, MerchantID: shop.MerchantID,

@@ -84,9 +84,19 @@ func (ps Problems) filter(warning bool) Problems {
 }
 
 func (ps *Problems) errorf(param, reason string) {
-	*ps = append(*ps, Problem{Param: param, Reason: reason})
+	*ps = append(*ps, Problem{Param: paramName(param), Reason: reason})
 }
 
 func (ps *Problems) warnf(param, reason string) {
-	*ps = append(*ps, Problem{Param: param, Reason: reason, Warning: true})
+	*ps = append(*ps, Problem{Param: paramName(param), Reason: reason, Warning: true})
+}
+
+// paramName is how a problem names a parameter: as given, or `""` for an
+// option or attribute with an empty name, so that the message still
+// points at something.
+func paramName(param string) string {
+	if param == "" {
+		return `""`
+	}
+	return param
 }

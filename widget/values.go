@@ -258,20 +258,52 @@ func ParseDateTime(s string) (DateTime, error) {
 }
 
 // SanitizeCSS removes what could escape an inline style of the widget frame
-// (docs/widget.md, "Coercion"): url(, expression(, @import, javascript: and
-// angle brackets. changed reports whether anything was removed.
+// (docs/widget.md, "Coercion"): url(, expression(, @import, javascript:,
+// angle brackets and backslashes (a CSS escape can spell any of the others),
+// in any letter case. The forbidden words are ASCII, so the match folds ASCII
+// letters only: byte positions stay those of css whatever else it holds, and
+// removing a word can join its neighbours into a new one, which the next pass
+// removes. changed reports whether anything was removed.
 func SanitizeCSS(css string) (clean string, changed bool) {
 	out := css
-	for _, bad := range []string{"url(", "expression(", "@import", "javascript:", "<", ">", "\\"} {
-		for {
-			i := strings.Index(strings.ToLower(out), bad)
-			if i < 0 {
-				break
+	for again := true; again; {
+		again = false
+		for _, bad := range cssForbidden {
+			for {
+				i := indexASCIIFold(out, bad)
+				if i < 0 {
+					break
+				}
+				out = out[:i] + out[i+len(bad):]
+				again = true
 			}
-			out = out[:i] + out[i+len(bad):]
 		}
 	}
 	return out, out != css
+}
+
+// cssForbidden are the lower-case words SanitizeCSS removes.
+var cssForbidden = []string{"url(", "expression(", "@import", "javascript:", "<", ">", "\\"}
+
+// indexASCIIFold is strings.Index with ASCII letters matched in any case;
+// word must be lower case.
+func indexASCIIFold(s, word string) int {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for ; j < len(word); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != word[j] {
+				break
+			}
+		}
+		if j == len(word) {
+			return i
+		}
+	}
+	return -1
 }
 
 // splitEscaped splits s on unescaped sep; "\sep" is a literal sep and "\\" a

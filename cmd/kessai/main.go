@@ -134,7 +134,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "Created the demo store and its test-mode app token (the secret is shown only this once):\n  %s\n", b)
 	}
 
-	srv := &http.Server{Handler: accessLog(log, app), ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(accessLog(log, app), defaultTransportLimits)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

@@ -22,6 +22,8 @@ type Cancel struct {
 	DueAt      *time.Time        `json:"due_at,omitempty"`
 	CreatedAt  time.Time         `json:"created_at"`
 	UpdatedAt  time.Time         `json:"updated_at"`
+	// Outbox keeps the follow-ups of its changes not done yet (followup.go).
+	Outbox
 }
 
 // CancelQuery filters a list of cancels.

@@ -48,6 +48,8 @@ type Charge struct {
 	DueAt     *time.Time `json:"due_at,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
+	// Outbox keeps the follow-ups of its changes not done yet (followup.go).
+	Outbox
 }
 
 // ChargeQuery filters a list of charges (docs/tokens-and-lists.md, "Charge
@@ -80,8 +82,11 @@ type ChargeQuery struct {
 type ChargeStorage interface {
 	// CreateCharge inserts c and, atomically, marks token tokenID used at
 	// c.CreatedAt; with consume it also deactivates the token and fails
-	// with ErrTokenInactive if it was no longer active.
-	CreateCharge(ctx context.Context, c *Charge, tokenID string, consume bool) error
+	// with ErrTokenInactive if it was no longer active. The guards are
+	// checked in the same transaction, serialised per store with every other
+	// guarded creation of every process: the first guard whose count has
+	// reached its Max fails the creation with its Err.
+	CreateCharge(ctx context.Context, c *Charge, tokenID string, consume bool, guards ...ChargeGuard) error
 	GetCharge(ctx context.Context, id string) (*Charge, error)
 	UpdateCharge(ctx context.Context, c *Charge) error
 	// ListDueCharges returns the charges of a store whose DueAt is at or

@@ -149,3 +149,14 @@ type LimitStorage interface {
 	// oldest first.
 	ChargeTimes(ctx context.Context, q ChargeCount) ([]time.Time, error)
 }
+
+// A ChargeGuard is a limit that CreateCharge checks atomically with the
+// insert, so that charges arriving at once cannot all pass a count that
+// each would pass alone (docs/limits.md, "Under concurrency"): when at
+// least Max charges match Count, the charge is not created and CreateCharge
+// returns Err.
+type ChargeGuard struct {
+	Count ChargeCount
+	Max   int
+	Err   error
+}

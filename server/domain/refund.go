@@ -27,6 +27,8 @@ type Refund struct {
 	DueAt      *time.Time        `json:"due_at,omitempty"`
 	CreatedAt  time.Time         `json:"created_at"`
 	UpdatedAt  time.Time         `json:"updated_at"`
+	// Outbox keeps the follow-ups of its changes not done yet (followup.go).
+	Outbox
 }
 
 // ErrRefundExceedsCharge: CreateRefund would take the refunds of a charge

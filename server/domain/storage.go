@@ -21,6 +21,7 @@ type Storage interface {
 	LimitStorage
 	ClaimStorage
 	RateBucketStorage
+	FollowUpStorage
 
 	Close() error
 }

@@ -56,6 +56,8 @@ type Subscription struct {
 	Retries   int       `json:"retries,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Outbox keeps the follow-ups of its changes not done yet (followup.go).
+	Outbox
 }
 
 // ScheduleSettings are the schedule settings of a subscription.

@@ -88,6 +88,9 @@ type TxToken struct {
 	// ThreeDSStep is the 3-D Secure step of a recurring card token
 	// created with 3-D Secure; nil otherwise.
 	ThreeDSStep *ThreeDS `json:"three_ds_step,omitempty"`
+
+	// Outbox keeps the follow-ups of its changes not done yet (followup.go).
+	Outbox
 }
 
 // TokenQuery filters a list of transaction tokens (docs/tokens-and-lists.md,

@@ -115,7 +115,8 @@ type WebhookStorage interface {
 	// oldest first.
 	ActiveWebhooks(ctx context.Context, merchantID, storeID string) ([]*Webhook, error)
 
-	// CreateWebhookDeliveries inserts deliveries, all or none.
+	// CreateWebhookDeliveries inserts deliveries, all or none; a delivery
+	// of an event (EventID) to a webhook that has one already is left out.
 	CreateWebhookDeliveries(ctx context.Context, ds []*WebhookDelivery) error
 	GetWebhookDelivery(ctx context.Context, id string) (*WebhookDelivery, error)
 	UpdateWebhookDelivery(ctx context.Context, d *WebhookDelivery) error

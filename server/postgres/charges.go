@@ -14,12 +14,23 @@ import (
 
 // CreateCharge implements domain.Storage: the token is read under a row
 // lock, so that of two charges consuming one token only one succeeds.
-func (d *DB) CreateCharge(ctx context.Context, c *domain.Charge, tokenID string, consume bool) error {
+// Guarded creations take a transaction-scoped advisory lock on the store
+// first, so that the guards' counts and the insert are serialised with the
+// guarded creations of every process (docs/postgres.md).
+func (d *DB) CreateCharge(ctx context.Context, c *domain.Charge, tokenID string, consume bool, guards ...domain.ChargeGuard) error {
 	cdata, err := encode(c)
 	if err != nil {
 		return err
 	}
 	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+		if len(guards) > 0 {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('charge-guards:' || $1, 0))`, c.StoreID); err != nil {
+				return err
+			}
+			if err := sqlstore.CheckGuards(ctx, shared(tx), guards); err != nil {
+				return err
+			}
+		}
 		if err := useToken(ctx, tx, tokenID, c.CreatedAt, consume); err != nil {
 			return err
 		}

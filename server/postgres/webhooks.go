@@ -149,7 +149,8 @@ func listDeliveries(ctx context.Context, db querier, query string, args ...any) 
 	return sqlstore.Collect(rows, scanDelivery)
 }
 
-// CreateWebhookDeliveries implements domain.Storage.
+// CreateWebhookDeliveries implements domain.Storage: the delivery of an
+// event to a webhook that has it already is left out.
 func (d *DB) CreateWebhookDeliveries(ctx context.Context, ds []*domain.WebhookDelivery) error {
 	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
 		var b pgx.Batch
@@ -159,7 +160,7 @@ func (d *DB) CreateWebhookDeliveries(ctx context.Context, ds []*domain.WebhookDe
 				return err
 			}
 			b.Queue(`INSERT INTO webhook_deliveries (id, webhook_id, store_id, merchant_id, event, status, due_at, created_at, data, payload)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (webhook_id, (data->>'event_id')) DO NOTHING`,
 				dl.ID, dl.WebhookID, dl.StoreID, dl.MerchantID, string(dl.Event), string(dl.Status), dl.DueAt, dl.CreatedAt, doc, payload)
 		}
 		return tx.SendBatch(ctx, &b).Close()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"kessai/server/domain"
+	"kessai/server/sqlstore"
 )
 
 var chargeTable = table[domain.Charge]{"charges", func(c *domain.Charge) row {
@@ -16,8 +17,13 @@ var chargeTable = table[domain.Charge]{"charges", func(c *domain.Charge) row {
 }}
 
 // CreateCharge implements domain.Storage.
-func (d *DB) CreateCharge(ctx context.Context, c *domain.Charge, tokenID string, consume bool) error {
+// The transaction holds SQLite's write lock from its start, so the guards'
+// counts and the insert are serialised with every other writer.
+func (d *DB) CreateCharge(ctx context.Context, c *domain.Charge, tokenID string, consume bool, guards ...domain.ChargeGuard) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := sqlstore.CheckGuards(ctx, shared(tx), guards); err != nil {
+			return err
+		}
 		if err := useToken(ctx, tx, tokenID, c.CreatedAt, consume); err != nil {
 			return err
 		}

@@ -103,10 +103,19 @@ func (d *DB) ActiveWebhooks(ctx context.Context, merchantID, storeID string) ([]
 		storeID, merchantID)
 }
 
-// CreateWebhookDeliveries implements domain.Storage.
+// CreateWebhookDeliveries implements domain.Storage: the delivery of an
+// event to a webhook that has it already is left out.
 func (d *DB) CreateWebhookDeliveries(ctx context.Context, ds []*domain.WebhookDelivery) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		for _, dl := range ds {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND json_extract(data, '$.event_id') = ?`,
+				dl.WebhookID, dl.EventID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				continue
+			}
 			if err := deliveryTable.insert(ctx, tx, dl); err != nil {
 				return err
 			}

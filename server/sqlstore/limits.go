@@ -65,3 +65,19 @@ func ChargeTimes(ctx context.Context, db DB, q domain.ChargeCount) ([]time.Time,
 	}
 	return out, rows.Err()
 }
+
+// CheckGuards counts the charges of each guard inside the caller's
+// transaction and returns the Err of the first whose count has reached its
+// Max (domain.ChargeStorage.CreateCharge).
+func CheckGuards(ctx context.Context, db DB, guards []domain.ChargeGuard) error {
+	for _, g := range guards {
+		n, err := CountCharges(ctx, db, g.Count)
+		if err != nil {
+			return err
+		}
+		if n >= g.Max {
+			return g.Err
+		}
+	}
+	return nil
+}

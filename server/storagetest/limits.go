@@ -1,7 +1,9 @@
 package storagetest
 
 import (
+	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,5 +57,59 @@ func testLimits(t *testing.T, st domain.Storage) {
 				t.Errorf("ChargeTimes = %v, %v; want %v", times, err, tc.want)
 			}
 		})
+	}
+}
+
+// Guards of CreateCharge: a guard whose count is reached refuses the charge
+// and leaves the token as it was; charges created at once never pass a
+// guard together.
+func testChargeGuards(t *testing.T, st domain.Storage) {
+	f := newFixture(t, st)
+	errFull := errors.New("full")
+	store := domain.ChargeCount{StoreID: f.store.ID}
+	guard := func(max int) domain.ChargeGuard { return domain.ChargeGuard{Count: store, Max: max, Err: errFull} }
+	rec := f.token(t, st, f.store, 0, api.TokenTypeRecurring)
+	f.charge(t, st, rec, 1, 1000)
+
+	once := f.token(t, st, f.store, 2, api.TokenTypeOneTime)
+	c := &domain.Charge{ID: newID(), StoreID: f.store.ID, MerchantID: f.store.MerchantID, TokenID: once.ID, TokenType: once.Type,
+		Amount: 500, Currency: "JPY", Status: api.ChargePending, Mode: api.ModeTest, PaymentType: api.PaymentTypeCard,
+		Metadata: api.Metadata{}, CreatedAt: at(3), UpdatedAt: at(3)}
+	if err := st.CreateCharge(ctx, c, once.ID, true, guard(5), guard(1)); !errors.Is(err, errFull) {
+		t.Fatalf("CreateCharge past a guard = %v, want its error", err)
+	}
+	if _, err := st.GetCharge(ctx, c.ID); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("the refused charge was stored: %v", err)
+	}
+	if tok, err := st.GetToken(ctx, once.ID); err != nil || !tok.Active || tok.LastUsedAt != nil {
+		t.Errorf("the refused charge used its token: %+v, %v", tok, err)
+	}
+	must(t, st.CreateCharge(ctx, c, once.ID, true, guard(2)))
+
+	// Ten creations at once under a guard of 5 (two are stored already).
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	created := 0
+	for i := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := &domain.Charge{ID: newID(), StoreID: f.store.ID, MerchantID: f.store.MerchantID, TokenID: rec.ID, TokenType: rec.Type,
+				Amount: int64(100 + i), Currency: "JPY", Status: api.ChargePending, Mode: api.ModeTest, PaymentType: api.PaymentTypeCard,
+				Metadata: api.Metadata{}, CreatedAt: at(10 + i), UpdatedAt: at(10 + i)}
+			err := st.CreateCharge(ctx, c, rec.ID, false, guard(5))
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				created++
+			case !errors.Is(err, errFull):
+				t.Errorf("CreateCharge: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n, err := st.CountCharges(ctx, store); created != 3 || n != 5 || err != nil {
+		t.Errorf("created %d at once under a guard of 5 with 2 stored: %d stored (%v)", created, n, err)
 	}
 }

@@ -41,9 +41,11 @@ func Run(t *testing.T, open Open) {
 		{"Subscriptions", testSubscriptions},
 		{"Webhooks", testWebhooks},
 		{"Limits", testLimits},
+		{"ChargeGuards", testChargeGuards},
 		{"Claims", testClaims},
 		{"RateBuckets", testRateBuckets},
 		{"PaymentMethods", testPaymentMethods},
+		{"FollowUps", testFollowUps},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := open(t)

@@ -120,10 +120,17 @@ func testWebhookDeliveries(t *testing.T, st domain.Storage, f fixture, w *domain
 	d4 := delivery(f.other, 1, api.EventChargeFinished)
 	must(t, st.CreateWebhookDeliveries(ctx, []*domain.WebhookDelivery{d1, d2, d3, d4}))
 	dup := delivery(f.store, 4, api.EventChargeFinished)
-	if err := st.CreateWebhookDeliveries(ctx, []*domain.WebhookDelivery{dup, d1}); err == nil {
-		t.Fatal("inserting an existing delivery succeeded")
+	sameID := delivery(f.store, 4, api.EventChargeFinished)
+	sameID.ID = d1.ID
+	if err := st.CreateWebhookDeliveries(ctx, []*domain.WebhookDelivery{dup, sameID}); err == nil {
+		t.Fatal("inserting an existing delivery ID succeeded")
 	}
 	wantNotFound(t, errOf(st.GetWebhookDelivery(ctx, dup.ID))) // a failed batch leaves nothing behind
+	// An event recorded again: no second delivery to the same webhook.
+	again := delivery(f.store, 5, api.EventChargeFinished)
+	again.EventID = d1.EventID
+	must(t, st.CreateWebhookDeliveries(ctx, []*domain.WebhookDelivery{again}))
+	wantNotFound(t, errOf(st.GetWebhookDelivery(ctx, again.ID)))
 	got, err := st.GetWebhookDelivery(ctx, d1.ID)
 	must(t, err)
 	if got.EventID != d1.EventID || got.Event != d1.Event || string(got.Data) != string(d1.Data) || got.Status != api.DeliveryPending || !got.DueAt.Equal(*d1.DueAt) {
