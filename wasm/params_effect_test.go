@@ -48,6 +48,7 @@ var effectSamples = map[string]effectSample{
 	"bankTransferExpirationTimeShift":     {"15:00:00+09:00", map[string]any{"bankTransferExpirationPeriod": "P5D"}},
 	"convenienceStoreExpirationPeriod":    {"P2D", nil},
 	"convenienceStoreExpirationTimeShift": {"09:00:00+09:00", map[string]any{"convenienceStoreExpirationPeriod": "P2D"}},
+
 	"header":           {"My Shop", nil},
 	"title":            {"Order 7", nil},
 	"description":      {"Two items", nil},
