@@ -42,13 +42,13 @@ declare namespace UnivapayCheckout {
      */
     hidePrivacyLink?: boolean;
     /**
-     * Colour of the QR code of online payments (no online payments yet). HTML `data-qr-color`; default
-     * `#000000`; not in an inline form; a Kessai extension.
+     * Colour of the QR code of an online payment (a CSS hex colour). HTML `data-qr-color`; default `#000000`;
+     * not in an inline form; a Kessai extension.
      */
     qrColor?: string;
     /**
-     * `true` or an image URL: a logo in the QR code of online payments (no online payments yet). HTML
-     * `data-qr-logo`; default `false`; not in an inline form; a Kessai extension.
+     * `true` (the store's logo) or an https image URL: a logo over the centre of an online payment's QR code.
+     * HTML `data-qr-logo`; default `false`; not in an inline form; a Kessai extension.
      */
     qrLogo?: string;
     /**
@@ -62,8 +62,9 @@ declare namespace UnivapayCheckout {
      */
     checkout?: "token" | "payment";
     /**
-     * Narrows what is offered: card brands narrow the brands the card form takes; asking only for methods the
-     * widget does not take is a configuration error. HTML `data-payment-methods`; not in an inline form.
+     * Narrows the methods `checkout_info` enables: method names, `online` (every online brand), card, konbini
+     * and online brands narrowing their method; nothing left is the configuration error `NO_PAYMENT_METHODS`.
+     * HTML `data-payment-methods`; not in an inline form.
      */
     paymentMethods?: ("card" | "konbini" | "paidy" | "pay_pay_online" | "we_chat_online" | "alipay_online" | "alipay_plus_online" | "d_barai_online" | "bank_transfer" | "online" | "visa" | "mastercard" | "jcb" | "american_express" | "diners_club" | "unionpay" | "maestro" | "discover" | "seven_eleven" | "family_mart" | "lawson" | "mini_stop" | "seico_mart" | "pay_easy" | "daily_yamazaki" | "yamazaki_daily_store" | "circle_k" | "sunkus")[] | string;
     /**
@@ -96,15 +97,19 @@ declare namespace UnivapayCheckout {
      * `data-capture`; default `true`.
      */
     capture?: boolean;
-    /** When an authorised card charge is captured (1 hour to 7 days ahead). HTML `data-capture-at`. */
+    /**
+     * When an authorised card charge is captured (1 hour to 7 days ahead); the payment deadline of konbini
+     * and bank transfer. HTML `data-capture-at`.
+     */
     captureAt?: string;
     /**
-     * Payment deadline of konbini and bank transfer (not taken yet). HTML `data-expiration-period`; default
-     * `P30D`.
+     * Payment window of konbini and bank transfer from the application (`P3D`, `P1M`, `PT12H`); without it
+     * the store's (30 days for konbini, 7 for bank transfer). HTML `data-expiration-period`.
      */
     expirationPeriod?: string;
     /**
-     * Time of day of the konbini and bank-transfer deadline (not taken yet). HTML
+     * Time of day of the konbini and bank-transfer deadline (`12:00:00+09:00`), with a period of a day or
+     * more; Seven-Eleven, Seicomart, Circle K, Sunkus and Pay-easy ignore it. HTML
      * `data-expiration-time-shift`.
      */
     expirationTimeShift?: string;
@@ -136,8 +141,8 @@ declare namespace UnivapayCheckout {
     /** `true` adds a required name field. HTML `data-require-name`; default `false`; not in an inline form. */
     requireName?: boolean;
     /**
-     * `true` asks for the e-mail; the card form always does, so it changes nothing until the methods that do
-     * not ask for it. HTML `data-require-email`; default `false`; not in an inline form.
+     * `true` makes the e-mail of an online payment required (the card and the other methods always ask for
+     * it). HTML `data-require-email`; default `false`; not in an inline form.
      */
     requireEmail?: boolean;
     /**
@@ -323,22 +328,22 @@ declare namespace UnivapayCheckout {
     /** @deprecated Alias of `inlineToggleFieldFocusStyle`. */
     inlineToggleFieldForcusStyle?: string;
     /**
-     * Payment deadline of a bank transfer (not taken yet). HTML `data-bank-transfer-expiration-period`; not
-     * in an inline form.
+     * Payment window of a bank transfer, before `expirationPeriod`. HTML
+     * `data-bank-transfer-expiration-period`; not in an inline form.
      */
     bankTransferExpirationPeriod?: string;
     /**
-     * Time of day of the bank-transfer deadline (not taken yet). HTML
+     * Time of day of the bank-transfer deadline, before `expirationTimeShift`. HTML
      * `data-bank-transfer-expiration-time-shift`; not in an inline form.
      */
     bankTransferExpirationTimeShift?: string;
     /**
-     * Payment deadline of a konbini payment (not taken yet). HTML `data-convenience-store-expiration-period`;
-     * not in an inline form.
+     * Payment window of a konbini payment, before `expirationPeriod`. HTML
+     * `data-convenience-store-expiration-period`; not in an inline form.
      */
     convenienceStoreExpirationPeriod?: string;
     /**
-     * Time of day of the konbini deadline (not taken yet). HTML
+     * Time of day of the konbini deadline, before `expirationTimeShift`. HTML
      * `data-convenience-store-expiration-time-shift`; not in an inline form.
      */
     convenienceStoreExpirationTimeShift?: string;
@@ -571,6 +576,30 @@ declare namespace UnivapayCheckout {
     fixedCycles?: number;
   }
 
+  interface NextAction {
+    type: string;
+    convenienceStore?: string;
+    paymentNumber?: string;
+    paymentUrl?: string;
+    collectionAgency?: string;
+    bankName?: string;
+    bankCode?: string;
+    branchName?: string;
+    branchCode?: string;
+    accountType?: string;
+    accountNumber?: string;
+    accountHolderName?: string;
+    amount?: number;
+    currency?: string;
+    deadline?: string;
+    brand?: string;
+    issuerToken?: string;
+    callMethod?: string;
+    payload?: { [key: string]: string };
+    contentType?: string;
+    test?: boolean;
+  }
+
   /** The API's PaymentError object, camelCased as the widget passes it (metadata keys as they are). */
   interface PaymentError {
     code: number;
@@ -627,6 +656,7 @@ declare namespace UnivapayCheckout {
     subscriptionId?: string;
     status?: string;
     products?: ProductLine[];
+    nextAction?: NextAction;
   }
 
   /** The API's Subscription object, camelCased as the widget passes it (metadata keys as they are). */
@@ -696,6 +726,7 @@ declare namespace UnivapayCheckout {
     subscription?: Subscription;
     status?: string;
     products?: ProductLine[];
+    nextAction?: NextAction;
   }
 
   /** The API's TokenBilling object, camelCased as the widget passes it (metadata keys as they are). */

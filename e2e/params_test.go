@@ -94,8 +94,8 @@ func consoleLines(t *testing.T, ctx context.Context) []string {
 	return out
 }
 
-// A parameter asking only for a payment method the widget does not take is
-// a configuration error naming the parameter and the value: in the widget,
+// A parameter asking only for a payment method the store does not enable
+// (konbini is off in the demo store) is a configuration error naming the parameter and the value: in the widget,
 // in the merchant page's console and as univapay:error; no card form.
 func TestParamsConfigurationError(t *testing.T) {
 	ctx, fctx := openPopup(t, env.pages+"/params-konbini.html", "span button")
@@ -111,7 +111,7 @@ func TestParamsConfigurationError(t *testing.T) {
 	}
 	lastDetail(t, ctx, "univapay:error", &d)
 	errs := d.Error.Error.Errors
-	if d.Stage != "config" || d.Code != "INVALID_CONFIGURATION" || len(errs) != 1 || errs[0].Field != "paymentMethods" ||
+	if d.Stage != "config" || d.Code != "NO_PAYMENT_METHODS" || len(errs) != 1 || errs[0].Field != "paymentMethods" ||
 		errs[0].Value != "konbini" || !strings.Contains(d.Message, `paymentMethods="konbini"`) {
 		t.Fatalf("error detail = %+v", d)
 	}

@@ -22,6 +22,7 @@ const (
 	screenSuccess
 	screenFailure // a payment failed; the buyer may try again
 	screenFatal   // bad configuration or the API refused the app token
+	screenMethods // the method selection (docs/widget.md, "Payment methods")
 )
 
 // cardFields are the card form's inputs in display order: the field name of
@@ -81,17 +82,30 @@ type checkout struct {
 	focused string
 	// timer counts the timeouts started; only the latest may fire.
 	timer int
+	// The payment methods (docs/widget.md, "Payment methods"): what is
+	// offered, the method chosen ("" before the choice), the store or brand
+	// within it, the buyer's device, what the buyer must do while a payment
+	// waits (the online app, a 3-D Secure challenge), the value copied last.
+	offer  widget.Offer
+	method string
+	choice widget.MethodChoice
+	device widget.Device
+	action *widget.NextAction
+	copied string
 	// root is the context of the component itself: a timer started from
 	// an element's handler (the pay button's form) must not die with the
-	// element when the screen changes.
-	root app.Context
+	// element when the screen changes, nor the progress of a payment whose
+	// form gives way to an online payment or a 3-D Secure challenge (go-app
+	// drops the dispatches of an unmounted source).
+	root    app.Context
+	hasRoot bool
 	// page is the link form page's state; nil in the widget's iframe
 	// (wasm/page.go).
 	page *linkPage
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
-	c.root = ctx
+	c.root, c.hasRoot = ctx, true
 	c.touched = map[string]bool{}
 	c.reported = "{}"
 	c.loc = widget.ResolveLocale("auto", navigatorLanguages())
@@ -211,6 +225,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 		c.startTimeout(ctx)
 	}
 	c.storeID = widget.AppTokenStoreID(opts.AppID)
+	c.device = widget.DeviceOf(app.Window().Get("navigator").Get("userAgent").String())
 	ctx.Async(func() {
 		info, err := c.client.CheckoutInfo(ctx)
 		// A returning customer's saved cards (docs/widget.md,
@@ -232,11 +247,21 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 			if c.report(ctx, opts.ValidateInfo(info)) || c.applyProducts(ctx, info) {
 				return
 			}
+			offer, ps := widget.ResolveMethods(opts, info, c.device)
+			for _, p := range ps {
+				c.post(widget.ConsoleMessage(p))
+			}
+			if errs := ps.Errors(); len(errs) > 0 {
+				c.setFatal(ctx, widget.NoMethodsError(c.loc, errs))
+				return
+			}
+			c.offer = offer
+			c.setMethod(offer.Single())
 			c.savedCards = saved
 			if len(saved) > 0 {
 				c.saved = saved[0].ID // the latest card, for a one-click payment
 			}
-			c.screen = screenForm
+			c.screen = c.firstScreen()
 			markReady()
 		})
 	})
@@ -297,7 +322,9 @@ func (c *checkout) close(ctx app.Context) {
 	if ok || c.timedOut {
 		// The next open starts a new payment.
 		c.outcome, c.in, c.errs, c.touched, c.announce = nil, widget.Prefill(c.opts), nil, map[string]bool{}, ""
-		c.screen = screenForm
+		c.action, c.copied = nil, ""
+		c.setMethod(c.offer.Single())
+		c.screen = c.firstScreen()
 		if c.timedOut {
 			c.fatal, c.timedOut = nil, false
 		}
@@ -361,6 +388,10 @@ func (c *checkout) timeout(ctx app.Context) {
 // "The validation-error detail").
 func (c *checkout) validate(all bool) widget.FieldErrors {
 	var errs widget.FieldErrors
+	if c.nonCard() {
+		errs = widget.ValidateMethod(c.opts, c.method, c.in, c.choice, c.offer)
+		return c.showErrors(errs, all)
+	}
 	if c.saved != "" {
 		errs = widget.ValidateSavedCardCVV(c.in, c.savedCVV())
 	} else {
@@ -370,6 +401,12 @@ func (c *checkout) validate(all bool) widget.FieldErrors {
 	for f, code := range widget.ValidateChoices(c.box(), c.boxChecked, c.installmentChoice(), c.installmentChoices()) {
 		errs[f] = code
 	}
+	return c.showErrors(errs, all)
+}
+
+// showErrors shows the errors of the touched fields (all of them on
+// submit) and reports the set when it changed.
+func (c *checkout) showErrors(errs widget.FieldErrors, all bool) widget.FieldErrors {
 	shown := widget.FieldErrors{}
 	for f, code := range errs {
 		if all || c.touched[f] {
@@ -421,6 +458,9 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 		return
 	}
 	c.busy, c.screen, c.announce = true, screenProcessing, c.loc.T("processing")
+	if c.hasRoot {
+		ctx = c.root
+	}
 	session := c.session
 	c.submitting = fromSubmit
 	if c.ids == nil {
@@ -437,7 +477,15 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 	}
 	p := &widget.Payment{Options: c.opts, Locale: c.loc, Client: c.client, Emit: emit, Rules: c.rules(),
 		Extras:    widget.RequestExtras{SaveCard: c.box() == widget.BoxSaveCard && c.boxChecked, Installments: c.installmentChoice(), TerminationMode: c.terminationMode()},
-		SavedCard: c.saved, StoreID: c.storeID, SavedCardCVV: c.savedCVV()}
+		SavedCard: c.saved, StoreID: c.storeID, SavedCardCVV: c.savedCVV(),
+		Method: c.method, Choice: c.choice, Offer: c.offer, Device: c.device, Info: c.info,
+		Act: func(n widget.NextAction) {
+			ctx.Dispatch(func(ctx app.Context) {
+				if session == c.session {
+					c.onAct(ctx, n)
+				}
+			})
+		}}
 	c.withProducts(p)
 	in := c.in
 	ctx.Async(func() {
@@ -447,7 +495,7 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 				return // the timeout abandoned this payment
 			}
 			c.submitting = false
-			c.busy, c.outcome, c.announce = false, &o, o.Message
+			c.busy, c.outcome, c.announce, c.action = false, &o, o.Message, nil
 			switch {
 			case o.OK:
 				c.screen = screenSuccess
@@ -707,7 +755,7 @@ func focusFirstInvalid(errs widget.FieldErrors) {
 		list.Index(0).Call("focus")
 		return
 	}
-	for _, f := range []string{widget.FieldInstallments, widget.FieldConsent} {
+	for _, f := range []string{widget.FieldInstallments, widget.FieldConsent, widget.FieldKonbiniStore, widget.FieldOnlineBrand} {
 		if _, ok := errs[f]; ok {
 			focus(f)
 			return

@@ -72,6 +72,18 @@ func (c *fetchClient) UpdateSubscription(ctx context.Context, storeID, id string
 	return send[api.Subscription](ctx, c, "PATCH", storePath(storeID, "subscriptions", id), req)
 }
 
+func (c *fetchClient) IssuerToken(ctx context.Context, storeID, chargeID string) (widget.Object[api.IssuerToken], error) {
+	return send[api.IssuerToken](ctx, c, "GET", storePath(storeID, "charges", chargeID)+"/issuer_token", nil)
+}
+
+func (c *fetchClient) ChargeThreeDSIssuerToken(ctx context.Context, storeID, chargeID string) (widget.Object[api.ThreeDSIssuerToken], error) {
+	return send[api.ThreeDSIssuerToken](ctx, c, "GET", storePath(storeID, "charges", chargeID)+"/three_ds/issuer_token", nil)
+}
+
+func (c *fetchClient) TokenThreeDSIssuerToken(ctx context.Context, storeID, tokenID string) (widget.Object[api.ThreeDSIssuerToken], error) {
+	return send[api.ThreeDSIssuerToken](ctx, c, "GET", storePath(storeID, "tokens", tokenID)+"/three_ds/issuer_token", nil)
+}
+
 // storePath is /stores/{storeID}/{kind}/{id}.
 func storePath(storeID, kind, id string) string {
 	return "/stores/" + url.PathEscape(storeID) + "/" + kind + "/" + url.PathEscape(id)

@@ -39,6 +39,16 @@ func appToken(storeID string) string {
 const effectCustomer = "0b3c2f7e-1111-4d6e-9a3b-3c2d1e0f9a8b"
 
 var effectSamples = map[string]effectSample{
+	// The payment methods (wasm/methods_test.go, methodsProbe).
+	"qrColor":                             {"#d6336c", nil},
+	"qrLogo":                              {"true", nil},
+	"expirationPeriod":                    {"P3D", nil},
+	"expirationTimeShift":                 {"12:00:00+09:00", map[string]any{"expirationPeriod": "P3D"}},
+	"bankTransferExpirationPeriod":        {"P5D", nil},
+	"bankTransferExpirationTimeShift":     {"15:00:00+09:00", map[string]any{"bankTransferExpirationPeriod": "P5D"}},
+	"convenienceStoreExpirationPeriod":    {"P2D", nil},
+	"convenienceStoreExpirationTimeShift": {"09:00:00+09:00", map[string]any{"convenienceStoreExpirationPeriod": "P2D"}},
+
 	"header":           {"My Shop", nil},
 	"title":            {"Order 7", nil},
 	"description":      {"Two items", nil},
@@ -132,15 +142,15 @@ func probe(t *testing.T, r widget.Reader, o widget.Options) string {
 	card := widget.CardInput{Cardholder: "TARO YAMADA", CardNumber: "4000020000000000", Exp: "12/99", CVV: "123", Email: "taro@example.com"}
 	switch r {
 	case widget.ReadScreen:
-		return render()
+		return render() + methodsProbe(r, o)
 	case widget.ReadForm:
-		return render() + out(widget.BuyerFields(o), widget.Prefill(o), o.FormCustomFields(), widget.ShowsCVV(o, effectInfo),
+		return render() + methodsProbe(r, o) + out(widget.BuyerFields(o), widget.Prefill(o), o.FormCustomFields(), widget.ShowsCVV(o, effectInfo),
 			widget.RecurringBoxOf(o, effectInfo), widget.CardBrandsOffered(o, effectInfo), widget.InstallmentChoices(o, effectInfo, "visa"),
 			widget.OffersSavedCards(o, effectInfo))
 	case widget.ReadRequest:
 		x := widget.RequestExtras{}
 		return out(payCalls(o, card), widget.AppTokenStoreID(o.AppID), widget.TokenRequestWith(o, card, x), widget.CreatesSubscription(o, x),
-			widget.ChargeRequestWith(o, "tok", "card", x), widget.SubscriptionRequest(o, "tok", x))
+			widget.ChargeRequestWith(o, "tok", "card", x), widget.SubscriptionRequest(o, "tok", x)) + methodsProbe(r, o)
 	case widget.ReadResult:
 		return out(widget.ResultFields(o, "t", "c", ""), widget.ResultFields(o, "t", "", "s"), widget.ResultFieldName(o, widget.PrimaryResultKind(o)))
 	case widget.ReadInlineStyle:

@@ -113,7 +113,13 @@ func (c *checkout) renderBody() []app.UI {
 				return app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("close"))
 			}),
 		)
+	case screenMethods:
+		main = c.renderMethods()
 	case screenSuccess:
+		if c.outcome != nil && c.outcome.Next != nil {
+			main = c.renderInstructions()
+			break
+		}
 		main = app.Div().Class("kessai-result", "kessai-result-ok").Body(
 			app.Div().Class("kessai-check").Aria("hidden", "true").Text("✓"),
 			app.P().Class("kessai-result-title").Text(c.successTitle()),
@@ -125,7 +131,7 @@ func (c *checkout) renderBody() []app.UI {
 		// A declined charge leads with what the buyer can do; the payment
 		// error's own text and code follow for the card issuer or support.
 		title, reason := c.outcome.Message, ""
-		if c.outcome.Stage == widget.StageCharge {
+		if c.outcome.Stage == widget.StageCharge && !c.nonCard() {
 			title, reason = c.loc.T("error.declined"), c.outcome.Message
 		}
 		if c.inline() {
@@ -141,7 +147,20 @@ func (c *checkout) renderBody() []app.UI {
 				return app.Button().Type("button").Class("kessai-secondary").OnClick(c.onDone).Text(c.loc.T("close"))
 			}),
 		)
+	case screenProcessing:
+		switch {
+		case c.action != nil:
+			main = c.renderAction()
+		case c.nonCard():
+			main = c.renderMethodForm("")
+		default:
+			main = c.renderForm("")
+		}
 	default:
+		if c.nonCard() {
+			main = c.renderMethodForm("")
+			break
+		}
 		main = c.renderForm("")
 	}
 	return []app.UI{live, main}
@@ -154,6 +173,8 @@ func (c *checkout) successTitle() string {
 		return c.loc.T("success.cardChanged")
 	case c.opts.Checkout == widget.CheckoutToken:
 		return c.loc.T("success.token")
+	case c.method == widget.MethodOnline && c.choice.Brand != "":
+		return c.loc.T("online.done", c.loc.BrandName(c.choice.Brand))
 	case c.outcome != nil && c.outcome.Subscription != nil && c.outcome.Subscription.Value.InstallmentPlan == nil:
 		// An installment payment is a subscription to the API, a payment
 		// to the buyer.

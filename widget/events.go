@@ -99,6 +99,10 @@ type SuccessDetail struct {
 	// Products are the products paid for (productCodes), as shown to the
 	// buyer (docs/widget.md, "Products").
 	Products []ProductLine `json:"products,omitempty"`
+	// NextAction are the payment instructions of a konbini or bank-transfer
+	// application, whose status is awaiting: it is not paid yet
+	// (docs/widget.md, "Payment methods").
+	NextAction *NextAction `json:"nextAction,omitempty"`
 }
 
 // ErrorDetail is the detail of univapay:error (docs/widget.md,

@@ -41,6 +41,14 @@ type Client interface {
 	// UpdateSubscription changes a subscription; the widget sends only
 	// transaction_token_id (docs/widget.md, "Card change").
 	UpdateSubscription(ctx context.Context, storeID, subscriptionID string, req api.SubscriptionUpdateBody) (Object[api.Subscription], error)
+	// IssuerToken reads what an awaiting online or bank-transfer charge
+	// needs from the buyer (docs/widget.md, "Payment methods").
+	IssuerToken(ctx context.Context, storeID, chargeID string) (Object[api.IssuerToken], error)
+	// ChargeThreeDSIssuerToken and TokenThreeDSIssuerToken read the 3-D
+	// Secure challenge of an awaiting charge or token (docs/widget.md,
+	// "3-D Secure").
+	ChargeThreeDSIssuerToken(ctx context.Context, storeID, chargeID string) (Object[api.ThreeDSIssuerToken], error)
+	TokenThreeDSIssuerToken(ctx context.Context, storeID, tokenID string) (Object[api.ThreeDSIssuerToken], error)
 }
 
 // Object is an API resource decoded into its Go type, with the JSON it came
@@ -119,6 +127,20 @@ type Payment struct {
 	// authorization is pending (the token GET does not wait); 1 s when
 	// zero.
 	TokenPollWait time.Duration
+
+	// Method is the payment method chosen ("" or card: the card flow
+	// above; konbini, bank_transfer, online, paidy: docs/widget.md,
+	// "Payment methods"), Choice the store or brand within it, Offer what
+	// the widget offers, Device the buyer's browser and Info the store's
+	// checkout_info (deadlines, 3-D Secure).
+	Method string
+	Choice MethodChoice
+	Offer  Offer
+	Device Device
+	Info   api.CheckoutInfo
+	// Act shows the buyer what to do while the flow waits: the online
+	// app's page, the 3-D Secure challenge.
+	Act func(NextAction)
 }
 
 // Outcome is what a Payment ended with: what the screen shows and what
@@ -140,6 +162,9 @@ type Outcome struct {
 	Subscription *Object[api.Subscription]
 	// Inputs are the hidden inputs put into the merchant form on success.
 	Inputs map[string]string
+	// Next are the payment instructions of an application that awaits
+	// the buyer's payment (konbini, bank transfer).
+	Next *NextAction
 	// Success is the univapay:success detail of a success, Failure the
 	// univapay:error detail of a failure reported to the page (nil for input
 	// errors caught in the form).
@@ -149,6 +174,9 @@ type Outcome struct {
 
 // Run pays with the buyer's card input (or the saved card).
 func (p *Payment) Run(ctx context.Context, in CardInput) Outcome {
+	if p.Method != "" && p.Method != MethodCard {
+		return p.runMethod(ctx, in)
+	}
 	now := time.Now
 	if p.Now != nil {
 		now = p.Now
@@ -208,12 +236,18 @@ func (p *Payment) token(ctx context.Context, in CardInput) (Object[api.Transacti
 		}
 		return tok, nil
 	}
-	tok, err = p.Client.CreateToken(ctx, TokenRequestWith(p.Options, in, p.Extras))
+	req := TokenRequestWith(p.Options, in, p.Extras)
+	ThreeDSTokenRequest(p.Options, &req, p.Info.CardConfiguration.ThreeDSRequired)
+	tok, err = p.Client.CreateToken(ctx, req)
 	if err != nil {
 		o := p.fail(StageToken, err, created{})
 		return tok, &o
 	}
 	p.Emit(NewEvent(EventTokenCreated, TokenCreatedDetail{TokenID: tok.Value.ID, Response: camel(tok.Raw)}))
+	var failed *Outcome
+	if tok, failed = p.threeDSToken(ctx, tok); failed != nil {
+		return tok, failed
+	}
 	if a := tok.Value.Data.CVVAuthorize; a == nil || !a.Enabled {
 		return tok, nil
 	}
@@ -268,6 +302,9 @@ func (p *Payment) charge(ctx context.Context, tok Object[api.TransactionToken]) 
 		return p.fail(StagePolling, err, created{tok: &tok, ch: &ch})
 	}
 
+	if s := ch.Value.ThreeDS; ch.Value.Status == api.ChargeAwaiting && s != nil && s.Status != nil && *s.Status == api.ThreeDSAwaiting {
+		return p.threeDSCharge(ctx, tok, ch)
+	}
 	switch ch.Value.Status {
 	case api.ChargeSuccessful, api.ChargeAuthorized:
 		// Integrations read result.response.paymentType (docs/widget.md,

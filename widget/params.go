@@ -269,9 +269,9 @@ var paramTable = func() []Param {
 		row("hidePrivacyLink", "2.2", boolVar(func(o *Options) *bool { return &o.HidePrivacyLink })).def("false").inline().link("hidePrivacyLink").
 			does(ReadScreen, "`true` hides the link to the privacy policy 「個人情報の取り扱いについて」."),
 		row("qrColor", "2.2", stringVar(func(o *Options) *string { return &o.QRColor })).def("#000000").extension().
-			notYet("Colour of the QR code of online payments (no online payments yet)."),
+			does(ReadScreen, "Colour of the QR code of an online payment (a CSS hex colour)."),
 		row("qrLogo", "2.2", stringVar(func(o *Options) *string { return &o.QRLogo })).def("false").extension().
-			notYet("`true` or an image URL: a logo in the QR code of online payments (no online payments yet)."),
+			does(ReadScreen, "`true` (the store's logo) or an https image URL: a logo over the centre of an online payment's QR code."),
 
 		// Basic behaviour.
 		row("appId", "2.3", stringVar(func(o *Options) *string { return &o.AppID })).inline().link("appId").
@@ -279,7 +279,7 @@ var paramTable = func() []Param {
 		row("checkout", "2.3", enumVar(func(o *Options) *string { return &o.Checkout })).def("payment").inline().values(CheckoutValues).htmlAlias("data-checkout-type").link("checkout").
 			does(ReadRequest, "`token` creates only the transaction token; `payment` also the charge (or the subscription)."),
 		row("paymentMethods", "2.3", enumListVar(func(o *Options) *[]string { return &o.PaymentMethods })).values(PaymentMethodValues).link("paymentMethods").
-			does(ReadForm, "Narrows what is offered: card brands narrow the brands the card form takes; asking only for methods the widget does not take is a configuration error."),
+			does(ReadForm, "Narrows the methods `checkout_info` enables: method names, `online` (every online brand), card, konbini and online brands narrowing their method; nothing left is the configuration error `NO_PAYMENT_METHODS`."),
 		row("amount", "2.3", amountVar(func(o *Options) (*int64, *bool) { return &o.Amount, &o.AmountSet })).inline().link("amount").
 			does(ReadRequest, "Amount of the charge, or of each payment of a subscription, in minor units (or a decimal in major units); required with `checkout=payment`."),
 		row("currency", "2.3", currencyVar(func(o *Options) *string { return &o.Currency })).def("jpy").inline().link("currency").
@@ -295,11 +295,11 @@ var paramTable = func() []Param {
 		row("capture", "2.3", boolVar(func(o *Options) *bool { return &o.Capture })).def("true").inline().link("auth (inverted)").
 			does(ReadRequest, "`false` only authorises the card charge; it is captured later (by `captureAt` or the API)."),
 		row("captureAt", "2.3", dateTimeVar(func(o *Options) *DateTime { return &o.CaptureAt })).inline().link("captureAt").
-			does(ReadRequest, "When an authorised card charge is captured (1 hour to 7 days ahead)."),
-		row("expirationPeriod", "2.3", durationVar(func(o *Options) *string { return &o.ExpirationPeriod })).def("P30D").inline().link("expirationPeriod").
-			notYet("Payment deadline of konbini and bank transfer (not taken yet)."),
+			does(ReadRequest, "When an authorised card charge is captured (1 hour to 7 days ahead); the payment deadline of konbini and bank transfer."),
+		row("expirationPeriod", "2.3", durationVar(func(o *Options) *string { return &o.ExpirationPeriod })).inline().link("expirationPeriod").
+			does(ReadRequest, "Payment window of konbini and bank transfer from the application (`P3D`, `P1M`, `PT12H`); without it the store's (30 days for konbini, 7 for bank transfer)."),
 		row("expirationTimeShift", "2.3", timeShiftVar(func(o *Options) *string { return &o.ExpirationTimeShift })).inline().link("expirationTimeShift").
-			notYet("Time of day of the konbini and bank-transfer deadline (not taken yet)."),
+			does(ReadRequest, "Time of day of the konbini and bank-transfer deadline (`12:00:00+09:00`), with a period of a day or more; Seven-Eleven, Seicomart, Circle K, Sunkus and Pay-easy ignore it."),
 		row("email", "2.3", stringVar(func(o *Options) *string { return &o.Email })).inline().link("emailAddress").
 			does(ReadForm, "Pre-fills the e-mail field."),
 		row("address", "2.3", boolVar(func(o *Options) *bool { return &o.Address })).def("false").inline().
@@ -319,7 +319,7 @@ var paramTable = func() []Param {
 		row("requireName", "2.3", boolVar(func(o *Options) *bool { return &o.RequireName })).def("false").
 			does(ReadForm, "`true` adds a required name field."),
 		row("requireEmail", "2.3", boolVar(func(o *Options) *bool { return &o.RequireEmail })).def("false").
-			notYet("`true` asks for the e-mail; the card form always does, so it changes nothing until the methods that do not ask for it."),
+			does(ReadForm, "`true` makes the e-mail of an online payment required (the card and the other methods always ask for it)."),
 		row("requirePhoneNumber", "2.3", boolVar(func(o *Options) *bool { return &o.RequirePhoneNumber })).def("false").inline().link("requirePhoneNumber").
 			does(ReadForm, "`true` adds a required phone-number field with its country code."),
 		row("phoneNumber", "2.3", stringVar(func(o *Options) *string { return &o.PhoneNumber })).link("phoneNumber").
@@ -407,13 +407,13 @@ var paramTable = func() []Param {
 
 		// Deadlines of konbini and bank transfer.
 		row("bankTransferExpirationPeriod", "2.7", durationVar(func(o *Options) *string { return &o.BankTransferExpirationPeriod })).link("bankTransferExpirationPeriod").
-			notYet("Payment deadline of a bank transfer (not taken yet)."),
+			does(ReadRequest, "Payment window of a bank transfer, before `expirationPeriod`."),
 		row("bankTransferExpirationTimeShift", "2.7", timeShiftVar(func(o *Options) *string { return &o.BankTransferExpirationTimeShift })).link("bankTransferExpirationTimeShift").
-			notYet("Time of day of the bank-transfer deadline (not taken yet)."),
+			does(ReadRequest, "Time of day of the bank-transfer deadline, before `expirationTimeShift`."),
 		row("convenienceStoreExpirationPeriod", "2.7", durationVar(func(o *Options) *string { return &o.ConvenienceStoreExpirationPeriod })).link("convenienceStoreExpirationPeriod").
-			notYet("Payment deadline of a konbini payment (not taken yet)."),
+			does(ReadRequest, "Payment window of a konbini payment, before `expirationPeriod`."),
 		row("convenienceStoreExpirationTimeShift", "2.7", timeShiftVar(func(o *Options) *string { return &o.ConvenienceStoreExpirationTimeShift })).link("convenienceStoreExpirationTimeShift").
-			notYet("Time of day of the konbini deadline (not taken yet)."),
+			does(ReadRequest, "Time of day of the konbini deadline, before `expirationTimeShift`."),
 
 		// Custom fields (docs/widget.md, "Custom fields").
 		row("customFieldLabels", "2.8", customListVar(func(o *Options) *[]string { return &o.custom.Labels })).link("customFieldLabels[]").

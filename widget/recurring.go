@@ -92,7 +92,7 @@ func (o Options) validateInfo(info api.CheckoutInfo) Problems {
 	if !o.ShowCvv && cvvRequiredByStore(info) {
 		ps.warnf("showCvv", "false is not allowed by the store (the CVV is required); the CVV is asked for")
 	}
-	if wanted := o.AllowedCardBrands(); len(wanted) > 0 && len(CardBrandsOffered(o, info)) == 0 {
+	if wanted := o.AllowedCardBrands(); len(wanted) > 0 && onlyCard(o.PaymentMethods) && len(CardBrandsOffered(o, info)) == 0 {
 		ps.errorf("paymentMethods", fmt.Sprintf("the store accepts none of the card brands %s", strings.Join(wanted, ", ")))
 	}
 	return ps

@@ -313,33 +313,15 @@ func (o Options) validateAt(now time.Time) Problems {
 	return ps
 }
 
-// AvailableMethods are the payment methods the widget takes today
-// (docs/widget.md, "What does not work yet"): card only.
-var AvailableMethods = []string{"card"}
-
-// validatePaymentMethods checks paymentMethods against the methods the
-// widget can take (docs/widget.md, "Configuration errors"): asking only for
-// methods that are not available is an error, never a silent fallback to
-// card; asking for them beside card is a warning.
+// validatePaymentMethods checks paymentMethods before checkout_info is
+// known (docs/widget.md, "Payment methods"): an inline form takes cards
+// only, so asking it for other methods alone is an error, never a silent
+// fallback to card. The rest is decided against the store's methods
+// (ResolveMethods).
 func (o Options) validatePaymentMethods() Problems {
 	var ps Problems
-	if len(o.PaymentMethods) == 0 {
-		return ps
-	}
-	var other []string
-	for _, m := range o.PaymentMethods {
-		if m != "card" && !contains(CardBrands, m) {
-			other = append(other, m)
-		}
-	}
-	switch {
-	case !offersCard(o.PaymentMethods) && o.Inline:
+	if o.Inline && len(o.PaymentMethods) > 0 && !offersCard(o.PaymentMethods) {
 		ps.errorf("paymentMethods", "inline mode supports card only")
-	case !offersCard(o.PaymentMethods):
-		ps.errorf("paymentMethods", fmt.Sprintf("not available: %s (available: %s)",
-			strings.Join(other, ", "), strings.Join(AvailableMethods, ", ")))
-	case len(other) > 0:
-		ps.warnf("paymentMethods", fmt.Sprintf("not available: %s; ignored", strings.Join(other, ", ")))
 	}
 	return ps
 }

@@ -52,7 +52,7 @@ func TestValidate(t *testing.T) {
 		{"qty without plan", with("subscriptionQty", float64(3)), nil, []string{"subscriptionQty"}},
 		{"initial 0 needs cvvAuthorize", with("tokenType", "subscription", "subscriptionPeriod", "monthly", "subscriptionInitialAmount", float64(0)), []string{"cvvAuthorize"}, nil},
 		{"initial 0 ok", with("tokenType", "subscription", "subscriptionPeriod", "monthly", "subscriptionInitialAmount", float64(0), "cvvAuthorize", true), nil, nil},
-		{"initial 0 needs card", with("tokenType", "subscription", "subscriptionPeriod", "monthly", "subscriptionInitialAmount", float64(0), "cvvAuthorize", true, "paymentMethods", "paidy"), []string{"paymentMethods", "subscriptionInitialAmount"}, nil},
+		{"initial 0 needs card", with("tokenType", "subscription", "subscriptionPeriod", "monthly", "subscriptionInitialAmount", float64(0), "cvvAuthorize", true, "paymentMethods", "paidy"), []string{"subscriptionInitialAmount"}, nil},
 		{"subscriptionId needs token", with("subscriptionId", "s1"), []string{"subscriptionId"}, nil},
 		{"subscriptionId token", with("subscriptionId", "s1", "checkout", "token"), nil, nil},
 		{"time shift needs 1 day", with("expirationPeriod", "PT12H", "expirationTimeShift", "12:00:00+09:00"), []string{"expirationTimeShift"}, nil},
@@ -162,9 +162,8 @@ func TestConfigurationErrorNamesParamAndValue(t *testing.T) {
 		value    string
 		warnOnly bool
 	}{
-		{SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "1000", "data-payment-methods": "konbini"}, "paymentMethods", "konbini", false},
-		{SourceJS, map[string]any{"appId": "jwt", "amount": float64(1000), "paymentMethods": []any{"paidy", "bank_transfer"}}, "paymentMethods", `["paidy","bank_transfer"]`, false},
-		{SourceJS, map[string]any{"appId": "jwt", "amount": float64(1000), "paymentMethods": "card,konbini"}, "paymentMethods", "card,konbini", true},
+		{SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "1000", "data-inline": "true", "data-payment-methods": "konbini"}, "paymentMethods", "konbini", false},
+		{SourceJS, map[string]any{"appId": "jwt", "amount": float64(1000), "inline": true, "paymentMethods": []any{"paidy", "bank_transfer"}}, "paymentMethods", `["paidy","bank_transfer"]`, false},
 		{SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "12x"}, "amount", "12x", false},
 		{SourceHTML, map[string]any{"data-app-id": "jwt", "data-amount": "1000", "data-token-type": "forever"}, "tokenType", "forever", false},
 	}
