@@ -9,7 +9,7 @@ WASM    := embed/web/app.wasm
 GOFILES := $(shell find . -name '*.go' -not -path './e2e/*')
 WASMSRC := $(shell find wasm widget api -name '*.go' -not -name '*_test.go')
 
-.PHONY: all build run test unit e2e wasm bench vet chromium postgresql clean
+.PHONY: all build run test unit e2e wasm bench soak vet chromium postgresql clean
 
 all: build
 
@@ -71,6 +71,13 @@ e2e/sdk/node_modules/univapay-node: e2e/sdk/package.json e2e/sdk/package-lock.js
 
 bench: $(WASM).br
 	$(GO) test -run '^$$' -bench . -benchmem ./api/... ./widget/... ./server/...
+
+# The long hardening runs (docs/threat-model.md): every fuzz target for
+# SOAK_FUZZTIME, then load, slow clients, a poll flood and SIGKILLs under
+# load against the built binary. Prints its figures; fails on any loss.
+SOAK_FUZZTIME ?= 60s
+soak: build
+	$(GO) run ./soak -bin bin/kessai -fuzztime $(SOAK_FUZZTIME)
 
 clean:
 	rm -rf bin $(WASM) $(WASM).br $(WASM).gz
