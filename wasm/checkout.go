@@ -81,9 +81,14 @@ type checkout struct {
 	focused string
 	// timer counts the timeouts started; only the latest may fire.
 	timer int
+	// root is the context of the component itself: a timer started from
+	// an element's handler (the pay button's form) must not die with the
+	// element when the screen changes.
+	root app.Context
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
+	c.root = ctx
 	c.touched = map[string]bool{}
 	c.reported = "{}"
 	c.loc = widget.ResolveLocale("auto", navigatorLanguages())
@@ -433,7 +438,9 @@ func (c *checkout) pay(ctx app.Context, fromSubmit bool) {
 				c.screen = screenSuccess
 				c.announce = c.successTitle()
 				if c.opts.AutoClose && !c.inline() {
-					ctx.After(1500*time.Millisecond, func(ctx app.Context) { c.close(ctx) })
+					// Not ctx.After: ctx belongs to the form, which the
+					// success screen has just replaced.
+					c.root.After(1500*time.Millisecond, func(ctx app.Context) { c.close(ctx) })
 				}
 			case len(o.Fields) > 0:
 				c.screen, c.errs = screenForm, o.Fields

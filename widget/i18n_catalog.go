@@ -1,64 +1,20 @@
 package widget
 
-// UI text catalogues (docs/widget.md, "Localisation"). ja and en are
-// complete; the other locales carry the core keys and fall back to en.
+// UI text catalogues (docs/widget.md, "Localisation"). Every locale has
+// every key of en (zh-CN, zh-TW, ko, th and ru in i18n_catalog_*.go); a key
+// missing from a locale would fall back to en.
 // Japanese payment-error texts are those of the payment-error table of
 // UnivaPay's documentation; the SERVICE_RESTRICTED message is its exact
 // wording.
 
 var catalogues = map[Locale]map[string]string{
-	LocaleJA: ja,
-	LocaleEN: en,
-	LocaleZHCN: {
-		"submit.default": "支付", "complete.button": "完成", "close": "关闭", "processing": "处理中…",
-		"success.title": "支付成功", "success.message": "感谢您的付款。", "success.token": "卡信息已登记。",
-		"error.title": "错误", "error.declined": "支付失败。请联系发卡机构或使用其他卡。", "retry": "重试",
-		"error.network": "网络错误，请稍后重试。", "error.validation": "请检查输入内容。",
-		"test.badge": "测试模式", "privacy.link": "个人信息处理说明", "amount.label": "支付金额",
-		"field.cardNumber": "卡号", "field.exp": "有效期 (MM/YY)", "field.cvv": "安全码",
-		"field.cardholder": "持卡人姓名", "field.email": "电子邮箱",
-		"validation.required": "此项为必填项。",
-	},
-	LocaleZHTW: {
-		"submit.default": "付款", "complete.button": "完成", "close": "關閉", "processing": "處理中…",
-		"success.title": "付款成功", "success.message": "感謝您的付款。", "success.token": "已登錄卡片資訊。",
-		"error.title": "錯誤", "error.declined": "付款失敗。請聯絡發卡機構或改用其他卡片。", "retry": "重試",
-		"error.network": "網路錯誤，請稍後再試。", "error.validation": "請確認輸入內容。",
-		"test.badge": "測試模式", "privacy.link": "個人資料處理說明", "amount.label": "付款金額",
-		"field.cardNumber": "卡號", "field.exp": "有效期限 (MM/YY)", "field.cvv": "安全碼",
-		"field.cardholder": "持卡人姓名", "field.email": "電子郵件",
-		"validation.required": "此欄位為必填。",
-	},
-	LocaleKO: {
-		"submit.default": "결제하기", "complete.button": "완료", "close": "닫기", "processing": "처리 중…",
-		"success.title": "결제가 완료되었습니다", "success.message": "감사합니다.", "success.token": "카드 정보가 등록되었습니다.",
-		"error.title": "오류", "error.declined": "결제에 실패했습니다. 카드사에 문의하시거나 다른 카드를 사용해 주세요.", "retry": "다시 시도",
-		"error.network": "통신 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.", "error.validation": "입력 내용을 확인해 주세요.",
-		"test.badge": "테스트 모드", "privacy.link": "개인정보 처리에 대하여", "amount.label": "결제 금액",
-		"field.cardNumber": "카드 번호", "field.exp": "유효기간 (MM/YY)", "field.cvv": "보안 코드",
-		"field.cardholder": "카드 소유자 이름", "field.email": "이메일",
-		"validation.required": "필수 항목입니다.",
-	},
-	LocaleTH: {
-		"submit.default": "ชำระเงิน", "complete.button": "เสร็จสิ้น", "close": "ปิด", "processing": "กำลังดำเนินการ…",
-		"success.title": "ชำระเงินเรียบร้อยแล้ว", "success.message": "ขอบคุณค่ะ", "success.token": "ลงทะเบียนบัตรเรียบร้อยแล้ว",
-		"error.title": "ข้อผิดพลาด", "error.declined": "การชำระเงินล้มเหลว กรุณาติดต่อผู้ออกบัตรหรือใช้บัตรอื่น", "retry": "ลองอีกครั้ง",
-		"error.network": "เกิดข้อผิดพลาดในการเชื่อมต่อ กรุณาลองใหม่ภายหลัง", "error.validation": "กรุณาตรวจสอบข้อมูลที่กรอก",
-		"test.badge": "โหมดทดสอบ", "privacy.link": "การจัดการข้อมูลส่วนบุคคล", "amount.label": "จำนวนเงิน",
-		"field.cardNumber": "หมายเลขบัตร", "field.exp": "วันหมดอายุ (MM/YY)", "field.cvv": "รหัสความปลอดภัย",
-		"field.cardholder": "ชื่อผู้ถือบัตร", "field.email": "อีเมล",
-		"validation.required": "กรุณากรอกข้อมูลนี้",
-	},
-	LocaleRU: {
-		"submit.default": "Оплатить", "complete.button": "Готово", "close": "Закрыть", "processing": "Обработка…",
-		"success.title": "Оплата выполнена", "success.message": "Спасибо за оплату.", "success.token": "Карта сохранена.",
-		"error.title": "Ошибка", "error.declined": "Платёж не прошёл. Обратитесь в банк-эмитент или используйте другую карту.", "retry": "Повторить",
-		"error.network": "Ошибка сети. Повторите попытку позже.", "error.validation": "Проверьте введённые данные.",
-		"test.badge": "Тестовый режим", "privacy.link": "Обработка персональных данных", "amount.label": "Сумма",
-		"field.cardNumber": "Номер карты", "field.exp": "Срок действия (MM/YY)", "field.cvv": "Код безопасности",
-		"field.cardholder": "Имя владельца карты", "field.email": "Эл. почта",
-		"validation.required": "Обязательное поле.",
-	},
+	LocaleJA:   ja,
+	LocaleEN:   en,
+	LocaleZHCN: zhCN,
+	LocaleZHTW: zhTW,
+	LocaleKO:   ko,
+	LocaleTH:   th,
+	LocaleRU:   ru,
 }
 
 var ja = map[string]string{

@@ -1,6 +1,8 @@
 package widget
 
 import (
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -62,8 +64,11 @@ func TestCatalogue(t *testing.T) {
 	if LocaleJA.T("submit.default") != "支払う" || LocaleEN.T("submit.default") != "Pay" || LocaleJA.T("complete.button") != "完了" {
 		t.Error("submit/complete texts")
 	}
-	if got := LocaleKO.T("error.config", "amount"); got != "Configuration error: amount" {
+	if got := Locale("xx").T("error.config", "amount"); got != "Configuration error: amount" {
 		t.Errorf("fallback to en: %q", got)
+	}
+	if got := LocaleKO.T("error.config", "amount"); got != "설정 오류: amount" {
+		t.Errorf("ko: %q", got)
 	}
 	if got := LocaleJA.T("error.config", "amount"); got != "設定エラー: amount" {
 		t.Errorf("placeholder: %q", got)
@@ -155,6 +160,40 @@ func TestEveryLocaleValueHasCatalogue(t *testing.T) {
 		}
 		if _, ok := localeOf(v); !ok {
 			t.Errorf("locale value %q (params.go) maps to no catalogue (i18n.go)", v)
+		}
+	}
+}
+
+var placeholderRE = regexp.MustCompile(`\{[a-z]+\}`)
+
+// TestEveryLocaleTranslated: every locale of docs/widget.md, "Localisation",
+// has every key of en, with the same placeholders, translated: a text equal
+// to the English one only where nothing is to translate (brand names,
+// example values, a text of placeholders and punctuation).
+func TestEveryLocaleTranslated(t *testing.T) {
+	neutral := map[string]bool{"button.default": true, "header.default": true, "method.paidy": true}
+	letters := regexp.MustCompile(`\pL`)
+	for _, l := range []Locale{LocaleJA, LocaleZHCN, LocaleZHTW, LocaleKO, LocaleTH, LocaleRU} {
+		cat := catalogues[l]
+		if cat == nil {
+			t.Errorf("no catalogue for %s", l)
+			continue
+		}
+		for k, e := range en {
+			v, ok := cat[k]
+			if !ok {
+				t.Errorf("%s: no text for %s", l, k)
+				continue
+			}
+			want, got := placeholderRE.FindAllString(e, -1), placeholderRE.FindAllString(v, -1)
+			sort.Strings(want)
+			sort.Strings(got)
+			if strings.Join(want, ",") != strings.Join(got, ",") {
+				t.Errorf("%s %s: placeholders %v, en has %v", l, k, got, want)
+			}
+			if v == e && e != "" && !neutral[k] && !strings.HasPrefix(k, "placeholder.") && letters.MatchString(placeholderRE.ReplaceAllString(e, "")) {
+				t.Errorf("%s %s: %q is the English text", l, k, v)
+			}
 		}
 	}
 }

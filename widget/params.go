@@ -3,6 +3,7 @@ package widget
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // This file is THE parameter table of the widget (docs/widget.md,
@@ -62,7 +63,7 @@ const (
 	JSOnly                       // only fooBar (callbacks and extensions)
 )
 
-// Param describes one widget parameter.
+// Param describes one widget parameter: one row of the parameter table.
 type Param struct {
 	// Name is the canonical lowerCamelCase name: the JS option name, or for
 	// HTML-only parameters the camelCase of the attribute without "data-".
@@ -75,7 +76,8 @@ type Param struct {
 	HTMLAliases []string
 	// JSAliases are accepted option names besides Name, in precedence order.
 	JSAliases []string
-	Kind      Kind
+	// Kind is the coercion, given by the row's binding.
+	Kind Kind
 	// Values are the allowed values of enums and enum lists (also the named
 	// periods of KindPeriod).
 	Values []string
@@ -83,6 +85,8 @@ type Param struct {
 	Default string
 	// Inline is true when the parameter applies to the inline form.
 	Inline bool
+	// InlineOnly is true when the popup ignores the parameter.
+	InlineOnly bool
 	// Deprecated parameters are accepted and ignored with a warning.
 	Deprecated bool
 	// Extension marks parameters that UnivaPay's documentation does not have
@@ -91,7 +95,40 @@ type Param struct {
 	// Section is the group of the parameter ("2.2", "2.3", ...), as listed
 	// in docs/widget.md, "The parameter table".
 	Section string
+	// LinkForm is the name of the matching query parameter of UnivaPay's
+	// link form (its hosted payment page), "" when it has none, and after a
+	// space a note ("auth (inverted)"). Kessai has no link form; the name is
+	// there for the reference.
+	LinkForm string
+	// Effect says what the parameter does, for the reference
+	// (docs/widget-parameters.md).
+	Effect string
+	// ReadBy names the code that reads the parameter's field; ReadNone
+	// marks a parameter that does not act yet.
+	ReadBy Reader
+	// E2E names the end-to-end test that shows the effect of a parameter
+	// read outside the Go code (ReadLoader, ReadLifecycle).
+	E2E string
+
+	bind binding
 }
+
+// Reader names the code that reads a parameter's field of Options. A test
+// sets every parameter and checks that its reader's output changes.
+type Reader string
+
+// Readers.
+const (
+	ReadNone        Reader = ""             // does not act yet (docs/widget.md, "What does not work yet")
+	ReadLoader      Reader = "loader"       // the loader on the merchant page: launch button, mode, callbacks, form
+	ReadScreen      Reader = "screen"       // the checkout's screens: header, texts, links
+	ReadForm        Reader = "form"         // the card form: which fields, pre-fills, boxes, choices
+	ReadRequest     Reader = "request"      // the API requests: token, charge, subscription
+	ReadResult      Reader = "result"       // the hidden inputs and the success detail's field names
+	ReadLifecycle   Reader = "lifecycle"    // timers and closing: autoClose, timeout, after a success
+	ReadInlineStyle Reader = "inline-style" // the styles of the inline form's elements
+	ReadLocale      Reader = "locale"       // the language of the texts
+)
 
 // HTML returns the attribute name ("data-app-id"), or "" for JS-only
 // parameters.
@@ -164,22 +201,34 @@ var CallbackOptions = func() []string {
 	return out
 }()
 
-func pdef(name string, kind Kind, def string, inline bool, section string) Param {
-	return Param{Name: name, Kind: kind, Default: def, Inline: inline, Section: section}
+// row starts a table row: its name, section and binding (which gives its
+// Kind).
+func row(name, section string, b binding) Param {
+	return Param{Name: name, Section: section, Kind: b.kind, bind: b}
 }
 
-func (q Param) htmlOnly() Param             { q.Avail = HTMLOnly; return q }
-func (q Param) jsOnly() Param               { q.Avail = JSOnly; return q }
-func (q Param) values(v []string) Param     { q.Values = v; return q }
-func (q Param) htmlAlias(a ...string) Param { q.HTMLAliases = a; return q }
-func (q Param) jsAlias(a ...string) Param   { q.JSAliases = a; return q }
-func (q Param) deprecated() Param           { q.Deprecated = true; return q }
-func (q Param) extension() Param            { q.Extension = true; return q }
+func (q Param) def(d string) Param            { q.Default = d; return q }
+func (q Param) inline() Param                 { q.Inline = true; return q }
+func (q Param) inlineOnly() Param             { q.Inline, q.InlineOnly = true, true; return q }
+func (q Param) htmlOnly() Param               { q.Avail = HTMLOnly; return q }
+func (q Param) jsOnly() Param                 { q.Avail = JSOnly; return q }
+func (q Param) values(v []string) Param       { q.Values = v; return q }
+func (q Param) htmlAlias(a ...string) Param   { q.HTMLAliases = a; return q }
+func (q Param) jsAlias(a ...string) Param     { q.JSAliases = a; return q }
+func (q Param) deprecated() Param             { q.Deprecated = true; return q }
+func (q Param) extension() Param              { q.Extension = true; return q }
+func (q Param) link(name string) Param        { q.LinkForm = name; return q }
+func (q Param) e2e(test string) Param         { q.E2E = test; return q }
+func (q Param) does(r Reader, e string) Param { q.ReadBy, q.Effect = r, e; return q }
+
+// notYet marks a parameter that is parsed and validated but does not act.
+func (q Param) notYet(e string) Param { q.ReadBy, q.Effect = ReadNone, e; return q }
 
 // inlineStyle builds an inline style parameter; misspelt "Forcus" variants
 // and the sample's "inlineItemLabelstyle" are aliases.
-func inlineStyle(name string) Param {
-	q := pdef(name, KindCSS, "", true, "2.6")
+func inlineStyle(name, effect string, f func(*InlineStyles) *string) Param {
+	q := row(name, "2.6", cssVar(func(o *Options) *string { return f(&o.InlineStyles) })).inlineOnly().
+		does(ReadInlineStyle, effect)
 	if strings.Contains(name, "Focus") {
 		bad := strings.Replace(name, "Focus", "Forcus", 1)
 		q = q.jsAlias(bad).htmlAlias("data-" + CamelToKebab(bad))
@@ -190,120 +239,216 @@ func inlineStyle(name string) Param {
 	return q
 }
 
+// paramTable is the parameter table. Each row binds its field of Options
+// (options_bind.go) and says what reads it.
 var paramTable = func() []Param {
 	t := []Param{
 		// Launch button and display.
-		pdef("text", KindString, "Pay with UnivaPay", false, "2.2").htmlOnly().htmlAlias("data-txt"),
-		pdef("size", KindEnum, "normal", false, "2.2").htmlOnly().values(SizeValues),
-		pdef("class", KindString, "", false, "2.2").htmlOnly(),
-		pdef("style", KindCSS, "", false, "2.2").htmlOnly(),
-		pdef("hoverStyle", KindCSS, "", false, "2.2").htmlOnly(),
-		pdef("header", KindString, "UnivaPay", false, "2.2"),
-		pdef("title", KindString, "", false, "2.2"),
-		pdef("description", KindString, "", false, "2.2"),
-		pdef("submitButtonText", KindString, "", false, "2.2"),
-		pdef("showLogo", KindBool, "true", false, "2.2"),
-		pdef("locale", KindLocale, "auto", true, "2.2").values(LocaleValues),
-		pdef("hidePrivacyLink", KindBool, "false", true, "2.2"),
-		pdef("qrColor", KindString, "#000000", false, "2.2").extension(),
-		pdef("qrLogo", KindString, "false", false, "2.2").extension(),
+		row("text", "2.2", stringVar(func(o *Options) *string { return &o.Text })).def("Pay with UnivaPay").htmlOnly().htmlAlias("data-txt").
+			does(ReadLoader, "Text of the launch button.").e2e("TestParamsLaunchButton"),
+		row("size", "2.2", lenientEnumVar(func(o *Options) *string { return &o.Size })).def("normal").htmlOnly().values(SizeValues).
+			does(ReadLoader, "Size of the launch button; an unknown size is `normal`, with a warning.").e2e("TestParamsLaunchButton"),
+		row("class", "2.2", stringVar(func(o *Options) *string { return &o.Class })).htmlOnly().
+			does(ReadLoader, "Classes added to the launch button's `univapay-payment-checkout`.").e2e("TestParamsLaunchButton"),
+		row("style", "2.2", cssVar(func(o *Options) *string { return &o.Style })).htmlOnly().
+			does(ReadLoader, "The launch button's style, instead of its default look.").e2e("TestParamsLaunchButton"),
+		row("hoverStyle", "2.2", cssVar(func(o *Options) *string { return &o.HoverStyle })).htmlOnly().
+			does(ReadLoader, "Style added to the launch button while the pointer is over it.").e2e("TestParamsLaunchButton"),
+		row("header", "2.2", stringVar(func(o *Options) *string { return &o.Header })).def("UnivaPay").
+			does(ReadScreen, "Heading of the popup."),
+		row("title", "2.2", stringVar(func(o *Options) *string { return &o.Title })).
+			does(ReadScreen, "Line under the heading; without it, the store's name from `checkout_info`."),
+		row("description", "2.2", stringVar(func(o *Options) *string { return &o.Description })).
+			does(ReadScreen, "Text under the store's name in the popup."),
+		row("submitButtonText", "2.2", stringVar(func(o *Options) *string { return &o.SubmitButtonText })).
+			does(ReadScreen, "Text of the pay button; without it 「支払う」 / \"Pay\" in the form's language."),
+		row("showLogo", "2.2", boolVar(func(o *Options) *bool { return &o.ShowLogo })).def("true").
+			does(ReadScreen, "`false` hides the store's logo (`checkout_info.logo_image`) in the popup's header."),
+		row("locale", "2.2", localeVar(func(o *Options) *string { return &o.Locale })).def("auto").inline().values(LocaleValues).
+			does(ReadLocale, "Language of the form; `auto` follows the browser's languages, else Japanese. An unknown value is `auto`, with a warning."),
+		row("hidePrivacyLink", "2.2", boolVar(func(o *Options) *bool { return &o.HidePrivacyLink })).def("false").inline().link("hidePrivacyLink").
+			does(ReadScreen, "`true` hides the link to the privacy policy 「個人情報の取り扱いについて」."),
+		row("qrColor", "2.2", stringVar(func(o *Options) *string { return &o.QRColor })).def("#000000").extension().
+			notYet("Colour of the QR code of online payments (no online payments yet)."),
+		row("qrLogo", "2.2", stringVar(func(o *Options) *string { return &o.QRLogo })).def("false").extension().
+			notYet("`true` or an image URL: a logo in the QR code of online payments (no online payments yet)."),
 
 		// Basic behaviour.
-		pdef("appId", KindString, "", true, "2.3"),
-		pdef("checkout", KindEnum, "payment", true, "2.3").values(CheckoutValues).htmlAlias("data-checkout-type"),
-		pdef("paymentMethods", KindEnumList, "", false, "2.3").values(PaymentMethodValues),
-		pdef("amount", KindAmount, "", true, "2.3"),
-		pdef("currency", KindCurrency, "jpy", true, "2.3"),
-		pdef("tokenType", KindEnum, "one_time", true, "2.3").values(TokenTypeValues),
-		pdef("productCodes", KindList, "", true, "2.3"),
-		pdef("productCodeQuantities", KindIntList, "", true, "2.3"),
-		pdef("name", KindString, "", false, "2.3"),
-		pdef("capture", KindBool, "true", true, "2.3"),
-		pdef("captureAt", KindDateTime, "", true, "2.3"),
-		pdef("expirationPeriod", KindDuration, "P30D", true, "2.3"),
-		pdef("expirationTimeShift", KindTimeShift, "", true, "2.3"),
-		pdef("email", KindString, "", true, "2.3"),
-		pdef("address", KindBool, "false", true, "2.3"),
-		pdef("shippingAddressCountryCode", KindString, "", true, "2.3"),
-		pdef("shippingAddressZip", KindString, "", true, "2.3"),
-		pdef("shippingAddressState", KindString, "", true, "2.3"),
-		pdef("shippingAddressCity", KindString, "", true, "2.3"),
-		pdef("shippingAddressLine1", KindString, "", true, "2.3"),
-		pdef("shippingAddressLine2", KindString, "", true, "2.3"),
-		pdef("requireName", KindBool, "false", false, "2.3"),
-		pdef("requireEmail", KindBool, "false", false, "2.3"),
-		pdef("requirePhoneNumber", KindBool, "false", true, "2.3"),
-		pdef("phoneNumber", KindString, "", false, "2.3"),
-		pdef("requireBillingAddress", KindBool, "false", false, "2.3"),
-		pdef("cvvAuthorize", KindBool, "false", true, "2.3"),
-		pdef("showCvv", KindBool, "true", true, "2.3"),
-		pdef("univapayReferenceId", KindString, "", true, "2.3"),
-		pdef("univapayCustomerId", KindString, "", true, "2.3"),
-		pdef("autoSubmit", KindBool, "false", false, "2.3"),
-		pdef("autoClose", KindBool, "false", false, "2.3"),
-		pdef("removeCheckoutButtonAfterCharge", KindBool, "false", false, "2.3"),
-		pdef("usageLimit", KindEnum, "", true, "2.3").values(UsageLimitValues),
-		pdef("timeout", KindInt, "", false, "2.3"),
-		pdef("autoCloseOnError", KindBool, "false", false, "2.3"),
-		pdef("hideRecurringCheckbox", KindBool, "false", true, "2.3"),
+		row("appId", "2.3", stringVar(func(o *Options) *string { return &o.AppID })).inline().link("appId").
+			does(ReadRequest, "The store's app token (JWT): required; every API call is made with it, for its store."),
+		row("checkout", "2.3", enumVar(func(o *Options) *string { return &o.Checkout })).def("payment").inline().values(CheckoutValues).htmlAlias("data-checkout-type").link("checkout").
+			does(ReadRequest, "`token` creates only the transaction token; `payment` also the charge (or the subscription)."),
+		row("paymentMethods", "2.3", enumListVar(func(o *Options) *[]string { return &o.PaymentMethods })).values(PaymentMethodValues).link("paymentMethods").
+			does(ReadForm, "Narrows what is offered: card brands narrow the brands the card form takes; asking only for methods the widget does not take is a configuration error."),
+		row("amount", "2.3", amountVar(func(o *Options) (*int64, *bool) { return &o.Amount, &o.AmountSet })).inline().link("amount").
+			does(ReadRequest, "Amount of the charge, or of each payment of a subscription, in minor units (or a decimal in major units); required with `checkout=payment`."),
+		row("currency", "2.3", currencyVar(func(o *Options) *string { return &o.Currency })).def("jpy").inline().link("currency").
+			does(ReadRequest, "Currency of the amount (ISO 4217)."),
+		row("tokenType", "2.3", enumVar(func(o *Options) *string { return &o.TokenType })).def("one_time").inline().values(TokenTypeValues).link("type").
+			does(ReadRequest, "Type of the transaction token: `one_time`, `recurring` (charged again later) or `subscription`."),
+		row("productCodes", "2.3", listVar(func(o *Options) *[]string { return &o.ProductCodes })).inline().link("productCodes").
+			notYet("Product codes of the store's catalogue (the server has no catalogue yet)."),
+		row("productCodeQuantities", "2.3", intListVar(func(o *Options) *[]int64 { return &o.ProductCodeQuantities })).inline().link("productQuantities").
+			notYet("A quantity for each product code (the server has no catalogue yet)."),
+		row("name", "2.3", stringVar(func(o *Options) *string { return &o.Name })).
+			does(ReadResult, "Renames the primary hidden input (`univapayTokenId`, `univapayChargeId` or `univapaySubscriptionId`) and its key in the success detail."),
+		row("capture", "2.3", boolVar(func(o *Options) *bool { return &o.Capture })).def("true").inline().link("auth (inverted)").
+			does(ReadRequest, "`false` only authorises the card charge; it is captured later (by `captureAt` or the API)."),
+		row("captureAt", "2.3", dateTimeVar(func(o *Options) *DateTime { return &o.CaptureAt })).inline().link("captureAt").
+			does(ReadRequest, "When an authorised card charge is captured (1 hour to 7 days ahead)."),
+		row("expirationPeriod", "2.3", durationVar(func(o *Options) *string { return &o.ExpirationPeriod })).def("P30D").inline().link("expirationPeriod").
+			notYet("Payment deadline of konbini and bank transfer (not taken yet)."),
+		row("expirationTimeShift", "2.3", timeShiftVar(func(o *Options) *string { return &o.ExpirationTimeShift })).inline().link("expirationTimeShift").
+			notYet("Time of day of the konbini and bank-transfer deadline (not taken yet)."),
+		row("email", "2.3", stringVar(func(o *Options) *string { return &o.Email })).inline().link("emailAddress").
+			does(ReadForm, "Pre-fills the e-mail field."),
+		row("address", "2.3", boolVar(func(o *Options) *bool { return &o.Address })).def("false").inline().
+			does(ReadForm, "`true` shows the address fields (country, postal code, prefecture, city, lines 1 and 2)."),
+		row("shippingAddressCountryCode", "2.3", upperVar(func(o *Options) *string { return &o.ShippingAddressCountryCode })).inline().
+			does(ReadForm, "Pre-fills the address's country (ISO 3166-1 alpha-2), with `address`."),
+		row("shippingAddressZip", "2.3", stringVar(func(o *Options) *string { return &o.ShippingAddressZip })).inline().
+			does(ReadForm, "Pre-fills the postal code, with `address`."),
+		row("shippingAddressState", "2.3", stringVar(func(o *Options) *string { return &o.ShippingAddressState })).inline().
+			does(ReadForm, "Pre-fills the prefecture, with `address`."),
+		row("shippingAddressCity", "2.3", stringVar(func(o *Options) *string { return &o.ShippingAddressCity })).inline().
+			does(ReadForm, "Pre-fills the city, with `address`."),
+		row("shippingAddressLine1", "2.3", stringVar(func(o *Options) *string { return &o.ShippingAddressLine1 })).inline().
+			does(ReadForm, "Pre-fills the address's first line, with `address`."),
+		row("shippingAddressLine2", "2.3", stringVar(func(o *Options) *string { return &o.ShippingAddressLine2 })).inline().
+			does(ReadForm, "Pre-fills the address's second line (building, room), with `address`."),
+		row("requireName", "2.3", boolVar(func(o *Options) *bool { return &o.RequireName })).def("false").
+			does(ReadForm, "`true` adds a required name field."),
+		row("requireEmail", "2.3", boolVar(func(o *Options) *bool { return &o.RequireEmail })).def("false").
+			notYet("`true` asks for the e-mail; the card form always does, so it changes nothing until the methods that do not ask for it."),
+		row("requirePhoneNumber", "2.3", boolVar(func(o *Options) *bool { return &o.RequirePhoneNumber })).def("false").inline().link("requirePhoneNumber").
+			does(ReadForm, "`true` adds a required phone-number field with its country code."),
+		row("phoneNumber", "2.3", stringVar(func(o *Options) *string { return &o.PhoneNumber })).link("phoneNumber").
+			does(ReadForm, "Pre-fills the phone number (digits only), with `requirePhoneNumber`."),
+		row("requireBillingAddress", "2.3", boolVar(func(o *Options) *bool { return &o.RequireBillingAddress })).def("false").
+			does(ReadForm, "`true` shows the address fields as required."),
+		row("cvvAuthorize", "2.3", boolVar(func(o *Options) *bool { return &o.CvvAuthorize })).def("false").inline().link("cvvAuthorize").
+			does(ReadRequest, "`true` authorises the card with its security code when the token is created."),
+		row("showCvv", "2.3", boolVar(func(o *Options) *bool { return &o.ShowCvv })).def("true").inline().link("hideCvv (inverted)").
+			does(ReadForm, "`false` hides the security-code field, unless the store requires the code."),
+		row("univapayReferenceId", "2.3", stringVar(func(o *Options) *string { return &o.UnivapayReferenceID })).inline().
+			does(ReadRequest, "A reference id, sent as the metadata `univapay-reference-id`."),
+		row("univapayCustomerId", "2.3", stringVar(func(o *Options) *string { return &o.UnivapayCustomerID })).inline().link("univapayCustomerId").
+			does(ReadForm, "The buyer's customer id (a UUID): offers the cards saved for it and a box to save this one."),
+		row("autoSubmit", "2.3", boolVar(func(o *Options) *bool { return &o.AutoSubmit })).def("false").
+			does(ReadLifecycle, "`true` submits the merchant's form when the popup closes after a success.").e2e("TestHTMLModePaysByCard"),
+		row("autoClose", "2.3", boolVar(func(o *Options) *bool { return &o.AutoClose })).def("false").
+			does(ReadLifecycle, "`true` closes the popup 1.5 s after the success screen appears.").e2e("TestParamsLaunchButton"),
+		row("removeCheckoutButtonAfterCharge", "2.3", boolVar(func(o *Options) *bool { return &o.RemoveCheckoutButtonAfterCharge })).def("false").
+			does(ReadLifecycle, "`true` removes the launch button when the popup closes after a success.").e2e("TestParamsLaunchButton"),
+		row("usageLimit", "2.3", enumVar(func(o *Options) *string { return &o.UsageLimit })).inline().values(UsageLimitValues).
+			does(ReadRequest, "How often a recurring token may be charged."),
+		row("timeout", "2.3", secondsVar(func(o *Options) *time.Duration { return &o.Timeout })).
+			does(ReadLifecycle, "Seconds from opening after which an unfinished payment gives way to the timeout screen and `univapay:error` `TIMEOUT`.").e2e("TestParamsTimeoutAndAutoCloseOnError"),
+		row("autoCloseOnError", "2.3", boolVar(func(o *Options) *bool { return &o.AutoCloseOnError })).def("false").
+			does(ReadLifecycle, "`true` closes the popup 3 s after the timeout screen.").e2e("TestParamsTimeoutAndAutoCloseOnError"),
+		row("hideRecurringCheckbox", "2.3", boolVar(func(o *Options) *bool { return &o.HideRecurringCheckbox })).def("false").inline().link("hideRecurringCheckbox").
+			does(ReadForm, "`true` hides the consent box of a recurring token."),
 		// data-metadata is not marked inline in UnivaPay's documentation,
 		// but real inline integrations pass it: accepted in inline mode
 		// (docs/widget.md, "Inline mode").
-		pdef("metadata", KindMetadata, "", true, "2.9"),
-		pdef("inline", KindBool, "false", true, "2.3"),
+		row("metadata", "2.9", metadataVar(func(o *Options) *Metadata { return &o.Metadata })).inline().
+			does(ReadRequest, "Metadata of the token and of the charge or subscription."),
+		row("inline", "2.3", boolVar(func(o *Options) *bool { return &o.Inline })).def("false").inline().
+			does(ReadLoader, "`true` puts the card form in the page instead of a popup.").e2e("TestInlineModePaysByCard"),
 
 		// Subscriptions.
-		pdef("subscriptionPeriod", KindPeriod, "", true, "2.4").values(SubscriptionPeriods),
-		pdef("subscriptionId", KindString, "", true, "2.4"),
-		pdef("subscriptionPlan", KindEnum, "", true, "2.4").values(SubscriptionPlans),
-		pdef("subscriptionQty", KindInt, "", true, "2.4"),
-		pdef("subscriptionInitialAmount", KindAmount, "", true, "2.4"),
-		pdef("subscriptionStart", KindDate, "", true, "2.4"),
-		pdef("subscriptionStartIn", KindDuration, "", true, "2.4"),
-		pdef("subscriptionStartDayOfMonth", KindInt, "", true, "2.4"),
-		pdef("subscriptionPreserveEndOfMonth", KindBool, "false", true, "2.4"),
-		pdef("subscriptionRetryInterval", KindDuration, "", true, "2.4"),
+		row("subscriptionPeriod", "2.4", periodVar(func(o *Options) *string { return &o.SubscriptionPeriod })).inline().values(SubscriptionPeriods).link("period").
+			does(ReadRequest, "Period of the subscription: a named period or a date duration such as `P2W`."),
+		row("subscriptionId", "2.4", stringVar(func(o *Options) *string { return &o.SubscriptionID })).inline().link("subscriptionId").
+			does(ReadRequest, "With `checkout=token`: the subscription whose card the new token replaces."),
+		row("subscriptionPlan", "2.4", enumVar(func(o *Options) *string { return &o.SubscriptionPlan })).inline().values(SubscriptionPlans).
+			does(ReadRequest, "A subscription of a fixed number of payments: `fixed_cycles` or `fixed_cycle_amount`."),
+		row("subscriptionQty", "2.4", countVar(func(o *Options) (*int64, *bool) { return &o.SubscriptionQty, &o.SubscriptionQtySet })).inline().
+			does(ReadRequest, "The number of payments (`fixed_cycles`) or the amount of each (`fixed_cycle_amount`) of the plan."),
+		row("subscriptionInitialAmount", "2.4", amountVar(func(o *Options) (*int64, *bool) { return &o.SubscriptionInitialAmount, &o.SubscriptionInitialAmountSet })).inline().link("initialAmount").
+			does(ReadRequest, "Amount of the first payment, when it differs from the others (0 with `cvvAuthorize`)."),
+		row("subscriptionStart", "2.4", dateVar(func(o *Options) *string { return &o.SubscriptionStart })).inline().
+			does(ReadRequest, "Date of the first scheduled payment."),
+		row("subscriptionStartIn", "2.4", durationVar(func(o *Options) *string { return &o.SubscriptionStartIn })).inline().link("startIn").
+			does(ReadRequest, "Time until the first scheduled payment (a date duration)."),
+		row("subscriptionStartDayOfMonth", "2.4", intVar(func(o *Options) *int64 { return &o.SubscriptionStartDayOfMonth })).inline().link("startDayOfMonth").
+			does(ReadRequest, "Day of the month of the scheduled payments (1–31)."),
+		row("subscriptionPreserveEndOfMonth", "2.4", boolVar(func(o *Options) *bool { return &o.SubscriptionPreserveEndOfMonth })).def("false").inline().
+			does(ReadRequest, "`true` keeps payments on the last day of the month."),
+		row("subscriptionRetryInterval", "2.4", durationVar(func(o *Options) *string { return &o.SubscriptionRetryInterval })).inline().link("subscriptionRetryInterval").
+			does(ReadRequest, "Time between retries of a failed payment (at least `P1D`, shorter than the period)."),
 
 		// Installments.
-		pdef("allowCardInstallments", KindBool, "false", true, "2.5"),
-		pdef("cardInstallmentOptions", KindEnumList, "", true, "2.5").values(InstallmentOptions),
-		pdef("installmentPlan", KindString, "", false, "2.5").deprecated(),
-		pdef("installmentQty", KindString, "", false, "2.5").deprecated(),
-	}
-	// Inline styles.
-	for _, n := range []string{
-		"inlineItemStyle", "inlineTextItemStyle", "inlineToggleItemStyle",
-		"inlineItemLabelStyle", "inlineTextItemLabelStyle",
-		"inlineFieldStyle", "inlineTextFieldStyle",
-		"inlineItemErrorStyle", "inlineTextErrorStyle",
-		"inlineFieldInvalidStyle", "inlineTextFieldInvalidStyle", "inlineTextToggleInvalidStyle",
-		"inlineFieldFocusStyle", "inlineTextFieldFocusStyle", "inlineToggleFieldFocusStyle",
-	} {
-		t = append(t, inlineStyle(n))
-	}
-	t = append(t,
-		// Deadlines of konbini and bank transfer.
-		pdef("bankTransferExpirationPeriod", KindDuration, "", false, "2.7"),
-		pdef("bankTransferExpirationTimeShift", KindTimeShift, "", false, "2.7"),
-		pdef("convenienceStoreExpirationPeriod", KindDuration, "", false, "2.7"),
-		pdef("convenienceStoreExpirationTimeShift", KindTimeShift, "", false, "2.7"),
+		row("allowCardInstallments", "2.5", boolVar(func(o *Options) *bool { return &o.AllowCardInstallments })).def("false").inline().link("allowCardInstallments").
+			does(ReadForm, "`true` offers installments for a card that allows them."),
+		row("cardInstallmentOptions", "2.5", enumListVar(func(o *Options) *[]string { return &o.CardInstallmentOptions })).inline().values(InstallmentOptions).link("cardInstallmentOptions").
+			does(ReadForm, "The numbers of installments offered (and `revolving`)."),
+		row("installmentPlan", "2.5", ignored(KindString)).deprecated().
+			notYet("No longer supported: accepted and ignored, with a warning."),
+		row("installmentQty", "2.5", ignored(KindString)).deprecated().
+			notYet("No longer supported: accepted and ignored, with a warning."),
 
-		// Custom fields.
-		pdef("customFieldLabels", KindCustomList, "", false, "2.8"),
-		pdef("customFieldTypes", KindCustomList, "", false, "2.8"),
-		pdef("customFieldRequired", KindCustomList, "", false, "2.8"),
-		pdef("customFieldOptions", KindCustomList, "", false, "2.8"),
-		pdef("customFieldKeys", KindCustomList, "", false, "2.8"),
+		// Inline styles (docs/widget.md, "Inline styles").
+		inlineStyle("inlineItemStyle", "Style of every field's box and of the check boxes.", func(s *InlineStyles) *string { return &s.ItemStyle }),
+		inlineStyle("inlineTextItemStyle", "Style of a text field's box (after `inlineItemStyle`).", func(s *InlineStyles) *string { return &s.TextItemStyle }),
+		inlineStyle("inlineToggleItemStyle", "Style of a check box (after `inlineItemStyle`).", func(s *InlineStyles) *string { return &s.ToggleItemStyle }),
+		inlineStyle("inlineItemLabelStyle", "Style of the fields' labels.", func(s *InlineStyles) *string { return &s.ItemLabelStyle }),
+		inlineStyle("inlineTextItemLabelStyle", "Style of a text field's label (after `inlineItemLabelStyle`).", func(s *InlineStyles) *string { return &s.TextItemLabelStyle }),
+		inlineStyle("inlineFieldStyle", "Style of the inputs' frames and of the check boxes' labels.", func(s *InlineStyles) *string { return &s.FieldStyle }),
+		inlineStyle("inlineTextFieldStyle", "Style of a text input's frame (after `inlineFieldStyle`).", func(s *InlineStyles) *string { return &s.TextFieldStyle }),
+		inlineStyle("inlineItemErrorStyle", "Style of the error messages under the fields.", func(s *InlineStyles) *string { return &s.ItemErrorStyle }),
+		inlineStyle("inlineTextErrorStyle", "Style of a text field's error message (after `inlineItemErrorStyle`).", func(s *InlineStyles) *string { return &s.TextErrorStyle }),
+		inlineStyle("inlineFieldInvalidStyle", "Style of an invalid input.", func(s *InlineStyles) *string { return &s.FieldInvalidStyle }),
+		inlineStyle("inlineTextFieldInvalidStyle", "Style of an invalid text input (after `inlineFieldInvalidStyle`).", func(s *InlineStyles) *string { return &s.TextFieldInvalidStyle }),
+		inlineStyle("inlineTextToggleInvalidStyle", "Style of an invalid check box.", func(s *InlineStyles) *string { return &s.TextToggleInvalidStyle }),
+		inlineStyle("inlineFieldFocusStyle", "Style of the focused input's frame.", func(s *InlineStyles) *string { return &s.FieldFocusStyle }),
+		inlineStyle("inlineTextFieldFocusStyle", "Style of the focused text input's frame (after `inlineFieldFocusStyle`).", func(s *InlineStyles) *string { return &s.TextFieldFocusStyle }),
+		inlineStyle("inlineToggleFieldFocusStyle", "Style of the focused check box.", func(s *InlineStyles) *string { return &s.ToggleFieldFocusStyle }),
+
+		// Deadlines of konbini and bank transfer.
+		row("bankTransferExpirationPeriod", "2.7", durationVar(func(o *Options) *string { return &o.BankTransferExpirationPeriod })).link("bankTransferExpirationPeriod").
+			notYet("Payment deadline of a bank transfer (not taken yet)."),
+		row("bankTransferExpirationTimeShift", "2.7", timeShiftVar(func(o *Options) *string { return &o.BankTransferExpirationTimeShift })).link("bankTransferExpirationTimeShift").
+			notYet("Time of day of the bank-transfer deadline (not taken yet)."),
+		row("convenienceStoreExpirationPeriod", "2.7", durationVar(func(o *Options) *string { return &o.ConvenienceStoreExpirationPeriod })).link("convenienceStoreExpirationPeriod").
+			notYet("Payment deadline of a konbini payment (not taken yet)."),
+		row("convenienceStoreExpirationTimeShift", "2.7", timeShiftVar(func(o *Options) *string { return &o.ConvenienceStoreExpirationTimeShift })).link("convenienceStoreExpirationTimeShift").
+			notYet("Time of day of the konbini deadline (not taken yet)."),
+
+		// Custom fields (docs/widget.md, "Custom fields").
+		row("customFieldLabels", "2.8", customListVar(func(o *Options) *[]string { return &o.custom.Labels })).link("customFieldLabels[]").
+			does(ReadForm, "One field per label; the buyer's answers go into metadata."),
+		row("customFieldTypes", "2.8", customListVar(func(o *Options) *[]string { return &o.custom.Types })).link("customFieldTypes[]").
+			does(ReadForm, "Each field's type: `string` (a text input) or `select` (a drop-down)."),
+		row("customFieldRequired", "2.8", customListVar(func(o *Options) *[]string { return &o.custom.Required })).link("customFieldRequired[]").
+			does(ReadForm, "Whether each field must be filled in."),
+		row("customFieldOptions", "2.8", customListVar(func(o *Options) *[]string { return &o.custom.Options })).link("customFieldOptions[]").
+			does(ReadForm, "The choices of each `select` field, separated by `;`."),
+		row("customFieldKeys", "2.8", customListVar(func(o *Options) *[]string { return &o.custom.Keys })).link("customFieldKeys[]").
+			does(ReadForm, "Each field's metadata key; without it, the label."),
 
 		// JS-only extensions.
-		pdef("form", KindElement, "", false, "1.2").jsOnly().extension(),
-		pdef("target", KindElement, "", true, "1.3").jsOnly().extension(),
-	)
+		row("form", "1.2", elementVar(func(o *Options) *string { return &o.Form })).jsOnly().extension().
+			does(ReadLoader, "The form (an element or a CSS selector) the hidden inputs go into.").e2e("TestMonthlySubscriptionWithCheckoutPayment"),
+		row("target", "1.3", elementVar(func(o *Options) *string { return &o.Target })).inlineOnly().jsOnly().extension().
+			does(ReadLoader, "Where an inline form from `create()` is put (an element or a CSS selector).").e2e("TestJSInlineFrameHasItsOwnPayButton"),
+	}
 	for _, n := range CallbackOptions {
-		t = append(t, pdef(n, KindCallback, "", true, "1.2").jsOnly().extension())
+		t = append(t, row(n, "1.2", callbackVar()).inline().jsOnly().extension().
+			does(ReadLoader, "Called with the detail of `"+callbackEvent(n)+"`, just before the event."))
 	}
 	return t
 }()
+
+// callbackEvent is the window event of a callback option.
+func callbackEvent(callback string) string {
+	for ev, cb := range Callbacks {
+		if cb == callback {
+			return ev
+		}
+	}
+	return ""
+}
 
 var (
 	byName = map[string]int{}

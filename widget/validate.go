@@ -346,13 +346,16 @@ func (o Options) validatePaymentMethods() Problems {
 
 func (o Options) validateCustomFields() Problems {
 	var ps Problems
-	labels := o.customRaw["customFieldLabels"]
-	for _, n := range []string{"customFieldTypes", "customFieldRequired", "customFieldOptions", "customFieldKeys"} {
-		if l := o.customRaw[n]; len(l) > len(labels) {
-			ps.errorf(n, fmt.Sprintf("has %d entries for %d customFieldLabels", len(l), len(labels)))
+	c := o.custom
+	for _, l := range []struct {
+		name  string
+		items []string
+	}{{"customFieldTypes", c.Types}, {"customFieldRequired", c.Required}, {"customFieldOptions", c.Options}, {"customFieldKeys", c.Keys}} {
+		if len(l.items) > len(c.Labels) {
+			ps.errorf(l.name, fmt.Sprintf("has %d entries for %d customFieldLabels", len(l.items), len(c.Labels)))
 		}
 	}
-	for i, v := range o.customRaw["customFieldRequired"] {
+	for i, v := range c.Required {
 		if _, err := ParseBool(v, SourceJS); err != nil {
 			ps.errorf("customFieldRequired", fmt.Sprintf("entry %d: %v", i+1, err))
 		}
@@ -409,35 +412,10 @@ func (o Options) validateCaptureAt(now time.Time) Problems {
 	return ps
 }
 
-// stringParam returns string-valued option fields by canonical name.
+// stringParam returns a string-valued parameter by canonical name.
 func (o Options) stringParam(name string) string {
-	switch name {
-	case "expirationPeriod":
-		return o.ExpirationPeriod
-	case "expirationTimeShift":
-		return o.ExpirationTimeShift
-	case "bankTransferExpirationPeriod":
-		return o.BankTransferExpirationPeriod
-	case "bankTransferExpirationTimeShift":
-		return o.BankTransferExpirationTimeShift
-	case "convenienceStoreExpirationPeriod":
-		return o.ConvenienceStoreExpirationPeriod
-	case "convenienceStoreExpirationTimeShift":
-		return o.ConvenienceStoreExpirationTimeShift
-	case "shippingAddressCountryCode":
-		return o.ShippingAddressCountryCode
-	case "shippingAddressZip":
-		return o.ShippingAddressZip
-	case "shippingAddressState":
-		return o.ShippingAddressState
-	case "shippingAddressCity":
-		return o.ShippingAddressCity
-	case "shippingAddressLine1":
-		return o.ShippingAddressLine1
-	case "shippingAddressLine2":
-		return o.ShippingAddressLine2
-	}
-	return ""
+	s, _ := o.param(name).(string)
+	return s
 }
 
 // CardBrands are the card-brand values of paymentMethods.

@@ -341,6 +341,12 @@ func NewApp(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if created {
 		a.DemoCreated = &demo
+		// The demo store shows a logo in the widget's header (showLogo).
+		logo, _ := json.Marshal(map[string]string{"logo_image": pub.JoinPath("/web", web.DemoLogo).String()})
+		if _, err := api.ConfigureStore(ctx, demo.StoreID, logo, false); err != nil {
+			api.Close()
+			return nil, err
+		}
 	}
 	a.examples, err = examples.New(ctx, examples.Config{
 		DataDir: cfg.DataDir, APIURL: cfg.PublicURL, WidgetURL: cfg.PublicURL,

@@ -296,6 +296,19 @@ func TestAppFirstStartAndRestart(t *testing.T) {
 		t.Errorf("examples.json (holds the secret) has mode %v", fi.Mode().Perm())
 	}
 	checkResult(t, first, demo.JWT)
+	// The demo store has a logo, served by the server, so that the widget's
+	// showLogo shows one in the demo.
+	cfg := first.do(t, "GET", first.public+"/sandbox/store_configuration", "", "Authorization", "Bearer "+demo.Secret+"."+demo.JWT)
+	var conf struct {
+		LogoImage *string `json:"logo_image"`
+	}
+	if err := json.Unmarshal(cfg.Body.Bytes(), &conf); err != nil || conf.LogoImage == nil || !strings.HasPrefix(*conf.LogoImage, first.public+"/") {
+		t.Fatalf("demo store logo_image = %v (%s), want a URL of this server", conf.LogoImage, cfg.Body)
+	}
+	if logo := first.do(t, "GET", *conf.LogoImage, ""); logo.Code != http.StatusOK || logo.Header().Get("Content-Type") != "image/svg+xml" ||
+		!strings.Contains(logo.Body.String(), "<svg") {
+		t.Errorf("GET %s: %d %s", *conf.LogoImage, logo.Code, logo.Header().Get("Content-Type"))
+	}
 	first.stop()
 
 	second := startApp(t, dir)

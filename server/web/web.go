@@ -68,7 +68,7 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 	}
 	h.loader = newAsset(js, "text/javascript; charset=utf-8", "public, max-age=300")
 
-	for _, name := range []string{"checkout.css", "icon.svg", "icon.png"} {
+	for _, name := range []string{"checkout.css", "icon.svg", "icon.png", DemoLogo} {
 		b, err := fs.ReadFile(embed.Static, "static/"+name)
 		if err != nil {
 			return nil, fmt.Errorf("web: %w", err)
@@ -122,6 +122,9 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// DemoLogo is the demo store's logo, served under /web/ (its logo_image).
+const DemoLogo = "demo-logo.svg"
 
 // Paths lists the path patterns this handler answers, for the binary's
 // router.

@@ -530,6 +530,8 @@ func TestPathsAreServed(t *testing.T) {
 			target = "/web/checkout.css"
 		case "/checkout":
 			target = "/checkout?appId=a"
+		case "/qr.svg":
+			target = "/qr.svg?text=https%3A%2F%2Fexample.com"
 		}
 		r := get(t, h, target)
 		readBody(t, r)
