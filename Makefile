@@ -107,5 +107,12 @@ bench-size:
 bench-click:
 	@echo "bench-click: not yet"
 
+# The long hardening runs (docs/threat-model.md): every fuzz target for
+# SOAK_FUZZTIME, then load, slow clients, a poll flood and SIGKILLs under
+# load against the built binary. Prints its figures; fails on any loss.
+SOAK_FUZZTIME ?= 60s
+soak: build
+	$(GO) run ./soak -bin bin/kessai -fuzztime $(SOAK_FUZZTIME)
+
 clean:
 	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

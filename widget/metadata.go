@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"kessai/api"
 )
@@ -216,7 +217,7 @@ func ParseMetadataString(s string) (Metadata, []string) {
 	md := Metadata{}
 	var warnings, pending []string
 	for _, sg := range segs {
-		k := strings.TrimFunc(sg.key, func(r rune) bool { return isQuote(r) || r == ' ' || r == '\t' || r == '\n' || r == '\r' })
+		k := strings.TrimFunc(sg.key, func(r rune) bool { return isQuote(r) || unicode.IsSpace(r) })
 		if !sg.hasVal {
 			if k == "" {
 				continue // empty segment ("a:1,,b:2")

@@ -72,3 +72,42 @@ func TestTransportLimits(t *testing.T) {
 		t.Errorf("a default transport limit is off: %+v", got)
 	}
 }
+
+// At most MaxConns connections are served at once; the next is served as
+// soon as one closes.
+func TestConnectionLimit(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }), defaultTransportLimits)
+	go srv.Serve(limitConns(ln, 2))
+	defer srv.Close()
+	addr := ln.Addr().String()
+	get := func(c net.Conn) error {
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		c.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+		_, err := http.ReadResponse(bufio.NewReader(c), nil)
+		return err
+	}
+	var conns []net.Conn
+	for i := range 3 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+		err = get(c)
+		if i < 2 && err != nil {
+			t.Fatalf("connection %d: %v", i+1, err)
+		}
+		if i == 2 && err == nil {
+			t.Fatal("a third connection was served while two were open")
+		}
+	}
+	conns[0].Close()
+	if err := get(conns[2]); err != nil {
+		t.Fatalf("the waiting connection was not served after one closed: %v", err)
+	}
+}
