@@ -30,3 +30,5 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+replace github.com/maxence-charriere/go-app/v10 => ./third_party/go-app

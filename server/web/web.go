@@ -395,3 +395,7 @@ func loaderData() (map[string]any, error) {
 	}
 	return map[string]any{"C": widget.Contract(), "P": p, "Blocked": blocked}, nil
 }
+
+// Loader returns client/checkout.js as the server sends it (minified), for
+// the size report of make bench-size.
+func Loader() ([]byte, error) { return renderLoader() }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"net/http"
 	"strings"
 )
 
@@ -18,13 +17,13 @@ type ResourceResolver interface {
 func LocalDir(directory string) ResourceResolver {
 	directory = strings.TrimRight(directory, "/")
 	return localResourceResolver{
-		Handler:   http.FileServer(http.Dir(directory)),
-		directory: directory,
+		fileHandler: newFileHandler(directory),
+		directory:   directory,
 	}
 }
 
 type localResourceResolver struct {
-	http.Handler
+	fileHandler
 	directory string
 }
 

@@ -69,6 +69,14 @@ func (r *router) createComponent(path string) (Composer, bool) {
 }
 
 type regexpRoute struct {
-	regexp       *regexp.Regexp
+	// regexp is a *regexp.Regexp. It is held as an interface so that an app
+	// that never calls RouteWithRegexp does not link the regexp compiler
+	// and Unicode tables: a *regexp.Regexp reachable from routed paths would
+	// keep its UnmarshalText method, hence regexp.Compile, alive.
+	regexp       stringMatcher
 	newComponent func() Composer
+}
+
+type stringMatcher interface {
+	MatchString(string) bool
 }
