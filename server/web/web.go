@@ -19,7 +19,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"text/template"
 
 	"github.com/andybalholm/brotli"
 	esbuild "github.com/evanw/esbuild/pkg/api"
@@ -315,28 +314,30 @@ type shell struct{ app.Compo }
 
 func (s *shell) Render() app.UI { return app.Div().ID("kessai").Class("kessai") }
 
-// renderLoader renders client/checkout.js from its template with the
-// message contract and the parameter names it needs, then minifies it (with
-// esbuild's Go API) to keep the merchant page's footprint small. Properties
-// of the loader's internal objects end in "_" so that they can be mangled.
+// renderLoader builds client/checkout.js from embed/static/checkout.js: the
+// contract's constants (K.*, loaderDefines) are replaced with esbuild's
+// define, and the result is minified to keep the merchant page's footprint
+// small. Properties of the loader's internal objects end in "_" so that
+// they can be mangled.
 func renderLoader() ([]byte, error) {
-	src, err := fs.ReadFile(embed.Static, "static/checkout.js.tmpl")
+	src, err := fs.ReadFile(embed.Static, "static/checkout.js")
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	tmpl, err := template.New("checkout.js").Funcs(template.FuncMap{"js": jsLiteral}).Option("missingkey=error").Parse(string(src))
-	if err != nil {
-		return nil, fmt.Errorf("web: loader template: %w", err)
-	}
-	data, err := loaderData()
+	defines, err := loaderDefines()
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, data); err != nil {
-		return nil, fmt.Errorf("web: loader template: %w", err)
+	define := make(map[string]string, len(defines))
+	for k, v := range defines {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("web: loader constant %s: %w", k, err)
+		}
+		define["K."+k] = string(b)
 	}
-	res := esbuild.Transform(buf.String(), esbuild.TransformOptions{
+	res := esbuild.Transform(string(src), esbuild.TransformOptions{
+		Define:            define,
 		MinifyWhitespace:  true,
 		MinifyIdentifiers: true,
 		MinifySyntax:      true,
@@ -348,6 +349,9 @@ func renderLoader() ([]byte, error) {
 	if len(res.Errors) > 0 {
 		return nil, fmt.Errorf("web: loader: %s (line %d)", res.Errors[0].Text, lineOf(res.Errors[0].Location))
 	}
+	if bytes.Contains(res.Code, []byte("K.")) || !bytes.HasPrefix(res.Code, []byte("(function(")) {
+		return nil, fmt.Errorf("web: loader: a K.* constant has no value in loaderDefines, or a constant became a global")
+	}
 	return res.Code, nil
 }
 
@@ -358,18 +362,19 @@ func lineOf(l *esbuild.Location) int {
 	return l.Line
 }
 
-// jsLiteral writes a Go value as a JavaScript literal.
-func jsLiteral(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
-}
-
-// loaderData is what the loader template needs, all derived from package
-// widget: the message names (C), the few parameter names the loader must
-// read before the iframe exists (P: the app id, inline, the launch
-// button's), and the message shown when the page may not embed the widget.
-func loaderData() (map[string]any, error) {
-	p := map[string]any{}
+// loaderDefines are the constants the loader needs, all from package
+// widget: the message contract, the few parameter names it must read before
+// the iframe exists (the app id, inline, the launch button's), and what it
+// reports when the page may not embed the widget (widget.BlockedFrame).
+func loaderDefines() (map[string]any, error) {
+	c := widget.Contract()
+	k := map[string]any{
+		"MsgInit": c.MsgInit, "MsgOpen": c.MsgOpen, "MsgSubmit": c.MsgSubmit, "MsgClose": c.MsgClose,
+		"MsgHello": c.MsgHello, "MsgReady": c.MsgReady, "MsgEvent": c.MsgEvent, "MsgInputs": c.MsgInputs,
+		"MsgResize": c.MsgResize, "MsgClosed": c.MsgClosed, "MsgResult": c.MsgResult, "MsgConsole": c.MsgConsole,
+		"ModePopup": c.ModePopup, "ModeInline": c.ModeInline, "SourceHTML": c.SourceHTML, "SourceJS": c.SourceJS,
+		"EventError": c.EventError, "ErrorCallback": c.ErrorCallback,
+	}
 	for key, name := range map[string]string{
 		"appId": "appId", "inline": "inline", "style": "style", "hoverStyle": "hoverStyle", "class": "class", "size": "size", "text": "text",
 	} {
@@ -378,22 +383,22 @@ func loaderData() (map[string]any, error) {
 			return nil, fmt.Errorf("web: parameter %q not in widget.Params()", name)
 		}
 		if a := param.HTML(); a != "" {
-			p[key+"Attr"] = a
+			k[key+"Attr"] = a
 		}
 		if n := param.JS(); n != "" {
-			p[key+"Name"] = n
+			k[key+"Name"] = n
 		}
 		if key == "text" {
-			p["textAttrs"] = param.Attrs()
-			p["defaultText"] = param.Default
+			k["textAttrs"] = strings.Join(param.Attrs(), ",") // a string: an array would become a global
+			k["defaultText"] = param.Default
 		}
 	}
-	blocked := map[string]any{}
-	for key, l := range map[string]widget.Locale{"ja": widget.LocaleJA, "en": widget.LocaleEN} {
-		o := widget.BlockedFrame(l)
-		blocked[key] = map[string]any{"detail": o.Detail, "reject": o.SubmitError(l)}
-	}
-	return map[string]any{"C": widget.Contract(), "P": p, "Blocked": blocked}, nil
+	ja, en := widget.BlockedFrame(widget.LocaleJA), widget.BlockedFrame(widget.LocaleEN)
+	k["blockedJA"], k["blockedEN"] = ja.Message, en.Message
+	k["blockedCode"], k["blockedStage"] = en.Code, en.Stage
+	rej := en.SubmitError(widget.LocaleEN)
+	k["blockedStatus"], k["blockedType"] = rej["status"], rej["type"]
+	return k, nil
 }
 
 // Loader returns client/checkout.js as the server sends it (minified), for

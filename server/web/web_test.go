@@ -488,7 +488,7 @@ func TestWebPaths(t *testing.T) {
 		{"/web/icon.png", 200, "image/png"},
 		{"/web/nope.css", 404, ""},
 		{"/web/", 404, ""},
-		{"/web/checkout.js.tmpl", 404, ""},
+		{"/web/checkout.js", 404, ""},
 		{"/web/app.wasm.br", 404, ""},
 	}
 	for _, tc := range tests {
