@@ -9,7 +9,7 @@ WASM    := embed/web/app.wasm
 GOFILES := $(shell find . -name '*.go' -not -path './e2e/*')
 WASMSRC := $(shell find wasm widget api -name '*.go' -not -name '*_test.go')
 
-.PHONY: all build run test unit e2e wasm bench bench-size bench-click vet chromium postgresql clean
+.PHONY: all build run test unit e2e wasm bench bench-size bench-click vet chromium postgresql nodejs clean
 
 all: build
 
@@ -42,8 +42,9 @@ vet: $(WASM).br
 
 # The storage conformance suite (server/postgres) and cmd/kessai start their
 # own PostgreSQL; the API tests of server run a second time on it.
-unit: $(WASM).br postgresql
-	$(GO) test ./api/... ./widget/... ./server/... ./examples/... ./cmd/... ./wasm/... ./archtest/...
+unit: $(WASM).br postgresql nodejs
+	$(GO) test ./api/... ./widget/... ./server/... ./examples/... ./cmd/... ./wasm/... ./archtest/... ./bench/...
+	node --test embed/static/
 	KESSAI_TEST_DATABASE=postgres $(GO) test ./server/
 
 # Browser tests: Debian's Chromium, installed here when it is missing; the
@@ -65,10 +66,12 @@ postgresql:
 		echo "installing PostgreSQL (Debian package)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
-e2e/sdk/node_modules/univapay-node: e2e/sdk/package.json e2e/sdk/package-lock.json
+nodejs:
 	@command -v npm >/dev/null 2>&1 || { \
 		echo "installing Node.js (Debian package)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+
+e2e/sdk/node_modules/univapay-node: e2e/sdk/package.json e2e/sdk/package-lock.json nodejs
 	cd e2e/sdk && npm ci --no-audit --no-fund
 	@touch $@
 
