@@ -71,7 +71,7 @@ nodejs:
 		echo "installing Node.js (Debian package)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
 
-e2e/sdk/node_modules/univapay-node: e2e/sdk/package.json e2e/sdk/package-lock.json nodejs
+e2e/sdk/node_modules/univapay-node: e2e/sdk/package.json e2e/sdk/package-lock.json | nodejs
 	cd e2e/sdk && npm ci --no-audit --no-fund
 	@touch $@
 
@@ -83,6 +83,11 @@ bench: $(WASM).br
 bench-size: $(WASM).br
 	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o bin/app.symbols.wasm ./wasm
 	$(GO) run ./bench/size -wasm $(WASM) -symbols bin/app.symbols.wasm
+
+# Click to interactive: Kessai's checkout against a plain HTML card form in a
+# cross-origin iframe, prewarmed and cold, in headless Chromium.
+bench-click: build chromium
+	$(GO) run ./bench/click -bin bin/kessai -n 20
 
 clean:
 	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

@@ -86,7 +86,8 @@ func gzipLen(b []byte) int {
 
 func brotliLen(b []byte) int {
 	var buf bytes.Buffer
-	w := brotli.NewWriterLevel(&buf, brotli.BestCompression)
+	// As embed/precompress writes the served file.
+	w := brotli.NewWriterOptions(&buf, brotli.WriterOptions{Quality: brotli.BestCompression, LGWin: 24})
 	w.Write(b)
 	w.Close()
 	return buf.Len()
