@@ -218,6 +218,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 				c.saved = saved[0].ID // the latest card, for a one-click payment
 			}
 			c.screen = screenForm
+			c.adoptPrerendered(ctx)
 			markReady()
 		})
 	})
@@ -242,6 +243,7 @@ func (c *checkout) report(ctx app.Context, ps widget.Problems) bool {
 func (c *checkout) setFatal(ctx app.Context, o widget.Outcome) {
 	c.fatal, c.screen = &o, screenFatal
 	c.announce = o.Message
+	c.adoptPrerendered(ctx) // the error replaces the pre-rendered form
 	if c.inline() {
 		c.post(widget.NewEvent(widget.EventError, o.Detail))
 	} else if c.open {

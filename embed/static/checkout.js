@@ -33,7 +33,7 @@
 
   function frame(u) {
     var f = u.f_ = d.createElement("iframe"), s = "display:block;width:100%;border:0;";
-    f.src = ORIGIN + "/checkout?appId=" + encodeURIComponent(u.appId_ || "") + "&cid=" + u.id_;
+    f.src = ORIGIN + "/checkout?appId=" + encodeURIComponent(u.appId_ || "") + "&cid=" + u.id_ + (u.inline_ ? "&inline=1" : "");
     f.title = "UnivaPay";
     f.setAttribute("allow", "payment");
     if (u.inline_) {

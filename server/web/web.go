@@ -99,13 +99,13 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 		// Tell the loader at once that this document was allowed to render; a
 		// frame blocked by frame-ancestors never runs it. The message carries
 		// nothing, so "*" leaks nothing.
-		RawHeaders: []string{`<script>parent.postMessage('{"type":"` + string(widget.MsgHello) + `"}',"*")</script>`},
+		RawHeaders: []string{`<script>parent.postMessage('{"type":"` + string(widget.MsgHello) + `"}',"*")</script>`, prerenderScript},
 		// go-app registers a service worker unconditionally. The widget must
 		// not keep a cache-first worker on its origin: this one removes itself.
 		ServiceWorkerTemplate: `self.addEventListener("install",function(){self.skipWaiting()});` +
 			`self.addEventListener("activate",function(){self.registration.unregister()});`,
 	}
-	// The server side only pre-renders an empty shell; the checkout
+	// The server pre-renders the card form (prerender.go); the checkout
 	// component lives in the wasm (a client-only main).
 	app.Route("/checkout", func() app.Composer { return &shell{} })
 
@@ -308,11 +308,7 @@ func (r resolver) Resolve(p string) string {
 	return p
 }
 
-// shell is what the server pre-renders for /checkout before the wasm takes
-// over: an empty container (go-app replaces, not hydrates, it).
-type shell struct{ app.Compo }
 
-func (s *shell) Render() app.UI { return app.Div().ID("kessai").Class("kessai") }
 
 // renderLoader builds client/checkout.js from embed/static/checkout.js: the
 // contract's constants (K.*, loaderDefines) are replaced with esbuild's
