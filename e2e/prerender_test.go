@@ -52,20 +52,20 @@ func usableCard(t *testing.T, fctx context.Context) string {
 // what they typed and where they were stay when the app takes over.
 func TestPrerenderedFormIsUsableAndKept(t *testing.T) {
 	ctx := newTab(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/html.html"), chromedp.Click(chromedp.CSS("span[data-app-id] button"))); err != nil {
-		t.Fatal(err)
-	}
-	fctx := frameTarget(t, ctx)
 	// Hold the wasm back (3 s) so that the buyer types into the
 	// pre-rendered form for sure.
-	if _, err := chromedp.Call(fctx, network.Enable, network.EnableParams{}); err != nil {
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Call(fctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
 		MatchedNetworkConditions: []*network.Conditions{{URLPattern: env.widget + "/web/*", Latency: 3000, DownloadThroughput: -1, UploadThroughput: -1}},
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/html.html"), chromedp.Click(chromedp.CSS("span[data-app-id] button"))); err != nil {
+		t.Fatal(err)
+	}
+	fctx := frameTarget(t, ctx)
 	if got := usableCard(t, fctx); got != "focused" {
 		t.Fatalf("card-number input %s when it became usable", got)
 	}
@@ -73,8 +73,14 @@ func TestPrerenderedFormIsUsableAndKept(t *testing.T) {
 	if err != nil || ready != "pre" {
 		t.Fatalf("before typing: ready+pre = %q, %v; want the pre-rendered form and the app not ready", ready, err)
 	}
-	if err := chromedp.Do(fctx, chromedp.SendKeys(chromedp.CSS(`#kessai-pre input[name="data.cardNumber"]`), "4000020000000000"),
-		chromedp.SendKeys(chromedp.CSS(`#kessai-pre input[name="data.exp"]`), "12/9")); err != nil {
+	// Keys go to the focused card-number input, then to the expiry.
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("4000020000000000")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(fctx, chromedp.Evaluate[bool](`document.querySelector('#kessai-pre input[name="data.exp"]').focus() || true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("12/9")); err != nil {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "prerendered-typed")
