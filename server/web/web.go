@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path"
 	"strconv"
 	"strings"
@@ -111,7 +112,14 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 
 	h.mux.HandleFunc("GET /client/checkout.js", h.serveLoader)
 	h.mux.HandleFunc("GET /checkout", h.serveCheckout)
-	for _, p := range []string{"/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
+	// go-app's /app.css blocks the iframe's first paint, and go-app sends
+	// it no-cache: it is served from memory with a day's cache instead
+	// (docs/performance.md, "Click to interactive").
+	rec := httptest.NewRecorder()
+	h.goapp.ServeHTTP(rec, httptest.NewRequest("GET", "/app.css", nil))
+	appCSS := newAsset(rec.Body.Bytes(), "text/css; charset=utf-8", "public, max-age=86400")
+	h.mux.HandleFunc("GET /app.css", func(w http.ResponseWriter, r *http.Request) { serveAsset(w, r, appCSS) })
+	for _, p := range []string{"/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest"} {
 		h.mux.Handle("GET "+p, h.goapp)
 	}
 	h.mux.HandleFunc("GET /web/", h.serveWeb)
@@ -307,8 +315,6 @@ func (r resolver) Resolve(p string) string {
 	}
 	return p
 }
-
-
 
 // renderLoader builds client/checkout.js from embed/static/checkout.js: the
 // contract's constants (K.*, loaderDefines) are replaced with esbuild's
