@@ -95,12 +95,15 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 		Version:      version,
 		Resources:    resolver{version: version},
 		Icon:         app.Icon{Default: "/web/icon.png", SVG: "/web/icon.svg"},
-		Styles:       []string{"/web/checkout.css"},
 		LoadingLabel: " ",
 		// Tell the loader at once that this document was allowed to render; a
 		// frame blocked by frame-ancestors never runs it. The message carries
 		// nothing, so "*" leaks nothing.
-		RawHeaders: []string{`<script>parent.postMessage('{"type":"` + string(widget.MsgHello) + `"}',"*")</script>`, prerenderScript},
+		RawHeaders: []string{`<script>parent.postMessage('{"type":"` + string(widget.MsgHello) + `"}',"*")</script>`, prerenderScript,
+			// The stylesheet inline: a linked one would block the first paint
+			// of the pre-rendered form by a request (docs/performance.md,
+			// "Click to interactive").
+			"<style>" + string(h.static["/web/checkout.css"].body) + "</style>"},
 		// go-app registers a service worker unconditionally. The widget must
 		// not keep a cache-first worker on its origin: this one removes itself.
 		ServiceWorkerTemplate: `self.addEventListener("install",function(){self.skipWaiting()});` +
