@@ -52,29 +52,41 @@ func usableCard(t *testing.T, fctx context.Context) string {
 // The buyer sees the real form before the app starts, can type into it, and
 // what they typed and where they were stay when the app takes over.
 func TestPrerenderedFormIsUsableAndKept(t *testing.T) {
-	// A browser context of its own: an empty HTTP cache.
-	ctx, cancel := chromedp.NewContext(env.browser, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel2)
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: recorder}); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(env.shop+"/examples/html.html"), chromedp.Click(chromedp.CSS("span[data-app-id] button"))); err != nil {
-		t.Fatal(err)
-	}
-	fctx := frameTarget(t, ctx)
-	// Slow the iframe's process down 20 times, so that the wasm starts
-	// seconds later and the buyer types into the pre-rendered form for sure.
-	if _, err := chromedp.Call(fctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 20}); err != nil {
-		t.Fatal(err)
-	}
-	if got := usableCard(t, fctx); got != "focused" {
-		t.Fatalf("card-number input %s when it became usable", got)
-	}
-	ready, err := chromedp.Run(fctx, chromedp.Evaluate[string](`(document.documentElement.dataset.ready || "") + (document.getElementById("kessai-pre") ? "pre" : "")`))
-	if err != nil || ready != "pre" {
-		t.Fatalf("before typing: ready+pre = %q, %v; want the pre-rendered form and the app not ready", ready, err)
+	// The wasm usually starts within a few hundred milliseconds: the test
+	// slows the iframe's process down 20 times once it exists, and opens
+	// again (up to 3 times) when the app was still quicker than the test.
+	var ctx, fctx context.Context
+	for attempt := 1; ; attempt++ {
+		// A browser context of its own: an empty HTTP cache.
+		c, cancel := chromedp.NewContext(env.browser, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		c, cancel2 := context.WithTimeout(c, 90*time.Second)
+		t.Cleanup(cancel2)
+		if _, err := chromedp.Call(c, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: recorder}); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(c, chromedp.Navigate(env.shop+"/examples/html.html"), chromedp.Click(chromedp.CSS("span[data-app-id] button"))); err != nil {
+			t.Fatal(err)
+		}
+		fc := frameTarget(t, c)
+		if _, err := chromedp.Call(fc, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 20}); err != nil {
+			t.Fatal(err)
+		}
+		if got := usableCard(t, fc); got != "focused" {
+			t.Fatalf("card-number input %s when it became usable", got)
+		}
+		ready, err := chromedp.Run(fc, chromedp.Evaluate[string](`(document.documentElement.dataset.ready || "") + (document.getElementById("kessai-pre") ? "pre" : "")`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ready == "pre" {
+			ctx, fctx = c, fc
+			break
+		}
+		if attempt == 3 {
+			t.Fatalf("before typing: ready+pre = %q in 3 opens; want the pre-rendered form and the app not ready", ready)
+		}
+		cancel()
 	}
 	// Keys go to the focused card-number input of the pre-rendered form,
 	// then to the expiry.
