@@ -31,3 +31,5 @@ require (
 	modernc.org/memory v1.12.1 // indirect
 	rsc.io/qr v0.2.0 // indirect
 )
+
+replace github.com/maxence-charriere/go-app/v10 => ./third_party/go-app

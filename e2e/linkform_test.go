@@ -315,7 +315,7 @@ func TestLinkFormScreenshots(t *testing.T) {
 	openForm(t, ctx, form, formQuery("amount", "3300"))
 	screenshot(t, ctx, "linkform-ja-360")
 	openForm(t, ctx, form, formQuery("checkout", "qr", "locale", "en"))
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(function(){ var i = document.querySelector(".kessai-qr img"); return !!i && i.complete && i.naturalWidth > 0; })()`,
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(function(){ var i = document.querySelector(".kessai-page-qr img"); return !!i && i.complete && i.naturalWidth > 0; })()`,
 		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Fatalf("no QR code with checkout=qr: %v", err)
 	}

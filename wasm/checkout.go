@@ -262,6 +262,7 @@ func (c *checkout) start(ctx app.Context, m widget.Init) {
 				c.saved = saved[0].ID // the latest card, for a one-click payment
 			}
 			c.screen = c.firstScreen()
+			c.adoptPrerendered(ctx)
 			markReady()
 		})
 	})
@@ -286,6 +287,7 @@ func (c *checkout) report(ctx app.Context, ps widget.Problems) bool {
 func (c *checkout) setFatal(ctx app.Context, o widget.Outcome) {
 	c.fatal, c.screen = &o, screenFatal
 	c.announce = o.Message
+	c.adoptPrerendered(ctx) // the error replaces the pre-rendered form
 	if c.inline() {
 		c.post(widget.ErrorEvent(o.Failure))
 	} else if c.open {

@@ -181,7 +181,7 @@ func TestInlineStylesInForm(t *testing.T) {
 		c.focused = widget.FieldExp
 	})
 	for _, w := range []string{`style="margin:1px"`, `style="color:red"`, `style="color:maroon"`, `style="background:pink"`,
-		`input-group-focus`, `style="border:0' onclick='alert(1)"`, `style="border:0' onclick='alert(1);outline:1px solid blue"`} {
+		`input-group-focus`, `style="border:0&#39; onclick=&#39;alert(1)"`, `style="border:0&#39; onclick=&#39;alert(1);outline:1px solid blue"`} {
 		if !strings.Contains(html, w) {
 			t.Errorf("the inline form lacks %q:\n%s", w, html)
 		}

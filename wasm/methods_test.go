@@ -87,7 +87,7 @@ func TestOnlineScreens(t *testing.T) {
 	c := methodsCheckout(t, map[string]any{"paymentMethods": "pay_pay_online", "qrColor": "#d6336c", "qrLogo": "true"}, widget.Device{})
 	c.action = &widget.NextAction{Type: widget.NextOnline, Brand: "pay_pay_online", IssuerToken: "https://pay.example/p?id=1&x=2", CallMethod: "http_post"}
 	html := app.HTMLString(c.renderAction())
-	wantHTML(t, html, []string{`src="http://localhost:8080/qr.svg?color=%23d6336c&text=https%3A%2F%2Fpay.example%2Fp%3Fid%3D1%26x%3D2"`,
+	wantHTML(t, html, []string{`src="http://localhost:8080/qr.svg?color=%23d6336c&amp;text=https%3A%2F%2Fpay.example%2Fp%3Fid%3D1%26x%3D2"`,
 		`alt="PayPayを開く"`, "PayPayのアプリでQRコードを読み取ってお支払いください。", `class="kessai-qr-logo"`, `src="https://shop.example/logo.png"`, "kessai-open-app"}, nil)
 
 	// On a phone: no QR code, the app opens.

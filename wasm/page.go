@@ -205,7 +205,7 @@ func (c *checkout) renderPage(body []app.UI) app.UI {
 	}
 	column := []app.UI{header}
 	if lf.QR && c.screen == screenForm {
-		column = append(column, app.Figure().Class("kessai-qr").Body(
+		column = append(column, app.Figure().Class("kessai-page-qr").Body(
 			app.Img().Src(qrURL(c.opts.QRColor)).Alt(c.loc.T("page.qr")).Width(180).Height(180),
 			app.FigCaption().Text(c.loc.T("page.qr")),
 		))

@@ -44,13 +44,13 @@ func TestLinkFormPageRender(t *testing.T) {
 	}{
 		{"the form, titled with the store", api.DefaultLinkFormSettings(), "appId=a&amount=1000", nil,
 			[]string{`class="kessai kessai-page"`, `id="kessai-title"`, ">Shop<", "¥1,000", `id="kessai-pay"`, `name="email"`},
-			[]string{"kessai-close", "kessai-dark", "kessai-qr", "kessai-return", "kessai-proof"}},
+			[]string{"kessai-close", "kessai-dark", "kessai-page-qr", "kessai-return", "kessai-proof"}},
 		{"the settings' theme; a bad colour never reaches the style", dark, "appId=a&amount=1000", nil,
 			[]string{"kessai-dark", "--kessai-main:#e0457b"}, []string{"not-a-colour"}},
 		{"no store name when the theme hides it", hidden, "appId=a&amount=1000", nil, []string{">UnivaPay<"}, []string{">Shop<"}},
 		{"hidePrefilledEmail hides the e-mail given", api.DefaultLinkFormSettings(), "appId=a&amount=1000&emailAddress=a%40example.com&hidePrefilledEmail=true",
 			nil, nil, []string{`name="email"`}},
-		{"checkout=qr shows the QR code", api.DefaultLinkFormSettings(), "appId=a&checkout=qr", nil, []string{`class="kessai-qr"`, "/qr.svg?"}, nil},
+		{"checkout=qr shows the QR code", api.DefaultLinkFormSettings(), "appId=a&checkout=qr", nil, []string{`class="kessai-page-qr"`, "/qr.svg?"}, nil},
 		{"after a decline: retry and the way back, no close button", api.DefaultLinkFormSettings(),
 			"appId=a&amount=1000&failureRedirectUrl=https%3A%2F%2Fshop.example%2Fsorry",
 			func(c *checkout) {

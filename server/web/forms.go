@@ -26,7 +26,7 @@ type FormSource interface {
 // /forms/{formId}/settings.json the form's settings the app reads (the
 // query it merges them with is the page's own).
 func (h *Handler) formRoutes() {
-	app.RouteWithRegexp(`^/forms/[^/]+$`, func() app.Composer { return &shell{} })
+	app.RouteWithRegexp(`^/forms/[^/]+$`, func() app.Composer { return &pageShell{} })
 	h.mux.HandleFunc("GET /forms/{formId}", h.serveForm)
 	h.mux.HandleFunc("GET /forms/{formId}/settings.json", h.serveFormSettings)
 }
@@ -146,3 +146,11 @@ func (h *Handler) formError(w http.ResponseWriter, r *http.Request, status int, 
 		h.log.Error("link form error page", "err", err)
 	}
 }
+
+// pageShell is what the server pre-renders for a link form page before the
+// wasm takes over: an empty container (go-app replaces, not hydrates, it).
+// The popup's pre-rendered card form (prerender.go) is the widget iframe's
+// only; a full page renders its own layout.
+type pageShell struct{ app.Compo }
+
+func (s *pageShell) Render() app.UI { return app.Div().ID("kessai").Class("kessai") }

@@ -16,10 +16,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path"
 	"strconv"
 	"strings"
-	"text/template"
 
 	"github.com/andybalholm/brotli"
 	esbuild "github.com/evanw/esbuild/pkg/api"
@@ -104,18 +104,21 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 		Version:      version,
 		Resources:    resolver{version: version},
 		Icon:         app.Icon{Default: "/web/icon.png", SVG: "/web/icon.svg"},
-		Styles:       []string{"/web/checkout.css"},
 		LoadingLabel: " ",
 		// Tell the loader at once that this document was allowed to render; a
 		// frame blocked by frame-ancestors never runs it. The message carries
 		// nothing, so "*" leaks nothing.
-		RawHeaders: []string{`<script>parent.postMessage('{"type":"` + string(widget.MsgHello) + `"}',"*")</script>`},
+		RawHeaders: []string{`<script>parent.postMessage('{"type":"` + string(widget.MsgHello) + `"}',"*")</script>`, prerenderScript,
+			// The stylesheet inline: a linked one would block the first paint
+			// of the pre-rendered form by a request (docs/performance.md,
+			// "Click to interactive").
+			"<style>" + string(h.static["/web/checkout.css"].body) + "</style>"},
 		// go-app registers a service worker unconditionally. The widget must
 		// not keep a cache-first worker on its origin: this one removes itself.
 		ServiceWorkerTemplate: `self.addEventListener("install",function(){self.skipWaiting()});` +
 			`self.addEventListener("activate",function(){self.registration.unregister()});`,
 	}
-	// The server side only pre-renders an empty shell; the checkout
+	// The server pre-renders the card form (prerender.go); the checkout
 	// component lives in the wasm (a client-only main).
 	app.Route("/checkout", func() app.Composer { return &shell{} })
 
@@ -123,7 +126,14 @@ func New(domains DomainSource, log *slog.Logger) (*Handler, error) {
 	h.mux.HandleFunc("GET /client/checkout.d.ts", h.serveDeclarations)
 	h.mux.HandleFunc("GET /checkout", h.serveCheckout)
 	h.formRoutes()
-	for _, p := range []string{"/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"} {
+	// go-app's /app.css blocks the iframe's first paint, and go-app sends
+	// it no-cache: it is served from memory with a day's cache instead
+	// (docs/performance.md, "Click to interactive").
+	rec := httptest.NewRecorder()
+	h.goapp.ServeHTTP(rec, httptest.NewRequest("GET", "/app.css", nil))
+	appCSS := newAsset(rec.Body.Bytes(), "text/css; charset=utf-8", "public, max-age=86400")
+	h.mux.HandleFunc("GET /app.css", func(w http.ResponseWriter, r *http.Request) { serveAsset(w, r, appCSS) })
+	for _, p := range []string{"/wasm_exec.js", "/app.js", "/app-worker.js", "/manifest.webmanifest"} {
 		h.mux.Handle("GET "+p, h.goapp)
 	}
 	h.mux.HandleFunc("GET /web/", h.serveWeb)
@@ -332,34 +342,30 @@ func (r resolver) Resolve(p string) string {
 	return p
 }
 
-// shell is what the server pre-renders for /checkout before the wasm takes
-// over: an empty container (go-app replaces, not hydrates, it).
-type shell struct{ app.Compo }
-
-func (s *shell) Render() app.UI { return app.Div().ID("kessai").Class("kessai") }
-
-// renderLoader renders client/checkout.js from its template with the
-// message contract and the parameter names it needs, then minifies it (with
-// esbuild's Go API) to keep the merchant page's footprint small. Properties
-// of the loader's internal objects end in "_" so that they can be mangled.
+// renderLoader builds client/checkout.js from embed/static/checkout.js: the
+// contract's constants (K.*, loaderDefines) are replaced with esbuild's
+// define, and the result is minified to keep the merchant page's footprint
+// small. Properties of the loader's internal objects end in "_" so that
+// they can be mangled.
 func renderLoader() ([]byte, error) {
-	src, err := fs.ReadFile(embed.Static, "static/checkout.js.tmpl")
+	src, err := fs.ReadFile(embed.Static, "static/checkout.js")
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	tmpl, err := template.New("checkout.js").Funcs(template.FuncMap{"js": jsLiteral}).Option("missingkey=error").Parse(string(src))
-	if err != nil {
-		return nil, fmt.Errorf("web: loader template: %w", err)
-	}
-	data, err := loaderData()
+	defines, err := loaderDefines()
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, data); err != nil {
-		return nil, fmt.Errorf("web: loader template: %w", err)
+	define := make(map[string]string, len(defines))
+	for k, v := range defines {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("web: loader constant %s: %w", k, err)
+		}
+		define["K."+k] = string(b)
 	}
-	res := esbuild.Transform(buf.String(), esbuild.TransformOptions{
+	res := esbuild.Transform(string(src), esbuild.TransformOptions{
+		Define:            define,
 		MinifyWhitespace:  true,
 		MinifyIdentifiers: true,
 		MinifySyntax:      true,
@@ -371,6 +377,9 @@ func renderLoader() ([]byte, error) {
 	if len(res.Errors) > 0 {
 		return nil, fmt.Errorf("web: loader: %s (line %d)", res.Errors[0].Text, lineOf(res.Errors[0].Location))
 	}
+	if bytes.Contains(res.Code, []byte("K.")) || !bytes.HasPrefix(res.Code, []byte("(function(")) {
+		return nil, fmt.Errorf("web: loader: a K.* constant has no value in loaderDefines, or a constant became a global")
+	}
 	return res.Code, nil
 }
 
@@ -381,18 +390,19 @@ func lineOf(l *esbuild.Location) int {
 	return l.Line
 }
 
-// jsLiteral writes a Go value as a JavaScript literal.
-func jsLiteral(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
-}
-
-// loaderData is what the loader template needs, all derived from package
-// widget: the message names (C), the few parameter names the loader must
-// read before the iframe exists (P: the app id, inline, the launch
-// button's), and the message shown when the page may not embed the widget.
-func loaderData() (map[string]any, error) {
-	p := map[string]any{}
+// loaderDefines are the constants the loader needs, all from package
+// widget: the message contract, the few parameter names it must read before
+// the iframe exists (the app id, inline, the launch button's), and what it
+// reports when the page may not embed the widget (widget.BlockedFrame).
+func loaderDefines() (map[string]any, error) {
+	c := widget.Contract()
+	k := map[string]any{
+		"MsgInit": c.MsgInit, "MsgOpen": c.MsgOpen, "MsgSubmit": c.MsgSubmit, "MsgClose": c.MsgClose,
+		"MsgHello": c.MsgHello, "MsgReady": c.MsgReady, "MsgEvent": c.MsgEvent, "MsgInputs": c.MsgInputs,
+		"MsgResize": c.MsgResize, "MsgClosed": c.MsgClosed, "MsgResult": c.MsgResult, "MsgConsole": c.MsgConsole,
+		"ModePopup": c.ModePopup, "ModeInline": c.ModeInline, "SourceHTML": c.SourceHTML, "SourceJS": c.SourceJS,
+		"EventError": c.EventError, "ErrorCallback": c.ErrorCallback,
+	}
 	for key, name := range map[string]string{
 		"appId": "appId", "inline": "inline", "style": "style", "hoverStyle": "hoverStyle", "class": "class", "size": "size", "text": "text",
 	} {
@@ -401,20 +411,24 @@ func loaderData() (map[string]any, error) {
 			return nil, fmt.Errorf("web: parameter %q not in widget.Params()", name)
 		}
 		if a := param.HTML(); a != "" {
-			p[key+"Attr"] = a
+			k[key+"Attr"] = a
 		}
 		if n := param.JS(); n != "" {
-			p[key+"Name"] = n
+			k[key+"Name"] = n
 		}
 		if key == "text" {
-			p["textAttrs"] = param.Attrs()
-			p["defaultText"] = param.Default
+			k["textAttrs"] = strings.Join(param.Attrs(), ",") // a string: an array would become a global
+			k["defaultText"] = param.Default
 		}
 	}
-	blocked := map[string]any{}
-	for key, l := range map[string]widget.Locale{"ja": widget.LocaleJA, "en": widget.LocaleEN} {
-		o := widget.BlockedFrame(l)
-		blocked[key] = map[string]any{"detail": o.Failure, "reject": o.SubmitError(l)}
-	}
-	return map[string]any{"C": widget.Contract(), "P": p, "Blocked": blocked}, nil
+	ja, en := widget.BlockedFrame(widget.LocaleJA), widget.BlockedFrame(widget.LocaleEN)
+	k["blockedJA"], k["blockedEN"] = ja.Message, en.Message
+	k["blockedCode"], k["blockedStage"] = en.Code, en.Stage
+	rej := en.SubmitError(widget.LocaleEN)
+	k["blockedStatus"], k["blockedType"] = rej.Status, rej.Type
+	return k, nil
 }
+
+// Loader returns client/checkout.js as the server sends it (minified), for
+// the size report of make bench-size.
+func Loader() ([]byte, error) { return renderLoader() }

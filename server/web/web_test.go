@@ -250,8 +250,11 @@ func TestCheckoutPage(t *testing.T) {
 	if !strings.Contains(body, "postMessage(") || !strings.Contains(body, string(hello)) {
 		t.Errorf("the page does not post %s before the wasm starts:\n%s", hello, body)
 	}
-	if !regexp.MustCompile(`<link[^>]+href="/web/checkout\.css"`).MatchString(body) {
-		t.Errorf("the page does not link /web/checkout.css:\n%s", body)
+	if !regexp.MustCompile(`<style>[^<]*\.kessai-backdrop`).MatchString(body) || strings.Contains(body, `href="/web/checkout.css"`) {
+		t.Errorf("the page does not carry checkout.css inline (or links it too):\n%s", body)
+	}
+	if !strings.Contains(body, `id="kessai-pre"`) || !strings.Contains(body, `name="data.cardNumber"`) {
+		t.Errorf("the page has no pre-rendered card form:\n%s", body)
 	}
 	if !strings.Contains(body, `src="/app.js"`) {
 		t.Errorf("the page does not load /app.js:\n%s", body)
@@ -488,7 +491,7 @@ func TestWebPaths(t *testing.T) {
 		{"/web/icon.png", 200, "image/png"},
 		{"/web/nope.css", 404, ""},
 		{"/web/", 404, ""},
-		{"/web/checkout.js.tmpl", 404, ""},
+		{"/web/checkout.js", 404, ""},
 		{"/web/app.wasm.br", 404, ""},
 	}
 	for _, tc := range tests {
