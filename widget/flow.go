@@ -610,11 +610,21 @@ func APIFailure(l Locale, stage string, err error) Outcome {
 }
 
 // BlockedFrame is the failure the loader reports by itself when the widget
-// iframe never starts: the browser refused to frame it (CSP frame-ancestors:
-// the page's domain is not one of the app token's) or it could not load.
+// iframe never starts although the widget's server answers: the browser
+// refused to frame it (CSP frame-ancestors: the page's domain is not one of
+// the app token's).
 func BlockedFrame(l Locale) Outcome {
 	return APIFailure(l, StageConfig, api.NewError(401, api.CodeInvalidDomain))
 }
+
+// UnreachableFrame is the failure the loader reports when the widget iframe
+// never starts and the widget's server does not answer either: a network
+// error, not a domain one (docs/widget.md, "Loader and iframe").
+func UnreachableFrame(l Locale) Outcome {
+	return APIFailure(l, StageConfig, errUnreachable)
+}
+
+var errUnreachable = errors.New("the widget's server did not answer")
 
 // SubmitValue is what UnivapayCheckout.submit() resolves with: the success
 // detail plus the id strings integrations read (docs/widget.md, "submit()").

@@ -55,18 +55,29 @@
     return u;
   }
 
-  // blocked reports a frame that never said hello: the page's domain is not
-  // one of the app token's (frame-ancestors), as UnivaPay's API would say it.
+  // blocked reports a frame that never said hello. If the widget's server
+  // answers, the page's domain is not one of the app token's
+  // (frame-ancestors), as UnivaPay's API would say it; if it does not, the
+  // checkout could not load (a network error). The message follows the
+  // widget's locale.
   function blocked(u) {
     if (u.dead_) return;
     u.dead_ = true;
     drop(u.f_);
     if (u.b_) u.b_.disabled = true;
-    var msg = /^ja/i.test(navigator.language) ? K.blockedJA : K.blockedEN, code = K.blockedCode,
-      e = { error: { code: code, httpStatus: K.blockedStatus, message: msg } },
-      detail = { code: code, error: e, message: msg, stage: K.blockedStage };
+    var l = u.raw_[K.localeAttr] || u.raw_[K.localeName];
+    l = /^ja/i.test(!l || l == "auto" ? navigator.language : l);
+    fetch(ORIGIN + "/heartbeat", { mode: "no-cors", cache: "no-store" }).then(function () {
+      fail(u, l ? K.blockedJA : K.blockedEN, K.blockedCode, K.blockedStatus);
+    }, function () {
+      fail(u, l ? K.downJA : K.downEN, u.code_ = K.downCode);
+    });
+  }
+
+  function fail(u, msg, code, st) {
+    var detail = { code: code, error: { error: { code: code, httpStatus: st, message: msg } }, message: msg, stage: K.blockedStage };
     emit(u, K.EventError, K.ErrorCallback, detail);
-    settle(u, false, Object.assign({ errors: [], status: K.blockedStatus, type: K.blockedType }, detail));
+    settle(u, false, Object.assign(st ? { errors: [], status: st } : {}, { type: K.blockedType }, detail));
   }
 
   function settle(u, ok, v) {
@@ -223,7 +234,7 @@
     submit: function (f) {
       var u = f && find(f), p;
       if (!u) return Promise.reject(Object.assign(new Error("Not a UnivaPay checkout iframe."), { code: "INVALID_IFRAME" }));
-      if (u.dead_) return Promise.reject(Object.assign(new Error("The checkout could not be loaded."), { code: K.blockedCode }));
+      if (u.dead_) return Promise.reject(Object.assign(new Error("The checkout could not be loaded."), { code: u.code_ || K.blockedCode }));
       if (!u.p_) {
         u.p_ = p = {};
         p.promise_ = new Promise(function (res, rej) { p.res_ = res; p.rej_ = rej; });

@@ -39,8 +39,9 @@ function el(doc, tag, attrs = {}) {
 }
 
 // page builds a merchant page holding spans and runs the loader in it.
-function page(spans, { language = "en-US" } = {}) {
-  const timers = [];
+// server says whether the widget's server answers the loader's probe.
+function page(spans, { language = "en-US", server = "up" } = {}) {
+  const timers = [], probes = [];
   const doc = { readyState: "complete", added: [], listeners: {} };
   doc.documentElement = el(doc, "html");
   doc.body = doc.documentElement.appendChild(el(doc, "body"));
@@ -62,9 +63,13 @@ function page(spans, { language = "en-US" } = {}) {
     MutationObserver: class { observe() {} },
     CSS: { escape: (s) => s },
     setTimeout: (f, ms) => timers.push({ f, ms }),
+    fetch: (url) => {
+      probes.push(url);
+      return server === "up" ? Promise.resolve({ type: "opaque" }) : Promise.reject(new TypeError("Failed to fetch"));
+    },
   });
   vm.runInContext(src, ctx);
-  return { win, doc, spans: spanEls, timers, frames: () => doc.added.filter((n) => n.tagName === "IFRAME"), ctx };
+  return { win, doc, spans: spanEls, timers, probes, frames: () => doc.added.filter((n) => n.tagName === "IFRAME"), ctx };
 }
 
 test("a launch button at once, and no iframe (no request) before the buyer shows intent", () => {
@@ -109,23 +114,31 @@ test("data-hover-style applies on hover and on keyboard focus", () => {
   assert.strictEqual(b.style.cssText, "color: red;color: blue");
 });
 
-for (const lang of ["en", "ja"]) {
-  test(`a frame that never says hello reports INVALID_DOMAIN as widget.BlockedFrame does (${lang})`, async () => {
-    const p = page([{ "data-app-id": "jwt" }], { language: lang === "ja" ? "ja-JP" : "en-US" });
-    const b = p.spans[0].children[0];
-    b.dispatch("click");
-    const submitted = p.win.UnivapayCheckout.submit(p.frames()[0]);
-    p.frames()[0].dispatch("load");
-    p.timers.filter((t) => t.ms === 1500).forEach((t) => t.f());
-    const want = fixture.blocked[lang];
-    assert.strictEqual(p.win.events.length, 1);
-    assert.strictEqual(p.win.events[0].type, fixture.K.EventError);
-    assert.deepStrictEqual(JSON.parse(JSON.stringify(p.win.events[0].detail)), want.detail);
-    await assert.rejects(submitted, (err) => {
-      const got = JSON.parse(JSON.stringify({ ...err, message: err.message }));
-      assert.deepStrictEqual(got, want.reject);
-      return true;
+// A frame that never says hello: the loader asks the widget's server
+// whether it answers. Up: the domain was refused (INVALID_DOMAIN, as
+// widget.BlockedFrame); down: a network error (widget.UnreachableFrame). The
+// message is in the widget's locale (data-locale), else the browser's.
+for (const [name, server, want] of [["blocked", "up", "blocked"], ["unreachable", "down", "unreachable"]]) {
+  for (const [lang, attrs, language] of [
+    ["en", {}, "en-US"], ["ja", {}, "ja-JP"], ["ja", { "data-locale": "ja" }, "en-US"], ["en", { "data-locale": "en" }, "ja-JP"],
+  ]) {
+    test(`a frame that never says hello, server ${server}: ${want} (${lang}, ${JSON.stringify(attrs)}, browser ${language})`, async () => {
+      const p = page([{ "data-app-id": "jwt", ...attrs }], { language, server });
+      const b = p.spans[0].children[0];
+      b.dispatch("click");
+      const submitted = p.win.UnivapayCheckout.submit(p.frames()[0]).then(() => null, (err) => err);
+      p.frames()[0].dispatch("load");
+      p.timers.filter((t) => t.ms === 1500).forEach((t) => t.f());
+      await new Promise((r) => setImmediate(r));
+      assert.deepStrictEqual(p.probes, ["http://localhost:8080/heartbeat"]);
+      const w = fixture[want][lang];
+      assert.strictEqual(p.win.events.length, 1);
+      assert.strictEqual(p.win.events[0].type, fixture.K.EventError);
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(p.win.events[0].detail)), w.detail);
+      const err = await submitted;
+      assert.ok(err, "submit() resolved");
+      assert.deepStrictEqual(JSON.parse(JSON.stringify({ ...err, message: err.message })), w.reject);
+      assert.strictEqual(b.disabled, true);
     });
-    assert.strictEqual(b.disabled, true);
-  });
+  }
 }

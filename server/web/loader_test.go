@@ -21,12 +21,14 @@ func TestLoaderDefinesFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocked := map[string]any{}
+	blocked, down := map[string]any{}, map[string]any{}
 	for key, l := range map[string]widget.Locale{"ja": widget.LocaleJA, "en": widget.LocaleEN} {
 		o := widget.BlockedFrame(l)
 		blocked[key] = map[string]any{"detail": o.Failure, "reject": o.SubmitError(l)}
+		o = widget.UnreachableFrame(l)
+		down[key] = map[string]any{"detail": o.Failure, "reject": o.SubmitError(l)}
 	}
-	got, err := json.MarshalIndent(map[string]any{"K": defines, "blocked": blocked}, "", "  ")
+	got, err := json.MarshalIndent(map[string]any{"K": defines, "blocked": blocked, "unreachable": down}, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}

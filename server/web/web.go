@@ -405,6 +405,7 @@ func loaderDefines() (map[string]any, error) {
 	}
 	for key, name := range map[string]string{
 		"appId": "appId", "inline": "inline", "style": "style", "hoverStyle": "hoverStyle", "class": "class", "size": "size", "text": "text",
+		"locale": "locale",
 	} {
 		param, ok := widget.LookupParam(name)
 		if !ok {
@@ -426,6 +427,8 @@ func loaderDefines() (map[string]any, error) {
 	k["blockedCode"], k["blockedStage"] = en.Code, en.Stage
 	rej := en.SubmitError(widget.LocaleEN)
 	k["blockedStatus"], k["blockedType"] = rej.Status, rej.Type
+	downJA, downEN := widget.UnreachableFrame(widget.LocaleJA), widget.UnreachableFrame(widget.LocaleEN)
+	k["downJA"], k["downEN"], k["downCode"] = downJA.Message, downEN.Message, downEN.Code
 	return k, nil
 }
 
