@@ -56,3 +56,13 @@ func TestIsCSSColor(t *testing.T) {
 		}
 	}
 }
+
+func TestIsFormPath(t *testing.T) {
+	for path, want := range map[string]bool{
+		"/forms/0190abc": true, "/forms/": false, "/forms/a/b": false, "/checkout": false, "/formsx/a": false,
+	} {
+		if got := isFormPath(path); got != want {
+			t.Errorf("isFormPath(%q) = %v, want %v", path, got, want)
+		}
+	}
+}

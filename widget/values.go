@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -149,11 +148,12 @@ func ParseAmount(v any, currency string) (int64, error) {
 	} else {
 		frac = ""
 	}
-	n, ok := new(big.Int).SetString(intPart+frac, 10)
-	if !ok || !n.IsInt64() {
+	// The digits are ASCII (allDigits), so ParseInt fails only beyond int64.
+	n, err := strconv.ParseInt(intPart+frac, 10, 64)
+	if err != nil {
 		return 0, fmt.Errorf("amount %q is too large", s)
 	}
-	return n.Int64(), nil
+	return n, nil
 }
 
 func currencyOr(c string) string {
