@@ -86,16 +86,10 @@ func formCommand(ctx context.Context, cmd string, args []string, stdout, stderr 
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "form %s: the form's settings are not valid:", cmd)
-		for _, fe := range ae.Errors {
-			fmt.Fprintf(&b, "\n  %s: %s", fe.Field, fe.Reason)
-		}
-		return errors.New(b.String())
+		return fieldErrors(&b, ae)
 	}
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return printJSON(stdout, out)
 }

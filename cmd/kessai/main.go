@@ -197,9 +197,7 @@ func createAppToken(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(tok)
+	return printJSON(stdout, tok)
 }
 
 // withProducts sets the key "products" of a configuration document to the
@@ -281,22 +279,33 @@ func storeCommand(ctx context.Context, cmd string, args []string, stdout, stderr
 			what = *products
 		}
 		fmt.Fprintf(&b, "store configure: %s is not a valid store configuration:", what)
-		for _, fe := range ae.Errors {
-			if fe.Field != "" {
-				fmt.Fprintf(&b, "\n  %s: %s", fe.Field, fe.Reason)
-			} else {
-				fmt.Fprintf(&b, "\n  %s", fe.Reason)
-			}
-		}
-		return errors.New(b.String())
+		return fieldErrors(&b, ae)
 	}
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(stdout)
+	return printJSON(stdout, settings)
+}
+
+// printJSON prints what a command made, indented, as the API shows it.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(settings)
+	return enc.Encode(v)
+}
+
+// fieldErrors ends the message in b with the field errors of a refused
+// request, one per line, and returns it as the command's error.
+func fieldErrors(b *strings.Builder, ae *api.Error) error {
+	for _, fe := range ae.Errors {
+		if fe.Field != "" {
+			fmt.Fprintf(b, "\n  %s: %s", fe.Field, fe.Reason)
+		} else {
+			fmt.Fprintf(b, "\n  %s", fe.Reason)
+		}
+	}
+	return errors.New(b.String())
 }
 
 // accessLog logs each API and page request (not the widget's static

@@ -10,32 +10,7 @@ import (
 
 // PendingFollowUps implements domain.Storage.
 func (d *DB) PendingFollowUps(ctx context.Context, limit int) ([]domain.FollowUpRef, error) {
-	var refs []domain.FollowUpRef
-	for _, kind := range domain.FollowUpKinds {
-		if len(refs) >= limit {
-			break
-		}
-		rows, err := d.db.QueryContext(ctx, "SELECT id FROM "+sqlstore.FollowUpTables[kind]+
-			" WHERE json_extract(data, '$.follow_up') IS NOT NULL LIMIT ?", limit-len(refs))
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			ref := domain.FollowUpRef{Kind: kind}
-			if err := rows.Scan(&ref.ID); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			refs = append(refs, ref)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return refs, nil
+	return sqlstore.PendingFollowUps(ctx, shared(d.db), limit)
 }
 
 // ClearFollowUps implements domain.Storage.
