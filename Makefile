@@ -43,7 +43,7 @@ vet: $(WASM).br
 # The storage conformance suite (server/postgres) and cmd/kessai start their
 # own PostgreSQL; the API tests of server run a second time on it.
 unit: $(WASM).br postgresql nodejs
-	$(GO) test ./api/... ./widget/... ./server/... ./examples/... ./cmd/... ./wasm/... ./archtest/... ./bench/...
+	$(GO) test ./api/... ./widget/... ./server/... ./examples/... ./cmd/... ./wasm/... ./archtest/... ./bench/... ./internal/... ./soak/...
 	node --test embed/static/
 	KESSAI_TEST_DATABASE=postgres $(GO) test ./server/
 

@@ -22,7 +22,7 @@ import (
 // reaches it; and the webhook deliveries owed resume, one event per charge.
 func TestKilledServerLosesNothing(t *testing.T) {
 	data := t.TempDir()
-	a := startServe(t, "server-crash-a.log", true, "--data", data, "--limits=off")
+	a := startServe(t, "server-crash-a.log", true, data, "--limits=off")
 
 	var mu sync.Mutex
 	finished := map[string]map[string]bool{} // charge ID -> charge_finished event IDs
@@ -121,7 +121,7 @@ func TestKilledServerLosesNothing(t *testing.T) {
 	close(stop)
 	wg.Wait()
 
-	b := startServe(t, "server-crash-b.log", false, "--data", data, "--limits=off")
+	b := startServe(t, "server-crash-b.log", false, data, "--limits=off")
 	b.jwt, b.secret, b.storeID = a.jwt, a.secret, a.storeID
 	store := "/stores/" + b.storeID
 

@@ -5,12 +5,10 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"kessai/api"
+	"kessai/internal/serve"
 )
 
 // kessaiServer is a running `kessai serve` with its demo app token.
@@ -122,92 +121,17 @@ func setup(m *testing.M) (int, error) {
 // directory and the given extra flags, logging to logName, and waits until
 // it answers.
 func startKessai(bin, logName string, flags ...string) (*kessaiServer, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	data, err := os.MkdirTemp("", "kessai-e2e-")
-	if err != nil {
-		return nil, err
-	}
-	srv := &kessaiServer{widget: fmt.Sprintf("http://localhost:%d", port), shop: fmt.Sprintf("http://127.0.0.1:%d", port)}
-	args := append([]string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--data", data, "--public-url", srv.widget}, flags...)
-	cmd := exec.Command(bin, args...)
 	logFile, err := os.Create(logName)
 	if err != nil {
-		os.RemoveAll(data)
 		return nil, err
 	}
-	cmd.Stderr = logFile
-	out, err := cmd.StdoutPipe()
-	if err == nil {
-		err = cmd.Start()
-	}
+	p, err := serve.Start(bin, serve.Options{Args: flags, Log: logFile, Demo: true})
 	if err != nil {
 		logFile.Close()
-		os.RemoveAll(data)
 		return nil, err
 	}
-	srv.stop = func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-		logFile.Close()
-		os.RemoveAll(data)
-	}
-	if err := srv.readDemo(out); err != nil {
-		srv.stop()
-		return nil, err
-	}
-	if err := waitHTTP(srv.widget + "/heartbeat"); err != nil {
-		srv.stop()
-		return nil, err
-	}
-	return srv, nil
-}
-
-// readDemo reads the demo app token that the first start prints.
-func (srv *kessaiServer) readDemo(r io.Reader) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if !strings.HasPrefix(line, "{") {
-			continue
-		}
-		var tok struct {
-			JWT     string `json:"jwt"`
-			Secret  string `json:"secret"`
-			StoreID string `json:"store_id"`
-		}
-		if err := json.Unmarshal([]byte(line), &tok); err != nil {
-			return fmt.Errorf("demo token line: %w", err)
-		}
-		srv.jwt, srv.secret, srv.storeID = tok.JWT, tok.Secret, tok.StoreID
-		go io.Copy(io.Discard, r)
-		return nil
-	}
-	return fmt.Errorf("kessai serve printed no demo app token: %v", sc.Err())
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
-func waitHTTP(url string) error {
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("server did not answer %s", url)
+	return &kessaiServer{widget: p.URL, shop: p.Shop, jwt: p.JWT, secret: p.Secret, storeID: p.StoreID, cmd: p.Cmd,
+		stop: func() { p.Stop(); logFile.Close() }}, nil
 }
 
 // recorder keeps every univapay:* event of every page of the tab in

@@ -2,12 +2,10 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"kessai/api"
+	"kessai/internal/serve"
 	"kessai/server/postgres/pgtest"
 )
 
@@ -207,54 +206,29 @@ wait:
 }
 
 // startOnDatabase starts `kessai serve` on the database dbURL; the first
-// process on a new database prints the demo app token (demo). The limits
-// are off unless args say otherwise.
+// start (demo) prints the demo app token, which it reads.
 func startOnDatabase(t *testing.T, dbURL, logName string, demo bool, args ...string) *kessaiServer {
 	t.Helper()
-	return startServe(t, logName, demo, append([]string{"--database", dbURL, "--data", t.TempDir(), "--limits=off"}, args...)...)
+	return startServe(t, logName, demo, t.TempDir(), append([]string{"--database", dbURL, "--limits=off"}, args...)...)
 }
 
-// startServe starts `kessai serve` on a free port with args (its storage
-// flags among them), logging to logName, and waits until it answers; with
-// demo it reads the demo app token the first start prints. The process
-// is stopped when the test ends (if it is still running).
-func startServe(t *testing.T, logName string, demo bool, args ...string) *kessaiServer {
+// startServe starts `kessai serve` on the data directory data with args,
+// logging to logName, and waits until it answers; with demo it reads the
+// demo app token the first start prints. The process is stopped when the
+// test ends (if it is still running).
+func startServe(t *testing.T, logName string, demo bool, data string, args ...string) *kessaiServer {
 	t.Helper()
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &kessaiServer{widget: fmt.Sprintf("http://localhost:%d", port)}
-	cmd := exec.Command(env.bin, append([]string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--public-url", srv.widget}, args...)...)
 	logFile, err := os.Create(logName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = logFile
-	out, err := cmd.StdoutPipe()
-	if err == nil {
-		err = cmd.Start()
-	}
+	p, err := serve.Start(env.bin, serve.Options{Data: data, Args: args, Log: logFile, Demo: demo})
 	if err != nil {
-		t.Fatal(err)
-	}
-	srv.cmd = cmd
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
 		logFile.Close()
-	})
-	if demo {
-		if err := srv.readDemo(out); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		go io.Copy(io.Discard, out)
-	}
-	if err := waitHTTP(srv.widget + "/heartbeat"); err != nil {
 		t.Fatal(err)
 	}
-	return srv
+	t.Cleanup(func() { p.Stop(); logFile.Close() })
+	return &kessaiServer{widget: p.URL, shop: p.Shop, jwt: p.JWT, secret: p.Secret, storeID: p.StoreID, cmd: p.Cmd, stop: p.Stop}
 }
 
 // call sends an API request with the secret (and an Idempotency-Key

@@ -79,11 +79,16 @@ func (s *Server) handleAdvanceClock(r *http.Request, p *principal) (int, any, er
 	if req.Duration == nil || strings.TrimSpace(*req.Duration) == "" {
 		return 0, nil, api.ValidationError(api.FieldError{Field: "duration", Reason: api.ReasonRequiredValue})
 	}
-	to, ok := clockTarget(s.clock.Now(p.app.StoreID), *req.Duration)
-	if !ok {
+	if _, ok := clockTarget(s.clock.Now(p.app.StoreID), *req.Duration); !ok {
 		return 0, nil, api.ValidationError(api.FieldError{Field: "duration", Reason: api.ReasonInvalidFormat})
 	}
-	return s.moveClock(r.Context(), p.app.StoreID, to)
+	// The target is taken from the clock once the engine is held, not
+	// before: moveClock may wait for an engine pass, during which real time
+	// (and the clock) goes on, and "PT0S" must still mean "now".
+	return s.moveClockBy(r.Context(), p.app.StoreID, func(now time.Time) time.Time {
+		to, _ := clockTarget(now, *req.Duration)
+		return to
+	})
 }
 
 func (s *Server) handleSetClock(r *http.Request, p *principal) (int, any, error) {
@@ -109,9 +114,15 @@ func (s *Server) handleSetClock(r *http.Request, p *principal) (int, any, error)
 // changes made. The engine's loop waits meanwhile, so that it is this
 // request that runs what became due.
 func (s *Server) moveClock(ctx context.Context, storeID string, t time.Time) (int, any, error) {
+	return s.moveClockBy(ctx, storeID, func(time.Time) time.Time { return t })
+}
+
+// moveClockBy is moveClock to the time that to gives from the store's
+// current time, read once the engine is held.
+func (s *Server) moveClockBy(ctx context.Context, storeID string, to func(now time.Time) time.Time) (int, any, error) {
 	ctx, ran := withRan(ctx)
 	s.jobMu.Lock()
-	_, err := s.clock.Set(ctx, storeID, t)
+	_, err := s.clock.Set(ctx, storeID, to(s.clock.Now(storeID)))
 	if err == nil {
 		s.runJobsLocked(ctx)
 	}

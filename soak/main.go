@@ -9,14 +9,13 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"kessai/internal/serve"
 	"net"
 	"net/http"
 	"os"
@@ -26,7 +25,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -73,7 +71,7 @@ func main() {
 	report("slowloris", err, figures)
 	figures, err = pollFlood(srv, *polls)
 	report("poll flood", err, figures)
-	srv.stop()
+	srv.Stop()
 	figures, err = killRuns(*bin, *kills)
 	report("SIGKILL under load", err, figures)
 	if failed {
@@ -111,71 +109,22 @@ func tail(b []byte, n int) string {
 	return string(b)
 }
 
-// server is a running kessai serve.
-type server struct {
-	cmd                  *exec.Cmd
-	url, addr            string
-	jwt, secret, storeID string
-	data                 string
-}
+// server is a running kessai serve with the demo app token.
+type server struct{ *serve.Process }
 
 // start runs kessai serve with the limits off on data (a new directory when
 // ""); demo reads the demo app token printed at the first start.
 func start(bin, data string, demo bool) (*server, error) {
-	if data == "" {
-		var err error
-		if data, err = os.MkdirTemp("", "kessai-soak-"); err != nil {
-			return nil, err
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := serve.Start(bin, serve.Options{Data: data, Args: []string{"--limits=off"}, Demo: demo})
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	s := &server{addr: addr, url: "http://" + addr, data: data}
-	s.cmd = exec.Command(bin, "serve", "--addr", addr, "--data", data, "--limits=off")
-	out, err := s.cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := s.cmd.Start(); err != nil {
-		return nil, err
-	}
-	sc := bufio.NewScanner(out)
-	for demo && sc.Scan() {
-		var tok struct {
-			JWT, Secret string
-			StoreID     string `json:"store_id"`
-		}
-		if json.Unmarshal(bytes.TrimSpace(sc.Bytes()), &tok) == nil && tok.JWT != "" {
-			s.jwt, s.secret, s.storeID = tok.JWT, tok.Secret, tok.StoreID
-			break
-		}
-	}
-	go io.Copy(io.Discard, out)
-	for i := 0; ; i++ {
-		if r, err := http.Get(s.url + "/heartbeat"); err == nil {
-			r.Body.Close()
-			return s, nil
-		}
-		if i > 300 {
-			s.cmd.Process.Kill()
-			return nil, errors.New("kessai serve did not answer")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func (s *server) stop() {
-	s.cmd.Process.Signal(os.Interrupt)
-	s.cmd.Wait()
+	return &server{p}, nil
 }
 
 // rss is the server's resident memory in kB (Linux).
 func (s *server) rss() int {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.Cmd.Process.Pid))
 	m := regexp.MustCompile(`VmRSS:\s+(\d+)`).FindSubmatch(b)
 	if m == nil {
 		return 0
@@ -188,8 +137,8 @@ var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}, 
 
 // call sends an API request with the secret; 0 when no answer came.
 func (s *server) call(method, path, body, key string) (int, []byte) {
-	req, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+s.secret+"."+s.jwt)
+	req, _ := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+s.Secret+"."+s.JWT)
 	req.Header.Set("Content-Type", "application/json")
 	if key != "" {
 		req.Header.Set("Idempotency-Key", key)
@@ -248,7 +197,7 @@ func loadRun(s *server, n int) (string, error) {
 		if id == "" {
 			continue
 		}
-		if code, _ := s.call("GET", "/stores/"+s.storeID+"/charges/"+id, "", ""); code != 200 {
+		if code, _ := s.call("GET", "/stores/"+s.StoreID+"/charges/"+id, "", ""); code != 200 {
 			lost++
 		}
 	}
@@ -268,7 +217,7 @@ func slowloris(s *server, n int) (string, error) {
 	var open atomic.Int64
 	for range n {
 		go func() {
-			c, err := net.Dial("tcp", s.addr)
+			c, err := net.Dial("tcp", s.Addr)
 			if err != nil {
 				return
 			}
@@ -292,7 +241,7 @@ func slowloris(s *server, n int) (string, error) {
 	for range 15 {
 		time.Sleep(time.Second)
 		peak = max(peak, s.rss())
-		if r, err := http.Get(s.url + "/heartbeat"); err == nil {
+		if r, err := http.Get(s.URL + "/heartbeat"); err == nil {
 			r.Body.Close()
 			answered++
 		}
@@ -338,8 +287,8 @@ func pollFlood(s *server, n int) (string, error) {
 	start := time.Now()
 	for range n {
 		wg.Go(func() {
-			req, _ := http.NewRequest("GET", s.url+"/stores/"+s.storeID+"/charges/"+id+"?polling=true", nil)
-			req.Header.Set("Authorization", "Bearer "+s.secret+"."+s.jwt)
+			req, _ := http.NewRequest("GET", s.URL+"/stores/"+s.StoreID+"/charges/"+id+"?polling=true", nil)
+			req.Header.Set("Authorization", "Bearer "+s.Secret+"."+s.JWT)
 			r, err := c.Do(req)
 			if err != nil {
 				fails.Add(1)
@@ -371,7 +320,8 @@ func killRuns(bin string, k int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer os.RemoveAll(s.data)
+	data := s.Data // kept across the restarts, removed at the end
+	defer os.RemoveAll(data)
 	answered := map[string]string{}
 	var mu sync.Mutex
 	for round := range k {
@@ -395,18 +345,17 @@ func killRuns(bin string, k int) (string, error) {
 			})
 		}
 		time.Sleep(time.Duration(500+round*300) * time.Millisecond)
-		s.cmd.Process.Signal(syscall.SIGKILL)
-		s.cmd.Wait()
+		s.Kill()
 		close(stop)
 		wg.Wait()
-		next, err := start(bin, s.data, false)
+		next, err := start(bin, data, false)
 		if err != nil {
 			return "", err
 		}
-		next.jwt, next.secret, next.storeID = s.jwt, s.secret, s.storeID
+		next.JWT, next.Secret, next.StoreID = s.JWT, s.Secret, s.StoreID
 		s = next
 	}
-	defer s.stop()
+	defer s.Stop()
 	lost := 0
 	for key, id := range answered {
 		if got, err := s.checkout(key); err != nil || got != id {

@@ -20,19 +20,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	kserve "kessai/internal/serve"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/chromedp/cdproto/page"
@@ -270,48 +266,11 @@ type kessai struct {
 }
 
 func startKessai(bin string) (*kessai, error) {
-	port, err := freePort()
+	p, err := kserve.Start(bin, kserve.Options{Args: []string{"--limits=off"}, Demo: true})
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.MkdirTemp("", "kessai-click-data-")
-	if err != nil {
-		return nil, err
-	}
-	k := &kessai{widget: fmt.Sprintf("http://localhost:%d", port)}
-	cmd := exec.Command(bin, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--data", data, "--public-url", k.widget, "--limits=off")
-	out, err := cmd.StdoutPipe()
-	if err == nil {
-		err = cmd.Start()
-	}
-	if err != nil {
-		os.RemoveAll(data)
-		return nil, err
-	}
-	k.stop = func() { cmd.Process.Signal(os.Interrupt); cmd.Wait(); os.RemoveAll(data) }
-	sc := bufio.NewScanner(out)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		var tok struct{ JWT string }
-		if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "{") && json.Unmarshal([]byte(line), &tok) == nil && tok.JWT != "" {
-			k.jwt = tok.JWT
-			break
-		}
-	}
-	go io.Copy(io.Discard, out)
-	if k.jwt == "" {
-		k.stop()
-		return nil, errors.New("kessai serve printed no demo app token")
-	}
-	for i := 0; i < 100; i++ {
-		if res, err := http.Get(k.widget + "/heartbeat"); err == nil {
-			res.Body.Close()
-			return k, nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	k.stop()
-	return nil, errors.New("kessai serve does not answer")
+	return &kessai{widget: p.URL, jwt: p.JWT, stop: p.Stop}, nil
 }
 
 // serve serves h on a free port of 127.0.0.1, and returns its URL under
@@ -323,13 +282,4 @@ func serve(h http.Handler, host string) (string, error) {
 	}
 	go http.Serve(ln, h)
 	return fmt.Sprintf("http://%s:%d", host, ln.Addr().(*net.TCPAddr).Port), nil
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
