@@ -35,14 +35,25 @@ func frameTarget(t *testing.T, ctx context.Context) context.Context {
 }
 
 // usableCard waits until the frame's card-number input is visible and tells
-// whether it had the focus at that moment.
+// whether it had the focus then (or within 100 ms, before a buyer can type).
 func usableCard(t *testing.T, fctx context.Context) string {
 	t.Helper()
-	state, err := chromedp.Run(fctx, chromedp.Poll[string](`(() => {
-		const i = document.querySelector('input[name="data.cardNumber"]');
-		if (!i || !i.getClientRects().length || i.disabled) return "";
-		return document.activeElement === i ? "focused" : "not focused";
-	})()`, chromedp.WithPollingTimeout(20*time.Second)))
+	// Usable: present, shown and enabled. Focused: the focus is in it at
+	// that moment or within 100 ms after (a few frames, before a buyer can
+	// type), which covers the frame's own focus event arriving just after
+	// the frame is shown.
+	state, err := chromedp.Run(fctx, chromedp.Poll[string](`new Promise((resolve) => {
+		const usable = () => { const i = document.querySelector('input[name="data.cardNumber"]'); return i && i.getClientRects().length && !i.disabled ? i : null; };
+		const i = usable();
+		if (!i) return resolve("");
+		const since = performance.now();
+		(function check() {
+			const j = usable();
+			if (j && document.activeElement === j) return resolve("focused");
+			if (performance.now() - since > 100) return resolve("not focused");
+			requestAnimationFrame(check);
+		})();
+	})`, chromedp.WithPollingTimeout(20*time.Second)))
 	if err != nil {
 		t.Fatalf("card-number input never usable: %v", err)
 	}
